@@ -1,1 +1,22 @@
-//! placeholder
+//! releve-collectors: everything that reads outside data.
+//!
+//! Each source lives in its own folder with a module doc stating its contract (format or API,
+//! auth, paging, limits, quirks). A collector fetches (file or HTTP I/O, raw data kept) then
+//! normalises (pure) into domain [`Record`]s; a record that cannot be mapped becomes
+//! [`Record::Quarantined`] with its raw payload and a reason in French — nothing is dropped,
+//! nothing is guessed. File collectors stream: memory does not grow with the file size.
+//!
+//! The list of source kinds is static ([`SourceKind`]); the `releve` binary wires each
+//! configured source to its collector and the store.
+
+pub mod error;
+pub mod record;
+pub mod source;
+
+pub mod csv_input;
+pub mod programme_csv;
+pub mod tickets_csv;
+
+pub use error::CollectorError;
+pub use record::Record;
+pub use source::{SourceKind, SourceSpec};

@@ -10,6 +10,7 @@
 pub mod calendar;
 pub mod clock;
 pub mod discipline;
+pub mod employment;
 pub mod facts;
 pub mod issue;
 pub mod linking;
@@ -30,7 +31,8 @@ pub use discipline::{Discipline, DisciplineTable, Fraction, Repertoire};
 pub use facts::{MonthFacts, PerformanceFacts, VatBreakdown};
 pub use issue::{Issue, Severity};
 pub use model::{
-    Audience, Organisation, PerformanceRecord, PriceKind, Producer, Ticket, TicketStatus, Venue,
+    Audience, Organisation, PerformanceRecord, PriceKind, Producer, Quarantined, Ticket,
+    TicketStatus, Venue,
 };
 pub use money::Money;
 pub use programme::ProgrammeEntry;

@@ -205,3 +205,19 @@ pub struct Producer {
     /// Public or subsidised producer (ASTP rule); `None` when the programme does not say.
     pub subsidised: Option<bool>,
 }
+
+/// A record that could not be mapped: kept with its raw payload and a reason in French, so that
+/// nothing is lost and the administrator can fix the source.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Quarantined {
+    /// Source key (`tickets_csv`, `billetweb`, …).
+    pub source: String,
+    /// Line in the file (header = line 1), when the source is a file.
+    pub line: Option<u64>,
+    /// Column (or JSON path) at fault, when known.
+    pub column: Option<String>,
+    /// What is wrong and what to do, in French.
+    pub reason: String,
+    /// The raw row or payload as received.
+    pub raw: String,
+}

@@ -1,0 +1,17 @@
+//! Errors that stop a whole source (as opposed to a bad row, which is quarantined).
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CollectorError {
+    #[error("fichier introuvable ou illisible : {path} ({source})")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} : en-tête invalide : {reason}")]
+    Header { path: PathBuf, reason: String },
+    #[error("{0}")]
+    Other(String),
+}

@@ -1,0 +1,1 @@
+//! Shared renderers: the same model to JSON, CSV and PDF (XML for SACD).
