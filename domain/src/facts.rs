@@ -5,10 +5,12 @@
 
 use crate::calendar::{local_date, Month, PARIS};
 use crate::discipline::{Discipline, Fraction};
+use crate::employment::Sex;
 use crate::issue::Issue;
 use crate::linking::{link, LinkedPerformance};
 use crate::model::{Audience, Organisation, PerformanceRecord, PriceKind, Producer, Ticket, Venue};
 use crate::money::Money;
+use crate::programme::ContractType;
 use crate::programme::ProgrammeEntry;
 use crate::vat::VatRate;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -71,6 +73,14 @@ pub struct PerformanceFacts {
     pub educational_session: bool,
     pub amateur_unpaid: bool,
     pub numero_objet: Vec<String>,
+    pub contract_type: Option<ContractType>,
+    pub frais_approche_excl_vat: Option<Money>,
+    pub coproduction_contribution_excl_vat: Option<Money>,
+    pub guarantee_excl_vat: Option<Money>,
+    pub off_site: bool,
+    pub director_sex: Option<Sex>,
+    pub artists_total: Option<u32>,
+    pub artists_women: Option<u32>,
     /// At least one ticket (of any status) came from a ticketing source.
     pub ticketed: bool,
     /// Where the facts come from: ticketing source and programme row (`programme_csv` line 12).
@@ -332,6 +342,14 @@ fn facts_of(
         educational_session: p.is_some_and(|p| p.educational_session),
         amateur_unpaid: p.is_some_and(|p| p.amateur_unpaid),
         numero_objet: p.map(|p| p.numero_objet.clone()).unwrap_or_default(),
+        contract_type: p.and_then(|p| p.contract_type),
+        frais_approche_excl_vat: p.and_then(|p| p.frais_approche_excl_vat),
+        coproduction_contribution_excl_vat: p.and_then(|p| p.coproduction_contribution_excl_vat),
+        guarantee_excl_vat: p.and_then(|p| p.guarantee_excl_vat),
+        off_site: p.is_some_and(|p| p.off_site),
+        director_sex: p.and_then(|p| p.director_sex),
+        artists_total: p.and_then(|p| p.artists_total),
+        artists_women: p.and_then(|p| p.artists_women),
         ticketed: record.is_some() && (t.paid + t.free + t.void) > 0,
         sources,
     }

@@ -35,7 +35,7 @@ pub use model::{
     TicketStatus, Venue,
 };
 pub use money::Money;
-pub use programme::ProgrammeEntry;
+pub use programme::{ContractType, ProgrammeEntry};
 pub use rules::Rules;
 pub use siret::Siret;
 pub use vat::VatRate;

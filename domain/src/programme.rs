@@ -3,6 +3,7 @@
 //! know: discipline, audience, producer, contracts, flags.
 
 use crate::discipline::{Discipline, Fraction};
+use crate::employment::Sex;
 use crate::model::{Audience, Producer, Venue};
 use crate::money::Money;
 use chrono::{DateTime, Utc};
@@ -39,4 +40,55 @@ pub struct ProgrammeEntry {
     pub educational_session: bool,
     /// Amateur troupe paying no artist (ASTP exemption).
     pub amateur_unpaid: bool,
+    /// Kind of artistic contract behind the performance (SACEM expenses).
+    pub contract_type: Option<ContractType>,
+    /// Frais d'approche (travel, lodging, transport of sets), VAT excluded (SACD, SACEM).
+    pub frais_approche_excl_vat: Option<Money>,
+    /// Co-production contribution, VAT excluded (SACD "apport en coproduction").
+    pub coproduction_contribution_excl_vat: Option<Money>,
+    /// Box-office guarantee, VAT excluded (SACD "garantie de recette").
+    pub guarantee_excl_vat: Option<Money>,
+    /// Performance outside the venue's walls ("hors les murs").
+    pub off_site: bool,
+    /// Sex of the director / choreographer / lead artist, when the programme says so (parity).
+    pub director_sex: Option<Sex>,
+    /// Artists on stage, and how many of them are women, when the programme says so (parity).
+    pub artists_total: Option<u32>,
+    pub artists_women: Option<u32>,
+}
+
+/// Kind of contract under which a show is presented (SACEM "dépenses" table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractType {
+    Cession,
+    Engagement,
+    Coproduction,
+    #[serde(rename = "coréalisation")]
+    Corealisation,
+    Autre,
+}
+
+impl ContractType {
+    pub fn parse(text: &str) -> Option<ContractType> {
+        match crate::text::normalise_key(text).as_str() {
+            "cession" => Some(ContractType::Cession),
+            "engagement" => Some(ContractType::Engagement),
+            "coproduction" => Some(ContractType::Coproduction),
+            "corealisation" | "co-realisation" => Some(ContractType::Corealisation),
+            "autre" | "other" => Some(ContractType::Autre),
+            _ => None,
+        }
+    }
+
+    /// As written in `sacem.json` (`formats.md` §5.4).
+    pub fn code(self) -> &'static str {
+        match self {
+            ContractType::Cession => "cession",
+            ContractType::Engagement => "engagement",
+            ContractType::Coproduction => "coproduction",
+            ContractType::Corealisation => "coréalisation",
+            ContractType::Autre => "autre",
+        }
+    }
 }

@@ -98,5 +98,13 @@ pub fn programme(
         cancelled: false,
         educational_session: false,
         amateur_unpaid: false,
+        contract_type: None,
+        frais_approche_excl_vat: None,
+        coproduction_contribution_excl_vat: None,
+        guarantee_excl_vat: None,
+        off_site: false,
+        director_sex: None,
+        artists_total: None,
+        artists_women: None,
     }
 }
