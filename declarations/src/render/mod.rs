@@ -15,6 +15,9 @@ pub mod fr;
 pub mod json;
 pub mod pdf;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 use crate::{Body, DeclarationError};
 
 /// Why a model could not be rendered (a programming error in a model, not a user error).

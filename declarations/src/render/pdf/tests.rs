@@ -5,14 +5,7 @@ fn generated_at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 12, 1, 8, 0, 0).unwrap()
 }
 
-/// Extracted text with every kind of space folded to one plain space.
-pub(crate) fn extract(bytes: &[u8]) -> String {
-    let text = pdf_extract::extract_text_from_mem(bytes).expect("pdf-extract reads our PDF");
-    text.replace(['\u{a0}', '\u{202f}'], " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use crate::render::testing::pdf_text as extract;
 
 fn sample(rows: usize) -> Form {
     let mut form = Form::new("Taxe sur les spectacles vivants — fraction variétés (CNM)");
