@@ -28,7 +28,7 @@ pub(super) fn write(
     let (width, height) = page_size(form.orientation);
     let stamp = OffsetDateTime::from_unix_timestamp(generated_at.timestamp()).map_err(pdf_error)?;
     let (doc, first_page, first_layer) =
-        PdfDocument::new(form.title.as_str(), Mm(width), Mm(height), "contenu");
+        PdfDocument::new(ascii_title(&form.title), Mm(width), Mm(height), "contenu");
     let doc = doc
         .with_conformance(PdfConformance::Custom(CustomPdfConformance {
             identifier: String::new(),
@@ -112,6 +112,33 @@ fn draw(
             }
         }
     }
+}
+
+/// The title for the document information dictionary. printpdf writes it as raw UTF-8 in a
+/// literal string, which viewers read as PDFDocEncoding (accents garbled), so the metadata
+/// title is folded to ASCII; the page itself keeps the accents.
+fn ascii_title(title: &str) -> String {
+    title
+        .chars()
+        .filter_map(|c| match c {
+            'à' | 'â' | 'ä' => Some('a'),
+            'À' | 'Â' | 'Ä' => Some('A'),
+            'é' | 'è' | 'ê' | 'ë' => Some('e'),
+            'É' | 'È' | 'Ê' | 'Ë' => Some('E'),
+            'î' | 'ï' => Some('i'),
+            'Î' | 'Ï' => Some('I'),
+            'ô' | 'ö' => Some('o'),
+            'Ô' | 'Ö' => Some('O'),
+            'ù' | 'û' | 'ü' => Some('u'),
+            'Ù' | 'Û' | 'Ü' => Some('U'),
+            'ç' => Some('c'),
+            'Ç' => Some('C'),
+            '—' | '–' => Some('-'),
+            '\u{a0}' | '\u{202f}' => Some(' '),
+            c if c.is_ascii() => Some(c),
+            _ => None,
+        })
+        .collect()
 }
 
 /// 32 hexadecimal characters from the form's texts and the generation time (FNV-1a, twice

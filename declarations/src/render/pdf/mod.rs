@@ -18,14 +18,19 @@
 //! instance id) and rewrites the trailer `/ID` from a hash of the form. The fonts (DejaVu Sans,
 //! regular and bold) are embedded whole, so the text is extractable with accents.
 //!
-//! ```ignore
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use releve_declarations::render::pdf::{Column, Form, Signature, Table};
+//!
 //! let mut form = Form::new("Taxe sur les spectacles vivants — fraction variétés (CNM)");
 //! form.subtitle("Mois de novembre 2025").landscape();
 //! form.heading("Déclarant").fields([("Nom", "Théâtre des Digues"), ("SIRET", "812 345 676 00009")]);
 //! let mut table = Table::new(vec![Column::left("Spectacle", 3.0), Column::right("Taxe", 1.5)]);
 //! table.row(["Les Vagues", "97,91 €"]).totals(["Total", "97,91 €"]);
 //! form.table(table).signature(Signature::default());
-//! let bytes = form.render(generated_at)?;
+//! let generated_at = Utc.with_ymd_and_hms(2025, 12, 1, 8, 0, 0).unwrap();
+//! let bytes = form.render(generated_at).unwrap();
+//! assert!(bytes.starts_with(b"%PDF"));
 //! ```
 
 mod emit;

@@ -173,6 +173,8 @@ fn same_form_same_bytes() {
     // The generation time is in the document's dates.
     let text = String::from_utf8_lossy(&a);
     assert!(text.contains("D:20251201080000+00'00'"));
+    // The metadata title is ASCII (printpdf writes it as raw bytes).
+    assert!(text.contains("Taxe sur les spectacles vivants - fraction varietes"));
     // Another generation time gives another file (dates and id change).
     let c = form
         .render(Utc.with_ymd_and_hms(2025, 12, 2, 8, 0, 0).unwrap())
@@ -186,4 +188,35 @@ fn write_sample() {
     let bytes = sample(45).render(generated_at()).unwrap();
     std::fs::write("/tmp/releve-sample.pdf", &bytes).unwrap();
     println!("{}", extract(&bytes));
+}
+
+#[test]
+fn nothing_is_drawn_outside_the_margins() {
+    let mut form = sample(5);
+    form.paragraph("Un paragraphe très long ".repeat(40));
+    let mut narrow = Table::new(vec![
+        Column::left("Étroite", 0.3),
+        Column::right("Large", 5.0),
+    ]);
+    narrow.row(["Anticonstitutionnellement", "1 234,50\u{a0}€"]);
+    form.table(narrow);
+    for page in layout(&form) {
+        for op in &page.ops {
+            if let Op::Text {
+                x,
+                size,
+                bold,
+                text,
+                ..
+            } = op
+            {
+                let right = x + fonts::metrics(*bold).width_mm(text, *size);
+                assert!(*x >= 15.0 - 0.01, "{text} starts at {x}");
+                assert!(
+                    right <= layout::A4_LONG - 15.0 + 0.01,
+                    "{text} ends at {right}"
+                );
+            }
+        }
+    }
 }
