@@ -40,7 +40,7 @@ mod columns;
 mod sniff;
 mod stream;
 
-pub use cells::{CellError, CellResult};
+pub use cells::{parse_yes_no, CellError, CellResult};
 pub use columns::{ColumnSpec, Columns};
 pub use sniff::{sniff, Sniffed};
 
