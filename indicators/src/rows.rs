@@ -33,17 +33,30 @@ pub struct IndicatorRow {
     pub breakdown: Vec<BreakdownRow>,
 }
 
+/// Reason given for every indicator of a period for which no month of data was given (before
+/// releve was used, say): zero performances would be a silent, false zero.
+pub const NO_DATA_CURRENT: &str = "aucune donnée pour la période";
+pub const NO_DATA_PREVIOUS: &str = "aucune donnée pour la période précédente";
+
 /// Computes every indicator for `period` and for `period.previous()` from monthly data.
-/// Months outside both periods are ignored.
+/// Months outside both periods are ignored. A period with no month of data at all gives
+/// `NotApplicable` everywhere; a period with some months gives figures for those months.
 pub fn compute_rows(period: Period, months: &[MonthData]) -> Vec<IndicatorRow> {
     let current = PeriodInputs::gather(period, months);
     let previous = PeriodInputs::gather(period.previous(), months);
     let (ci, pi) = (current.inputs(), previous.inputs());
+    let evaluate = |def: &dyn Indicator, data: &PeriodInputs, inputs, reason: &str| {
+        if data.months_known.is_empty() {
+            Outcome::of(Value::not_applicable(reason))
+        } else {
+            def.evaluate(inputs)
+        }
+    };
     catalogue()
         .into_iter()
         .map(|def| {
-            let now = def.evaluate(&ci);
-            let before = def.evaluate(&pi);
+            let now = evaluate(def, &current, &ci, NO_DATA_CURRENT);
+            let before = evaluate(def, &previous, &pi, NO_DATA_PREVIOUS);
             IndicatorRow {
                 id: def.id,
                 family: def.family,
@@ -58,11 +71,13 @@ pub fn compute_rows(period: Period, months: &[MonthData]) -> Vec<IndicatorRow> {
         .collect()
 }
 
-/// Pairs breakdown entries by key; a key absent from one period is a true zero there (the
-/// breakdowns count things, and nothing of that kind happened).
+/// Pairs breakdown entries by key. A key absent from one period is a true zero there (the
+/// breakdowns count things, and nothing of that kind happened), unless the whole indicator is
+/// not applicable in that period: then so is each line.
 fn merge_breakdowns(now: &Outcome, before: &Outcome, unit: Unit) -> Vec<BreakdownRow> {
-    let zero = || match unit {
-        Unit::Euros => Value::Money(Money::ZERO),
+    let missing = |o: &Outcome| match (&o.value, unit) {
+        (Value::NotApplicable { .. }, _) => o.value.clone(),
+        (_, Unit::Euros) => Value::Money(Money::ZERO),
         _ => Value::Count(0),
     };
     let mut rows: Vec<BreakdownRow> = now
@@ -77,7 +92,7 @@ fn merge_breakdowns(now: &Outcome, before: &Outcome, unit: Unit) -> Vec<Breakdow
                 .iter()
                 .find(|b| b.key == e.key)
                 .map(|b| b.value.clone())
-                .unwrap_or_else(zero),
+                .unwrap_or_else(|| missing(before)),
         })
         .collect();
     for b in &before.breakdown {
@@ -85,7 +100,7 @@ fn merge_breakdowns(now: &Outcome, before: &Outcome, unit: Unit) -> Vec<Breakdow
             rows.push(BreakdownRow {
                 key: b.key.clone(),
                 label: b.label.clone(),
-                value: zero(),
+                value: missing(now),
                 previous_value: b.value.clone(),
             });
         }

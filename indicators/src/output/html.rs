@@ -103,7 +103,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
         .map_err(|e| IndicatorError::Template(format!("{e:?}")))
 }
 
-fn capitalise(s: &str) -> String {
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(first) => first.to_uppercase().chain(c).collect(),

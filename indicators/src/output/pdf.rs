@@ -6,7 +6,7 @@
 //! `generated_at`, the document id is derived from the report, and printpdf's random instance
 //! id is overwritten with the document id after saving.
 
-use super::html::{families, shown};
+use super::html::{capitalise, families, shown};
 use super::pdf_font::BmpFont;
 use super::svg::{charts, Chart};
 use super::zip::crc32;
@@ -169,7 +169,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
     w.line(
         &format!(
             "{} (comparée à la {}) · édité le {}",
-            report.period.to_french(),
+            capitalise(&report.period.to_french()),
             report.previous.to_french(),
             report
                 .generated_at
@@ -224,6 +224,9 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
             let mut notes: Vec<String> = r.note.iter().cloned().collect();
             if let Some(reason) = r.value.reason() {
                 notes.push(format!("non applicable : {reason}"));
+            }
+            if let Some(reason) = r.previous_value.reason() {
+                notes.push(format!("période précédente non applicable : {reason}"));
             }
             for n in notes {
                 w.ensure(4.0);

@@ -326,3 +326,26 @@ fn calendar_year_gathers_january_to_december() {
         Value::Count(1)
     );
 }
+
+#[test]
+fn a_period_without_any_data_is_not_applicable_not_zero() {
+    // October 2025 beside September 2025, for which no month of data was given.
+    let rows = compute_rows(Period::Month(m(2025, 10)), &[october(), november()]);
+    let total = get(&rows, "performances.total");
+    assert_eq!(total.value, Value::Count(3));
+    assert_eq!(
+        total.previous_value,
+        na("aucune donnée pour la période précédente")
+    );
+    let by = get(&rows, "performances.by_discipline");
+    assert!(by
+        .breakdown
+        .iter()
+        .all(|b| b.previous_value == na("aucune donnée pour la période précédente")));
+    // A season with no data at all.
+    let rows = compute_rows(Period::parse_season("2030-2031", 9).unwrap(), &all_months());
+    assert_eq!(
+        get(&rows, "attendance.paid").value,
+        na("aucune donnée pour la période")
+    );
+}

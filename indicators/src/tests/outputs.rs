@@ -154,7 +154,7 @@ fn pdf_text_shows_the_key_figures() {
     for expected in [
         "Indicateurs d'activité",
         "Théâtre des Digues",
-        "saison 2025-2026",
+        "Saison 2025-2026 (comparée à la saison 2024-2025)",
         "Entrées par mois",
         "Part des places mises en vente pour les créations (P131)",
         "72,7",
