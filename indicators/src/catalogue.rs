@@ -180,8 +180,11 @@ pub fn docs() -> String {
          cannot be computed is *non applicable* with its reason, never zero; percentages are \
          rounded half-up to one decimal (62.45 → 62.5); amounts are in euros with two decimals; \
          every figure is shown beside the same figure for the previous period (previous month, \
-         previous calendar year, previous season). A season runs from September to August unless \
-         configured otherwise.\n",
+         previous calendar year, previous season); a period for which no month of data was given \
+         is *non applicable* throughout. A season runs from September to August unless \
+         configured otherwise. Outputs: `indicators.json` and `indicators.csv` every month; for a \
+         season also `indicators.xlsx` (one sheet per family), `indicators.html` and \
+         `indicators.pdf` (French report with charts).\n",
     );
     for family in Family::ALL {
         out.push_str(&format!(

@@ -202,3 +202,9 @@ fn workbook_has_one_sheet_per_family() {
     assert!(employment.contains(">non applicable<"));
     assert!(part("[Content_Types].xml").contains("/xl/worksheets/sheet8.xml"));
 }
+
+#[test]
+fn catalogue_docs_match_golden_file() {
+    // The table the lead copies into docs/indicators.md; reviewed as a diff when it changes.
+    golden("catalogue.md", crate::docs().as_bytes());
+}
