@@ -71,7 +71,7 @@ pub static INDICATORS: &[Def] = &[
         unit: Unit::Percent,
         period: PERIODS,
         sources: "billetterie et programme (capacity)",
-        edge_cases: "Aucune représentation à jauge connue : non applicable (« jauge inconnue »). Le nombre de représentations exclues est donné en note. Peut dépasser 100 % si la jauge déclarée est inférieure aux entrées.",
+        edge_cases: "Aucune représentation à jauge connue : non applicable (« jauge inconnue »). Une jauge 0 compte comme inconnue. Le nombre de représentations exclues est donné en note. Peut dépasser 100 % si la jauge déclarée est inférieure aux entrées.",
         eval: fill_rate,
     },
 ];

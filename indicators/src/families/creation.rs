@@ -31,7 +31,7 @@ pub static INDICATORS: &[Def] = &[
         unit: Unit::Percent,
         period: "saison (le PAP l'apprécie sur trois saisons) ; aussi mois et année civile",
         sources: "programme (creation, capacity)",
-        edge_cases: "Aucune représentation à jauge connue : non applicable (« jauge inconnue »). Les représentations sans jauge sont exclues et comptées en note.",
+        edge_cases: "Aucune représentation à jauge connue : non applicable (« jauge inconnue »). Les représentations sans jauge (ou à jauge 0) sont exclues et comptées en note.",
         eval: seats_share,
     },
 ];
@@ -46,7 +46,8 @@ fn seats_share(i: &Inputs<'_>) -> Outcome {
     let mut all_seats = 0u64;
     let mut unknown = 0usize;
     for p in i.held() {
-        match p.capacity {
+        // A capacity of 0 is a missing value written as zero, not an empty hall.
+        match p.capacity.filter(|c| *c > 0) {
             Some(c) => {
                 all_seats += u64::from(c);
                 if p.creation {
