@@ -1,17 +1,26 @@
 //! Multi-row statements: placeholder lists and batch sizes.
 //!
-//! Imports carry 100k+ rows, so rows are written a few hundred per statement. SQLite refuses a
-//! statement with more than 32 766 bound parameters (the bundled library's default) and
-//! PostgreSQL more than 65 535; batches stay well under both.
+//! Imports carry 100k+ rows, so rows are written a hundred or more per statement. SQLite
+//! refuses a statement with more than 32 766 bound parameters (the bundled library's default)
+//! and PostgreSQL more than 65 535; batches stay well under both.
 
-/// At most this many rows per statement.
-const MAX_ROWS: usize = 500;
+use crate::connect::Backend;
+
 /// At most this many bound parameters per statement.
 const MAX_PARAMS: usize = 30_000;
 
 /// Rows per statement for a table written with `columns` bound values per row.
-pub(crate) fn rows_per_statement(columns: usize) -> usize {
-    (MAX_PARAMS / columns.max(1)).clamp(1, MAX_ROWS)
+///
+/// Measured on 100 000 tickets (10 columns): sqlx's SQLite driver slows down more than
+/// linearly with the parameters of one statement (500 rows: 6 s, 100 rows: 1.9 s, 50 rows:
+/// 1.2 s, debug build), while PostgreSQL pays a round trip per statement (100 rows: 5 s,
+/// 500 rows: 2 s).
+pub(crate) fn rows_per_statement(backend: Backend, columns: usize) -> usize {
+    let max_rows = match backend {
+        Backend::Sqlite => 100,
+        Backend::Postgres => 500,
+    };
+    (MAX_PARAMS / columns.max(1)).clamp(1, max_rows)
 }
 
 /// `($first, …), (…)`: `rows` tuples of `columns` numbered placeholders, starting at `$first`.
@@ -55,9 +64,10 @@ mod tests {
     #[test]
     fn batches_respect_the_parameter_limit() {
         // 10 columns × 500 rows = 5 000 parameters: the row cap binds first.
-        assert_eq!(rows_per_statement(10), 500);
+        assert_eq!(rows_per_statement(Backend::Postgres, 10), 500);
+        assert_eq!(rows_per_statement(Backend::Sqlite, 10), 100);
         // 100 columns: 30 000 / 100 = 300 rows.
-        assert_eq!(rows_per_statement(100), 300);
-        assert_eq!(rows_per_statement(40_000), 1);
+        assert_eq!(rows_per_statement(Backend::Postgres, 100), 300);
+        assert_eq!(rows_per_statement(Backend::Sqlite, 40_000), 1);
     }
 }

@@ -42,7 +42,7 @@ impl Store {
             .collect::<Vec<_>>()
             .join(", ");
         let mut tx = self.pool.begin().await?;
-        for chunk in records.chunks(rows_per_statement(COLUMNS.len())) {
+        for chunk in records.chunks(rows_per_statement(self.backend(), COLUMNS.len())) {
             let sql = format!(
                 "INSERT INTO performances ({}) VALUES {} \
                  ON CONFLICT (org, source, external_id) DO UPDATE SET {updates}",

@@ -49,7 +49,7 @@ impl Store {
             .bind(source)
             .execute(&mut *tx)
             .await?;
-        for chunk in rows.chunks(rows_per_statement(COLUMNS.len())) {
+        for chunk in rows.chunks(rows_per_statement(self.backend(), COLUMNS.len())) {
             let sql = format!(
                 "INSERT INTO programme_entries ({}) VALUES {}",
                 COLUMNS.join(", "),

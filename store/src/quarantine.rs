@@ -41,7 +41,7 @@ impl Store {
             .bind(source)
             .execute(&mut *tx)
             .await?;
-        let batch = rows_per_statement(COLUMNS.len());
+        let batch = rows_per_statement(self.backend(), COLUMNS.len());
         for (n, chunk) in rows.chunks(batch).enumerate() {
             let sql = format!(
                 "INSERT INTO quarantine ({}) VALUES {}",

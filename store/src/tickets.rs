@@ -127,7 +127,7 @@ impl Store {
         tickets: &[Ticket],
     ) -> Result<UpsertCounts, StoreError> {
         let by_source = prepare(tickets)?;
-        let batch = rows_per_statement(COLUMNS.len());
+        let batch = rows_per_statement(self.backend(), COLUMNS.len());
         let mut counts = UpsertCounts::default();
         let mut tx = self.pool.begin().await?;
         for (source, rows) in &by_source {
