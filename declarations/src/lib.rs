@@ -15,6 +15,7 @@ pub mod render;
 
 pub mod astp;
 pub mod cnm;
+pub mod sacem;
 pub mod tax;
 
 pub use body::Body;
@@ -77,5 +78,9 @@ pub trait Declaration: Send + Sync {
 
 /// Every declaration releve builds, in the order of the report.
 pub fn registry() -> Vec<Box<dyn Declaration>> {
-    vec![Box::new(cnm::Cnm), Box::new(astp::Astp)]
+    vec![
+        Box::new(cnm::Cnm),
+        Box::new(astp::Astp),
+        Box::new(sacem::Sacem),
+    ]
 }

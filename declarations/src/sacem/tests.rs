@@ -1,0 +1,356 @@
+//! Hand-computed expectations for the SACEM state.
+
+use super::*;
+use crate::render::testing::{assert_golden, pdf_text};
+use chrono::{DateTime, TimeZone, Utc};
+use releve_domain::facts::{build_month_facts, FactsInput};
+use releve_domain::testing::*;
+use releve_domain::{
+    ContractType, Discipline, DisciplineTable, Money, MonthFacts, Organisation, PerformanceRecord,
+    PriceKind, ProgrammeEntry, Rules, Severity, Ticket,
+};
+
+fn generated_at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 12, 1, 8, 0, 0).unwrap()
+}
+
+fn money(text: &str) -> Money {
+    Money::parse(text).unwrap()
+}
+
+struct Month {
+    org: Organisation,
+    records: Vec<PerformanceRecord>,
+    tickets: Vec<Ticket>,
+    programme: Vec<ProgrammeEntry>,
+}
+
+impl Month {
+    fn new() -> Month {
+        let mut org = organisation(true);
+        org.sacem_client_id = Some("0123456".into());
+        Month {
+            org,
+            records: vec![],
+            tickets: vec![],
+            programme: vec![],
+        }
+    }
+
+    fn ticketed(
+        &mut self,
+        id: &str,
+        title: &str,
+        start: &str,
+        d: Discipline,
+    ) -> &mut ProgrammeEntry {
+        self.records.push(performance(id, title, start));
+        let mut row = programme(Some(id), title, start, d);
+        row.line = 2 + self.programme.len() as u64;
+        self.programme.push(row);
+        self.programme.last_mut().unwrap()
+    }
+
+    fn programme_only(&mut self, title: &str, start: &str, d: Discipline) -> &mut ProgrammeEntry {
+        let mut row = programme(None, title, start, d);
+        row.line = 2 + self.programme.len() as u64;
+        self.programme.push(row);
+        self.programme.last_mut().unwrap()
+    }
+
+    fn sell(&mut self, id: &str, first: usize, n: usize, price: &str, rate: &str) {
+        let kind = if price == "0" {
+            PriceKind::Free
+        } else {
+            PriceKind::Full
+        };
+        self.tickets
+            .extend(tickets(id, first, n, price, rate, kind));
+    }
+
+    fn facts(&self) -> MonthFacts {
+        build_month_facts(FactsInput {
+            organisation: &self.org,
+            month: "2025-11".parse().unwrap(),
+            records: &self.records,
+            tickets: &self.tickets,
+            programme: &self.programme,
+        })
+    }
+}
+
+/// The month of the worked example:
+/// - « Nuit Jazz » (jazz: SACEM yes), P1 on 14/11: 100 × 22.00 at 5.5 %, 5 invitations, cession
+///   1 500.00 + frais d'approche 200.00; P2 on 21/11: 50 × 22.00 at 5.5 % and 10 × 30.00 at 20 %,
+///   3 invitations, cession 1 500.00; P3 on 22/11 cancelled;
+/// - « Les Vagues » (theatre: SACEM no);
+/// - « Bal des Digues » (theatre, `sacem = yes`), free, programme only, cession 800.00;
+/// - « Cabinet de curiosités » (pluridisciplinaire: review).
+fn worked_month() -> Month {
+    let mut m = Month::new();
+    let row = m.ticketed("P1", "Nuit Jazz", "2025-11-14 20:30", Discipline::Jazz);
+    row.contract_type = Some(ContractType::Cession);
+    row.cession_price_excl_vat = Some(money("1500.00"));
+    row.frais_approche_excl_vat = Some(money("200.00"));
+    row.producer = Some(releve_domain::Producer {
+        name: "Compagnie Swing".into(),
+        siret: None,
+        subsidised: None,
+    });
+    m.sell("P1", 0, 100, "22.00", "5.5");
+    m.sell("P1", 100, 5, "0", "0");
+    let row = m.ticketed("P2", "Nuit Jazz", "2025-11-21 20:30", Discipline::Jazz);
+    row.contract_type = Some(ContractType::Cession);
+    row.cession_price_excl_vat = Some(money("1500.00"));
+    m.sell("P2", 200, 50, "22.00", "5.5");
+    m.sell("P2", 300, 10, "30.00", "20");
+    m.sell("P2", 400, 3, "0", "0");
+    let row = m.ticketed("P3", "Nuit Jazz", "2025-11-22 20:30", Discipline::Jazz);
+    row.cancelled = true;
+    m.ticketed("P4", "Les Vagues", "2025-11-15 20:30", Discipline::Theatre);
+    m.sell("P4", 500, 10, "18.00", "5.5");
+    let row = m.programme_only("Bal des Digues", "2025-11-28 21:00", Discipline::Theatre);
+    row.sacem = Some(true);
+    row.free_admission = true;
+    row.contract_type = Some(ContractType::Cession);
+    row.cession_price_excl_vat = Some(money("800.00"));
+    m.ticketed(
+        "P5",
+        "Cabinet de curiosités",
+        "2025-11-16 16:00",
+        Discipline::Pluridisciplinaire,
+    );
+    m
+}
+
+fn input<'a>(facts: &'a MonthFacts) -> BuildInput<'a> {
+    BuildInput {
+        facts,
+        rules: Rules::default_rules(),
+        disciplines: DisciplineTable::default_table(),
+        generated_at: generated_at(),
+    }
+}
+
+fn engagements() -> Vec<EngagementExpense> {
+    vec![EngagementExpense {
+        show_id: "nuit jazz".into(),
+        excl_vat: money("1000.00"),
+    }]
+}
+
+fn draft(m: &Month, engagements: &[EngagementExpense]) -> Draft {
+    let facts = m.facts();
+    build_with_engagements(&input(&facts), AgencyTable::default_table(), engagements).unwrap()
+}
+
+fn model_of(d: &Draft) -> serde_json::Value {
+    d.model.clone()
+}
+
+#[test]
+fn shows_receipts_expenses_and_estimate_are_hand_computed() {
+    let m = worked_month();
+    let facts = m.facts();
+    let built = build::model(&input(&facts), AgencyTable::default_table(), &engagements()).unwrap();
+    let model = &built.model;
+    let titles: Vec<&str> = model.shows.iter().map(|s| s.show_title.as_str()).collect();
+    // Les Vagues: not in SACEM's repertoire; Cabinet: review; P3: cancelled.
+    assert_eq!(titles, ["Nuit Jazz", "Bal des Digues"]);
+
+    let jazz = &model.shows[0];
+    assert_eq!(jazz.show_id, "nuit jazz");
+    assert_eq!(jazz.performances, 2);
+    assert_eq!(jazz.performance_ids, ["tickets_csv:P1", "tickets_csv:P2"]);
+    assert_eq!(jazz.first_date.to_string(), "2025-11-14");
+    assert_eq!(jazz.last_date.to_string(), "2025-11-21");
+    assert_eq!((jazz.paid_tickets, jazz.free_tickets), (160, 8));
+    assert_eq!(jazz.producer.as_deref(), Some("Compagnie Swing"));
+    assert_eq!(jazz.genre, "Jazz");
+    assert_eq!(jazz.capacity, Some(400));
+    // 5.5 %: P1 2200.00 → round(2200 / 1.055) = 2085.31; P2 1100.00 → 1042.65;
+    //        incl. 3300.00, excl. 3127.96, VAT 172.04.
+    // 20 %:  P2 300.00 → 250.00, VAT 50.00.
+    let r: Vec<(String, Money, Money, Money)> = jazz
+        .receipts
+        .iter()
+        .map(|r| (r.vat_rate.to_string(), r.excl_vat, r.vat, r.incl_vat))
+        .collect();
+    assert_eq!(
+        r,
+        [
+            (
+                "5.5".into(),
+                money("3127.96"),
+                money("172.04"),
+                money("3300.00")
+            ),
+            (
+                "20".into(),
+                money("250.00"),
+                money("50.00"),
+                money("300.00")
+            ),
+        ]
+    );
+    assert!(jazz
+        .receipts
+        .iter()
+        .all(|r| r.origin == ReceiptOrigin::Entrees));
+    assert_eq!(jazz.receipts_total.excl_vat, money("3377.96"));
+    assert_eq!(jazz.receipts_total.incl_vat, money("3600.00"));
+    // Engagement 1000.00 without VAT; cession 1500 + 1500 + 200 = 3200.00, VAT 5.5 % = 176.00.
+    let e: Vec<(&str, String, Money, Money, Money)> = jazz
+        .expenses
+        .iter()
+        .map(|e| {
+            (
+                e.contract.as_str(),
+                e.vat_rate.to_string(),
+                e.excl_vat,
+                e.vat,
+                e.incl_vat,
+            )
+        })
+        .collect();
+    assert_eq!(
+        e,
+        [
+            (
+                "engagement",
+                "0".into(),
+                money("1000.00"),
+                money("0.00"),
+                money("1000.00")
+            ),
+            (
+                "cession",
+                "5.5".into(),
+                money("3200.00"),
+                money("176.00"),
+                money("3376.00")
+            ),
+        ]
+    );
+    assert_eq!(jazz.expenses_total.incl_vat, money("4376.00"));
+    // 3377.96 × 8.8 % = 297.26048 → 297.26, on the receipts.
+    let est = &jazz.rights_estimate;
+    assert_eq!(est.base_kind, EstimateBase::Receipts);
+    assert_eq!((est.base, est.amount), (money("3377.96"), money("297.26")));
+    assert!(est.note.starts_with("Estimation indicative"));
+    // Last performance 21/11 → last day of December.
+    assert_eq!(jazz.deadline.to_string(), "2025-12-31");
+
+    // Free admission: no receipt, the estimate falls back on the expenses:
+    // 800.00 × 8.8 % = 70.40.
+    let bal = &model.shows[1];
+    assert!(bal.receipts.is_empty());
+    assert_eq!(bal.expenses_total.excl_vat, money("800.00"));
+    assert_eq!(bal.expenses_total.vat, money("44.00"));
+    assert_eq!(bal.rights_estimate.base_kind, EstimateBase::Expenses);
+    assert_eq!(bal.rights_estimate.amount, money("70.40"));
+
+    assert_eq!(model.agency.as_ref().unwrap().name, "Délégation de Nantes");
+    assert_eq!(model.estimate_total(), money("367.66"));
+
+    let blocking: Vec<(&str, Option<&str>)> = built
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Blocking)
+        .map(|i| (i.code.as_str(), i.performance_id.as_deref()))
+        .collect();
+    assert_eq!(blocking, [("sacem.review", Some("tickets_csv:P5"))]);
+}
+
+#[test]
+fn without_engagements_the_declaration_impl_lists_cession_only() {
+    let m = worked_month();
+    let facts = m.facts();
+    let d = Sacem.build(&input(&facts)).unwrap();
+    let expenses = &d.model["shows"][0]["expenses"];
+    assert_eq!(expenses.as_array().unwrap().len(), 1);
+    assert_eq!(expenses[0]["contract"], "cession");
+    assert_eq!(d.summary.lines, 2);
+    assert_eq!(d.summary.amount_due, None);
+    assert_eq!(d.summary.deadline.unwrap().to_string(), "2025-12-31");
+    let names: Vec<&str> = d.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["sacem.json", "sacem.pdf"]);
+}
+
+#[test]
+fn golden_json_and_deterministic_files() {
+    let m = worked_month();
+    let a = draft(&m, &engagements());
+    let b = draft(&m, &engagements());
+    assert_eq!(a.files, b.files);
+    let json = String::from_utf8(a.files[0].bytes.clone()).unwrap();
+    assert_golden("sacem/sacem.json", &json);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+        model_of(&a)
+    );
+}
+
+#[test]
+fn pdf_reads_like_the_form() {
+    let m = worked_month();
+    let d = draft(&m, &engagements());
+    let text = pdf_text(&d.files[1].bytes);
+    for expected in [
+        "État des recettes et des dépenses",
+        "Délégation de Nantes",
+        "N° client SACEM 0123456",
+        "1. Spectacle",
+        "du 14/11/2025 au 21/11/2025",
+        "Nombre de représentations 2",
+        "Compagnie Swing",
+        "2. Recettes",
+        "Entrées payantes 160",
+        "Entrées gratuites 8",
+        "3 127,96 €",
+        "3. Dépenses",
+        "Contrats d'engagement",
+        "3 376,00 €",
+        "Estimation indicative — montant calculé par la SACEM",
+        "297,26 €",
+        "31 décembre 2025",
+        "Bal des Digues",
+    ] {
+        assert!(text.contains(expected), "missing « {expected} » in {text}");
+    }
+    assert!(!text.contains("Les Vagues"));
+}
+
+#[test]
+fn unknown_postal_code_gives_a_warning_and_no_agency() {
+    let mut m = Month::new();
+    m.org.sacem_client_id = None;
+    let row = m.ticketed("P1", "Nuit Jazz", "2025-11-14 20:30", Discipline::Jazz);
+    row.venue.postal_code = Some("98800".into());
+    m.sell("P1", 0, 2, "10.00", "5.5");
+    let d = draft(&m, &[]);
+    assert!(d.model["agency"].is_null());
+    assert_eq!(d.model["agency_postal_code"], "98800");
+    let warnings: Vec<&str> = d
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Warning)
+        .map(|i| i.code.as_str())
+        .collect();
+    assert_eq!(
+        warnings,
+        ["sacem.agency.unknown", "sacem.client_id.missing"]
+    );
+    assert!(d.summary.note.contains("délégation régionale à déterminer"));
+}
+
+#[test]
+fn no_show_means_nothing_to_declare() {
+    let mut m = Month::new();
+    m.ticketed("P1", "Les Vagues", "2025-11-14 20:30", Discipline::Theatre);
+    let d = draft(&m, &[]);
+    assert_eq!(d.model["shows"].as_array().unwrap().len(), 0);
+    assert!(d.issues.is_empty());
+    assert_eq!(d.summary.deadline, None);
+    assert!(pdf_text(&d.files[1].bytes).contains("Aucun spectacle du répertoire"));
+}
