@@ -35,6 +35,8 @@
 //! | `programme_entries` | `org, source, position`         | `programme`     |
 //! | `quarantine`        | `org, source, position`         | `quarantine`    |
 //! | `runs`              | `id` (with `org`)               | `runs`          |
+//! | `declaration_versions` (0003) | `org, body, month, number` | `versions`   |
+//! | `audit_log` (0003)  | `id` (with `org`)               | `versions`      |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
 //! audit log), 0004 (payroll engagements).
@@ -67,6 +69,7 @@ mod programme;
 mod quarantine;
 mod runs;
 mod tickets;
+mod versions;
 
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -77,6 +80,7 @@ pub use connect::{Backend, Store};
 pub use error::StoreError;
 pub use runs::{RunOutcome, RunRecord};
 pub use tickets::UpsertCounts;
+pub use versions::{AuditEntry, FileHash, Submission, VersionError, VersionRecord, VersionStatus};
 
 // Re-exported so that callers name the records the store keeps without another import.
 pub use releve_domain::{Organisation, PerformanceRecord, ProgrammeEntry, Quarantined, Ticket};
