@@ -17,6 +17,14 @@ pub mod csv_input;
 pub mod programme_csv;
 pub mod tickets_csv;
 
+pub mod api;
+pub mod http;
+pub mod replay;
+
+pub mod billetweb;
+pub mod helloasso;
+pub mod mapado;
+
 pub use error::CollectorError;
 pub use record::Record;
 pub use source::{SourceKind, SourceSpec};

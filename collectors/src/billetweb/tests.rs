@@ -1,0 +1,4 @@
+use crate::api::compliance::suite::ScenarioFn;
+use crate::api::Scenario;
+
+pub(crate) const SUITE: &[(Scenario, ScenarioFn)] = &[];
