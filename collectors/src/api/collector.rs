@@ -90,6 +90,8 @@ pub fn base_url_of(spec: &SourceSpec) -> Result<String, ApiError> {
     Ok(url.trim_end_matches('/').to_string())
 }
 
+// One collector per source and sync: the size difference between variants does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum AnyApiCollector {
     Billetweb(crate::billetweb::Billetweb),
     Helloasso(crate::helloasso::Helloasso),

@@ -19,8 +19,11 @@ pub mod compliance;
 pub mod credentials;
 pub mod error;
 pub mod json;
+pub mod mapping;
 pub mod raw;
 pub mod sync;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use collector::{
     base_url_of, normalise_stored, AnyApiCollector, ApiCollector, ApiContext, REGISTERED,
