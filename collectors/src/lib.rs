@@ -21,9 +21,12 @@ pub mod api;
 pub mod http;
 pub mod replay;
 
+pub mod exact_number;
+
 pub mod billetweb;
 pub mod helloasso;
 pub mod mapado;
+pub mod shotgun;
 
 pub use error::CollectorError;
 pub use record::Record;

@@ -58,6 +58,7 @@ pub const REGISTERED: &[SourceKind] = &[
     SourceKind::Billetweb,
     SourceKind::Helloasso,
     SourceKind::Mapado,
+    SourceKind::Shotgun,
 ];
 
 /// The vendor's production address, when it has one shared by all customers.
@@ -66,6 +67,7 @@ pub fn default_base_url(kind: SourceKind) -> Option<&'static str> {
         SourceKind::Billetweb => Some(crate::billetweb::DEFAULT_BASE_URL),
         SourceKind::Helloasso => Some(crate::helloasso::DEFAULT_BASE_URL),
         SourceKind::Mapado => Some(crate::mapado::DEFAULT_BASE_URL),
+        SourceKind::Shotgun => Some(crate::shotgun::DEFAULT_BASE_URL),
         _ => None,
     }
 }
@@ -96,6 +98,7 @@ pub enum AnyApiCollector {
     Billetweb(crate::billetweb::Billetweb),
     Helloasso(crate::helloasso::Helloasso),
     Mapado(crate::mapado::Mapado),
+    Shotgun(crate::shotgun::Shotgun),
 }
 
 impl AnyApiCollector {
@@ -136,6 +139,7 @@ impl AnyApiCollector {
                 AnyApiCollector::Helloasso(crate::helloasso::Helloasso::new(ctx))
             }
             SourceKind::Mapado => AnyApiCollector::Mapado(crate::mapado::Mapado::new(ctx)),
+            SourceKind::Shotgun => AnyApiCollector::Shotgun(crate::shotgun::Shotgun::new(ctx)),
             other => unreachable!("{} is not registered", other.code()),
         }
     }
@@ -147,6 +151,7 @@ impl ApiCollector for AnyApiCollector {
             AnyApiCollector::Billetweb(c) => c.kind(),
             AnyApiCollector::Helloasso(c) => c.kind(),
             AnyApiCollector::Mapado(c) => c.kind(),
+            AnyApiCollector::Shotgun(c) => c.kind(),
         }
     }
 
@@ -155,6 +160,7 @@ impl ApiCollector for AnyApiCollector {
             AnyApiCollector::Billetweb(c) => c.check().await,
             AnyApiCollector::Helloasso(c) => c.check().await,
             AnyApiCollector::Mapado(c) => c.check().await,
+            AnyApiCollector::Shotgun(c) => c.check().await,
         }
     }
 
@@ -167,6 +173,7 @@ impl ApiCollector for AnyApiCollector {
             AnyApiCollector::Billetweb(c) => c.fetch(since, now).await,
             AnyApiCollector::Helloasso(c) => c.fetch(since, now).await,
             AnyApiCollector::Mapado(c) => c.fetch(since, now).await,
+            AnyApiCollector::Shotgun(c) => c.fetch(since, now).await,
         }
     }
 
@@ -175,6 +182,7 @@ impl ApiCollector for AnyApiCollector {
             AnyApiCollector::Billetweb(c) => c.normalise(raw),
             AnyApiCollector::Helloasso(c) => c.normalise(raw),
             AnyApiCollector::Mapado(c) => c.normalise(raw),
+            AnyApiCollector::Shotgun(c) => c.normalise(raw),
         }
     }
 }
@@ -186,6 +194,7 @@ pub fn normalise_stored(kind: SourceKind, source_key: &str, raw: &[RawExchange])
         SourceKind::Billetweb => crate::billetweb::normalise::normalise(source_key, raw),
         SourceKind::Helloasso => crate::helloasso::normalise::normalise(source_key, raw),
         SourceKind::Mapado => crate::mapado::normalise::normalise(source_key, raw),
+        SourceKind::Shotgun => crate::shotgun::normalise::normalise(source_key, raw),
         _ => Vec::new(),
     }
 }

@@ -69,6 +69,7 @@ pub(crate) mod suite {
             SourceKind::Billetweb => Some(crate::billetweb::tests::SUITE),
             SourceKind::Helloasso => Some(crate::helloasso::tests::SUITE),
             SourceKind::Mapado => Some(crate::mapado::tests::SUITE),
+            SourceKind::Shotgun => Some(crate::shotgun::tests::SUITE),
             _ => None,
         }
     }
@@ -128,5 +129,10 @@ mod tests {
     #[tokio::test]
     async fn mapado_passes_every_scenario() {
         run(SourceKind::Mapado).await;
+    }
+
+    #[tokio::test]
+    async fn shotgun_passes_every_scenario() {
+        run(SourceKind::Shotgun).await;
     }
 }
