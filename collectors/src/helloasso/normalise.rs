@@ -32,10 +32,13 @@ fn slug_of(endpoint: &str, suffix: &str) -> Option<String> {
     rest.rsplit('/').next().map(str::to_string)
 }
 
+/// The items of one form as read by one sync (pages fetched at the same instant).
+type Listing = (DateTime<Utc>, Vec<(Item, Value)>);
+
 pub fn normalise(source_key: &str, raw: &[RawExchange]) -> Vec<Record> {
     let mut out = Vec::new();
     let mut forms: BTreeMap<String, (Form, String)> = BTreeMap::new();
-    let mut items: BTreeMap<String, (DateTime<Utc>, Vec<(Item, Value)>)> = BTreeMap::new();
+    let mut items: BTreeMap<String, Listing> = BTreeMap::new();
     for ex in raw.iter().filter(|e| e.status < 400) {
         if let Some(slug) = slug_of(&ex.endpoint, "/public") {
             match serde_json::from_str::<Form>(&ex.body) {
