@@ -12,6 +12,9 @@ pub enum CollectorError {
     },
     #[error("{path} : en-tête invalide : {reason}")]
     Header { path: PathBuf, reason: String },
+    /// The file's bytes cannot be decoded (e.g. a UTF-8 byte-order mark followed by invalid UTF-8).
+    #[error("{path} : encodage illisible : {reason}")]
+    Encoding { path: PathBuf, reason: String },
     #[error("{0}")]
     Other(String),
 }

@@ -15,7 +15,7 @@ pub mod render;
 
 pub mod astp;
 pub mod cnm;
-mod tax;
+pub mod tax;
 
 pub use body::Body;
 pub use input::BuildInput;

@@ -1,1 +1,55 @@
-//! Shared renderers: the same model to JSON, CSV and PDF (XML for SACD).
+//! Shared renderers: one declaration model, several files.
+//!
+//! - [`json`]: the model as pretty JSON (2-space indent, trailing newline), the contract of
+//!   `formats.md` §5.
+//! - [`csv`]: serde-driven flat rows (comma, `.` decimals, UTF-8 without BOM, `\n` line ends,
+//!   header = the JSON field names), for portals that take a spreadsheet.
+//! - [`pdf`]: A4 French forms (title, key/value sections, tables with repeated headers and
+//!   totals, notes, signature block, "page i/n"), with DejaVu fonts embedded.
+//! - [`fr`]: French formatting of dates, amounts, rates and counts for documents.
+//!
+//! Every renderer is deterministic: the same model (and generation time) gives the same bytes.
+
+pub mod csv;
+pub mod fr;
+pub mod json;
+pub mod pdf;
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+use crate::{Body, DeclarationError};
+
+/// Why a model could not be rendered (a programming error in a model, not a user error).
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("JSON : {0}")]
+    Json(String),
+    #[error("CSV : {0}")]
+    Csv(String),
+    #[error("PDF : {0}")]
+    Pdf(String),
+}
+
+impl RenderError {
+    pub fn format(&self) -> &'static str {
+        match self {
+            RenderError::Json(_) => "json",
+            RenderError::Csv(_) => "csv",
+            RenderError::Pdf(_) => "pdf",
+        }
+    }
+
+    /// The declaration error for `body`.
+    pub fn for_body(self, body: Body) -> DeclarationError {
+        let format = self.format();
+        let reason = match self {
+            RenderError::Json(r) | RenderError::Csv(r) | RenderError::Pdf(r) => r,
+        };
+        DeclarationError::Render {
+            body,
+            format,
+            reason,
+        }
+    }
+}

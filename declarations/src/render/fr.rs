@@ -1,0 +1,84 @@
+//! French formatting for documents (never for JSON/CSV, which keep machine formats).
+
+use chrono::NaiveDate;
+use releve_domain::{Money, Month};
+use rust_decimal::Decimal;
+
+/// `14/11/2025`.
+pub fn date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// `28 février 2026`.
+pub fn long_date(d: NaiveDate) -> String {
+    let month = Month::of_date(d).to_french();
+    let name = month.split(' ').next().unwrap_or_default();
+    format!(
+        "{} {} {}",
+        chrono::Datelike::day(&d),
+        name,
+        chrono::Datelike::year(&d)
+    )
+}
+
+/// `novembre 2025`.
+pub fn month(m: Month) -> String {
+    m.to_french()
+}
+
+/// `1 234,50 €` (narrow no-break space for thousands).
+pub fn money(m: Money) -> String {
+    m.to_french()
+}
+
+/// A percent rate: `3,5 %`, `20 %`.
+pub fn rate(r: Decimal) -> String {
+    format!("{}\u{a0}%", r.normalize().to_string().replace('.', ","))
+}
+
+/// A count with grouped thousands: `1 234`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && i % 3 == digits.len() % 3 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A SIRET grouped as printed on forms: `812 345 676 00009`.
+pub fn siret(digits: &str) -> String {
+    if digits.len() == 14 && digits.chars().all(|c| c.is_ascii_digit()) {
+        format!(
+            "{} {} {} {}",
+            &digits[0..3],
+            &digits[3..6],
+            &digits[6..9],
+            &digits[9..14]
+        )
+    } else {
+        digits.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn french_forms() {
+        let d = NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
+        assert_eq!(date(d), "28/02/2026");
+        assert_eq!(long_date(d), "28 février 2026");
+        assert_eq!(rate(dec!(3.50)), "3,5\u{a0}%");
+        assert_eq!(rate(dec!(20)), "20\u{a0}%");
+        assert_eq!(count(1234567), "1\u{202f}234\u{202f}567");
+        assert_eq!(count(999), "999");
+        assert_eq!(siret("81234567600009"), "812 345 676 00009");
+        assert_eq!(money(Money::from_cents(123450)), "1\u{202f}234,50\u{a0}€");
+    }
+}

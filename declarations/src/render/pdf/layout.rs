@@ -1,0 +1,470 @@
+//! Layout: turns a [`Form`] into pages of positioned drawing operations, before any PDF is
+//! written. Positions are millimetres from the top-left corner of the page; text positions are
+//! baselines. Keeping layout apart from printpdf makes page breaks testable on their own.
+
+use super::fonts::{metrics, printable, PT_PER_MM};
+use super::{Align, Block, Form, Orientation, Signature, Table};
+
+/// One drawing operation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    Text {
+        x: f32,
+        /// Baseline, from the top of the page.
+        y: f32,
+        size: f32,
+        bold: bool,
+        text: String,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        /// Thickness in points.
+        width: f32,
+    },
+    /// A filled grey rectangle (table headers); `grey` 0 = black, 1 = white.
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        grey: f32,
+    },
+}
+
+/// One laid-out page.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Page {
+    pub ops: Vec<Op>,
+}
+
+impl Page {
+    /// The texts of the page in drawing order (for tests and debugging).
+    pub fn texts(&self) -> Vec<&str> {
+        self.ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Text { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+pub(crate) const A4_SHORT: f32 = 210.0;
+pub(crate) const A4_LONG: f32 = 297.0;
+const MARGIN: f32 = 15.0;
+/// Room kept at the bottom for the footer.
+const BOTTOM: f32 = 20.0;
+const FOOTER_SIZE: f32 = 7.0;
+const TITLE_SIZE: f32 = 14.0;
+const SUBTITLE_SIZE: f32 = 10.0;
+const HEADING_SIZE: f32 = 11.0;
+const BODY_SIZE: f32 = 9.0;
+const NOTE_SIZE: f32 = 7.5;
+const CELL_PAD_X: f32 = 1.2;
+const CELL_PAD_Y: f32 = 1.0;
+const HEADER_GREY: f32 = 0.88;
+const TOTALS_GREY: f32 = 0.95;
+
+/// Height of a text line at `size` points, in millimetres.
+fn line_height(size: f32) -> f32 {
+    size * 1.3 / PT_PER_MM
+}
+
+/// Distance from the top of a line to its baseline.
+fn ascent(size: f32) -> f32 {
+    size * 0.95 / PT_PER_MM
+}
+
+/// Page size `(width, height)` in millimetres.
+pub(crate) fn page_size(orientation: Orientation) -> (f32, f32) {
+    match orientation {
+        Orientation::Portrait => (A4_SHORT, A4_LONG),
+        Orientation::Landscape => (A4_LONG, A4_SHORT),
+    }
+}
+
+/// Splits a text into lines no wider than `width` mm. Breaks at spaces (never at no-break
+/// spaces, so `1 234,50 €` stays whole); a word wider than the column is cut.
+pub(crate) fn wrap(text: &str, width: f32, size: f32, bold: bool) -> Vec<String> {
+    let m = metrics(bold);
+    let text = printable(text);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if m.width_mm(&candidate, size) <= width {
+            current = candidate;
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        // The word alone may still be too wide: cut it character by character.
+        for c in word.chars() {
+            let mut next = current.clone();
+            next.push(c);
+            if !current.is_empty() && m.width_mm(&next, size) > width {
+                lines.push(std::mem::take(&mut current));
+                current.push(c);
+            } else {
+                current = next;
+            }
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+struct Cursor {
+    pages: Vec<Page>,
+    width: f32,
+    height: f32,
+    /// Top of the free space on the current page.
+    y: f32,
+}
+
+impl Cursor {
+    fn new(orientation: Orientation) -> Cursor {
+        let (width, height) = page_size(orientation);
+        Cursor {
+            pages: vec![Page::default()],
+            width,
+            height,
+            y: MARGIN,
+        }
+    }
+
+    fn usable_width(&self) -> f32 {
+        self.width - 2.0 * MARGIN
+    }
+
+    fn bottom(&self) -> f32 {
+        self.height - BOTTOM
+    }
+
+    fn page(&mut self) -> &mut Page {
+        self.pages.last_mut().expect("at least one page")
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Page::default());
+        self.y = MARGIN;
+    }
+
+    /// Starts a new page unless `height` mm still fit (and the page is not already empty).
+    fn ensure(&mut self, height: f32) {
+        if self.y + height > self.bottom() && self.y > MARGIN {
+            self.new_page();
+        }
+    }
+
+    fn text(&mut self, x: f32, top: f32, size: f32, bold: bool, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        self.page().ops.push(Op::Text {
+            x,
+            y: top + ascent(size),
+            size,
+            bold,
+            text: text.to_string(),
+        });
+    }
+
+    fn hline(&mut self, x1: f32, x2: f32, y: f32, width: f32) {
+        self.page().ops.push(Op::Line {
+            x1,
+            y1: y,
+            x2,
+            y2: y,
+            width,
+        });
+    }
+
+    fn vline(&mut self, x: f32, y1: f32, y2: f32, width: f32) {
+        self.page().ops.push(Op::Line {
+            x1: x,
+            y1,
+            x2: x,
+            y2,
+            width,
+        });
+    }
+
+    /// Wrapped text over the whole usable width.
+    fn wrapped(&mut self, text: &str, size: f32, bold: bool) {
+        let lh = line_height(size);
+        for line in wrap(text, self.usable_width(), size, bold) {
+            self.ensure(lh);
+            let y = self.y;
+            self.text(MARGIN, y, size, bold, &line);
+            self.y += lh;
+        }
+    }
+}
+
+/// Lays out a form: title block, blocks in order, then the footer with "page i/n" on every page.
+pub fn layout(form: &Form) -> Vec<Page> {
+    let mut c = Cursor::new(form.orientation);
+    c.wrapped(&form.title, TITLE_SIZE, true);
+    c.y += 1.0;
+    for line in &form.subtitles {
+        c.wrapped(line, SUBTITLE_SIZE, false);
+    }
+    c.y += 1.5;
+    let (right, y) = (c.width - MARGIN, c.y);
+    c.hline(MARGIN, right, y, 0.8);
+    c.y += 3.0;
+
+    for block in &form.blocks {
+        match block {
+            Block::Heading(text) => {
+                c.y += 2.5;
+                // Keep the heading with at least a few lines of what follows.
+                c.ensure(line_height(HEADING_SIZE) + 15.0);
+                c.wrapped(text, HEADING_SIZE, true);
+                c.y += 1.0;
+            }
+            Block::Fields(pairs) => fields(&mut c, pairs),
+            Block::Table(table) => self::table(&mut c, table),
+            Block::Paragraph(text) => {
+                c.wrapped(text, BODY_SIZE, false);
+                c.y += 1.5;
+            }
+            Block::Note(text) => {
+                c.wrapped(text, NOTE_SIZE, false);
+                c.y += 1.0;
+            }
+            Block::Signature(sig) => signature(&mut c, sig),
+            Block::Space(mm) => c.y += mm,
+        }
+    }
+    footers(&mut c, &form.footer);
+    c.pages
+}
+
+fn fields(c: &mut Cursor, pairs: &[(String, String)]) {
+    let lh = line_height(BODY_SIZE);
+    let widest = pairs
+        .iter()
+        .map(|(k, _)| metrics(true).width_mm(&printable(k), BODY_SIZE))
+        .fold(0.0_f32, f32::max);
+    let label_width = (widest + 4.0).min(c.usable_width() * 0.4);
+    let value_x = MARGIN + label_width;
+    let value_width = c.usable_width() - label_width;
+    for (label, value) in pairs {
+        let labels = wrap(label, label_width - 2.0, BODY_SIZE, true);
+        let values = wrap(value, value_width, BODY_SIZE, false);
+        let rows = labels.len().max(values.len());
+        c.ensure(lh * rows as f32);
+        let top = c.y;
+        for (i, l) in labels.iter().enumerate() {
+            c.text(MARGIN, top + lh * i as f32, BODY_SIZE, true, l);
+        }
+        for (i, v) in values.iter().enumerate() {
+            c.text(value_x, top + lh * i as f32, BODY_SIZE, false, v);
+        }
+        c.y = top + lh * rows as f32;
+    }
+    c.y += 1.5;
+}
+
+/// A row ready to draw: wrapped cells and its height.
+struct Row {
+    cells: Vec<Vec<String>>,
+    height: f32,
+    bold: bool,
+    fill: Option<f32>,
+}
+
+fn prepare(cells: &[String], widths: &[f32], size: f32, bold: bool, fill: Option<f32>) -> Row {
+    let cells: Vec<Vec<String>> = widths
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let text = cells.get(i).map(String::as_str).unwrap_or("");
+            wrap(text, w - 2.0 * CELL_PAD_X, size, bold)
+        })
+        .collect();
+    let lines = cells.iter().map(Vec::len).max().unwrap_or(1);
+    Row {
+        height: lines as f32 * line_height(size) + 2.0 * CELL_PAD_Y,
+        cells,
+        bold,
+        fill,
+    }
+}
+
+fn draw_row(c: &mut Cursor, row: &Row, table: &Table, widths: &[f32]) {
+    let size = table.font_size;
+    let top = c.y;
+    let left = MARGIN;
+    let right = MARGIN + widths.iter().sum::<f32>();
+    if let Some(grey) = row.fill {
+        c.page().ops.push(Op::Fill {
+            x: left,
+            y: top,
+            w: right - left,
+            h: row.height,
+            grey,
+        });
+    }
+    let mut x = left;
+    for (i, width) in widths.iter().enumerate() {
+        let align = table
+            .columns
+            .get(i)
+            .map(|col| col.align)
+            .unwrap_or_default();
+        for (n, line) in row.cells[i].iter().enumerate() {
+            let line_top = top + CELL_PAD_Y + n as f32 * line_height(size);
+            let text_width = metrics(row.bold).width_mm(line, size);
+            let tx = match align {
+                Align::Left => x + CELL_PAD_X,
+                Align::Right => x + width - CELL_PAD_X - text_width,
+                Align::Center => x + (width - text_width) / 2.0,
+            };
+            c.text(tx, line_top, size, row.bold, line);
+        }
+        c.vline(x, top, top + row.height, 0.3);
+        x += width;
+    }
+    c.vline(right, top, top + row.height, 0.3);
+    c.hline(left, right, top, 0.3);
+    c.hline(left, right, top + row.height, 0.3);
+    c.y = top + row.height;
+}
+
+fn table(c: &mut Cursor, table: &Table) {
+    let total_weight: f32 = table.columns.iter().map(|col| col.weight.max(0.0)).sum();
+    if table.columns.is_empty() || total_weight <= 0.0 {
+        return;
+    }
+    let usable = c.usable_width();
+    let widths: Vec<f32> = table
+        .columns
+        .iter()
+        .map(|col| usable * col.weight.max(0.0) / total_weight)
+        .collect();
+    let size = table.font_size;
+    let headers: Vec<String> = table.columns.iter().map(|col| col.header.clone()).collect();
+    let header = prepare(&headers, &widths, size, true, Some(HEADER_GREY));
+
+    let mut body: Vec<Row> = table
+        .rows
+        .iter()
+        .map(|cells| prepare(cells, &widths, size, false, None))
+        .collect();
+    if body.is_empty() {
+        // One row spanning the table, through a single full-width pseudo-column.
+        let text = wrap(&table.empty_text, usable - 2.0 * CELL_PAD_X, size, false);
+        let mut cells = vec![Vec::new(); widths.len()];
+        let lines = text.len();
+        cells[0] = text;
+        body.push(Row {
+            cells,
+            height: lines as f32 * line_height(size) + 2.0 * CELL_PAD_Y,
+            bold: false,
+            fill: None,
+        });
+    }
+    if let Some(totals) = &table.totals {
+        body.push(prepare(totals, &widths, size, true, Some(TOTALS_GREY)));
+    }
+
+    c.ensure(header.height + body[0].height);
+    draw_row(c, &header, table, &widths);
+    let empty = table.rows.is_empty();
+    for (i, row) in body.iter().enumerate() {
+        if c.y + row.height > c.bottom() {
+            c.new_page();
+            draw_row(c, &header, table, &widths);
+        }
+        if empty && i == 0 {
+            // The "Néant" row ignores column alignment and borders inside the table.
+            let top = c.y;
+            let right = MARGIN + usable;
+            for (n, line) in row.cells[0].iter().enumerate() {
+                c.text(
+                    MARGIN + CELL_PAD_X,
+                    top + CELL_PAD_Y + n as f32 * line_height(size),
+                    size,
+                    false,
+                    line,
+                );
+            }
+            c.vline(MARGIN, top, top + row.height, 0.3);
+            c.vline(right, top, top + row.height, 0.3);
+            c.hline(MARGIN, right, top + row.height, 0.3);
+            c.y = top + row.height;
+        } else {
+            draw_row(c, row, table, &widths);
+        }
+    }
+    c.y += 3.0;
+}
+
+const DOTS: &str = "……………………………………";
+
+fn signature(c: &mut Cursor, sig: &Signature) {
+    let lh = line_height(BODY_SIZE);
+    let box_height = 25.0;
+    c.y += 3.0;
+    c.ensure(4.0 * lh + box_height + 4.0);
+    let place = sig.place.as_deref().unwrap_or(DOTS);
+    let date = sig.date.as_deref().unwrap_or(DOTS);
+    let line = format!("Fait à {place}, le {date}");
+    c.wrapped(&line, BODY_SIZE, false);
+    c.y += 1.0;
+    let who = format!(
+        "Nom et qualité du signataire : {}",
+        sig.signatory.as_deref().unwrap_or(DOTS)
+    );
+    c.wrapped(&who, BODY_SIZE, false);
+    c.y += 1.0;
+    c.wrapped("Signature :", BODY_SIZE, false);
+    let top = c.y + 1.0;
+    let (left, right) = (MARGIN, MARGIN + 80.0);
+    c.hline(left, right, top, 0.4);
+    c.hline(left, right, top + box_height, 0.4);
+    c.vline(left, top, top + box_height, 0.4);
+    c.vline(right, top, top + box_height, 0.4);
+    c.y = top + box_height + 2.0;
+}
+
+fn footers(c: &mut Cursor, footer: &str) {
+    let count = c.pages.len();
+    let baseline = c.height - 10.0;
+    let right = c.width - MARGIN;
+    let footer = printable(footer);
+    for (i, page) in c.pages.iter_mut().enumerate() {
+        let number = format!("page {}/{}", i + 1, count);
+        let width = metrics(false).width_mm(&number, FOOTER_SIZE);
+        if !footer.is_empty() {
+            page.ops.push(Op::Text {
+                x: MARGIN,
+                y: baseline,
+                size: FOOTER_SIZE,
+                bold: false,
+                text: footer.clone(),
+            });
+        }
+        page.ops.push(Op::Text {
+            x: right - width,
+            y: baseline,
+            size: FOOTER_SIZE,
+            bold: false,
+            text: number,
+        });
+    }
+}

@@ -1,0 +1,210 @@
+//! Outputs: golden JSON and CSV (compared as text; `UPDATE_GOLDEN=1` rewrites them), the HTML
+//! report's charts, the PDF's text, the workbook's sheets, and byte-identical re-runs.
+
+use super::fixture::{all_months, m};
+use crate::catalogue::Family;
+use crate::output::xlsx::entries_for_tests;
+use crate::period::Period;
+use crate::{month_outputs, season_outputs, OutputFile};
+use chrono::{DateTime, Utc};
+use releve_domain::testing::organisation;
+use std::path::PathBuf;
+
+fn generated_at() -> DateTime<Utc> {
+    "2026-09-01T08:00:00Z".parse().unwrap()
+}
+
+fn season_files() -> Vec<OutputFile> {
+    season_outputs(
+        &organisation(true),
+        Period::parse_season("2025-2026", 9).unwrap(),
+        &all_months(),
+        generated_at(),
+    )
+    .unwrap()
+}
+
+fn file<'a>(files: &'a [OutputFile], name: &str) -> &'a [u8] {
+    &files
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+        .1
+}
+
+/// Compares `actual` with `testdata/<name>`, or rewrites it when `UPDATE_GOLDEN=1`.
+fn golden(name: &str, actual: &[u8]) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(name);
+    let actual = std::str::from_utf8(actual).unwrap();
+    if std::env::var("UPDATE_GOLDEN").as_deref() == Ok("1") {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} missing: run with UPDATE_GOLDEN=1", path.display()));
+    assert_eq!(actual, expected, "{name} differs from the golden file");
+}
+
+#[test]
+fn season_json_and_csv_match_golden_files() {
+    let files = season_files();
+    golden("season-2025-2026.json", file(&files, "indicators.json"));
+    golden("season-2025-2026.csv", file(&files, "indicators.csv"));
+    let json: serde_json::Value = serde_json::from_slice(file(&files, "indicators.json")).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["organisation"], "theatre-des-digues");
+    assert_eq!(json["season"], "2025-2026");
+    assert_eq!(json["period"]["first_month"], "2025-09");
+    assert_eq!(json["previous_period"]["id"], "2024-2025");
+    let share = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "creation.seats_share")
+        .unwrap();
+    assert_eq!(share["value"], "72.7");
+    assert_eq!(share["previous_value"], "0.0");
+}
+
+#[test]
+fn month_json_and_csv_match_golden_files() {
+    let files = month_outputs(
+        &organisation(true),
+        m(2025, 11),
+        &all_months(),
+        generated_at(),
+    )
+    .unwrap();
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["indicators.json", "indicators.csv"]);
+    golden("month-2025-11.json", file(&files, "indicators.json"));
+    golden("month-2025-11.csv", file(&files, "indicators.csv"));
+    let json: serde_json::Value = serde_json::from_slice(file(&files, "indicators.json")).unwrap();
+    assert_eq!(json["month"], "2025-11");
+    let csv = std::str::from_utf8(file(&files, "indicators.csv")).unwrap();
+    assert!(csv.starts_with("id,label,unit,value,previous,note\n"));
+    // November: fill rate over P5 only (30 / 100); P4 has no capacity.
+    assert!(csv.contains(
+        "attendance.fill_rate,Taux de remplissage,percent,30.0,2.5,1 représentation sans jauge connue exclue\n"
+    ));
+    // No SACEM statement: said, not zero.
+    assert!(csv
+        .contains("taxes_rights.sacem,Droits SACEM estimés,euros,non applicable,non applicable,"));
+}
+
+#[test]
+fn season_outputs_are_byte_identical_on_a_rerun() {
+    let a = season_files();
+    let b = season_files();
+    let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "indicators.json",
+            "indicators.csv",
+            "indicators.xlsx",
+            "indicators.html",
+            "indicators.pdf"
+        ]
+    );
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        let first_difference = x.iter().zip(y.iter()).position(|(a, b)| a != b);
+        assert!(
+            x == y,
+            "{name} differs between two runs (first difference at byte {first_difference:?})"
+        );
+    }
+}
+
+#[test]
+fn html_report_has_the_three_svg_charts_and_the_figures() {
+    let files = season_files();
+    let html = std::str::from_utf8(file(&files, "indicators.html")).unwrap();
+    for id in ["chart-attendance", "chart-receipts", "chart-disciplines"] {
+        assert!(
+            html.contains(&format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\""
+            )),
+            "{id} missing"
+        );
+    }
+    // Twelve month bars in each monthly chart, three disciplines.
+    assert_eq!(html.matches("<rect").count(), 12 + 12 + 3);
+    assert!(html.contains(">oct. 25<"));
+    assert!(html.contains("72,7\u{a0}%"));
+    assert!(html.contains("468,00\u{a0}€"));
+    assert!(html.contains("non applicable (aucune source de paie)"));
+    assert!(html.contains("<h2>Parité</h2>"));
+    // Autoescape is on for data; the charts are raw SVG.
+    assert!(!html.contains("&lt;svg"));
+}
+
+#[test]
+fn pdf_text_shows_the_key_figures() {
+    let files = season_files();
+    let pdf = file(&files, "indicators.pdf");
+    assert!(pdf.starts_with(b"%PDF"));
+    let text = pdf_extract::extract_text_from_mem(pdf).unwrap();
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    for expected in [
+        "Indicateurs d'activité",
+        "Théâtre des Digues",
+        "Saison 2025-2026 (comparée à la saison 2024-2025)",
+        "Entrées par mois",
+        "Part des places mises en vente pour les créations (P131)",
+        "72,7",
+        "468,00",
+        "16,14",
+        "55,6",
+        "non applicable",
+    ] {
+        assert!(
+            flat.contains(expected),
+            "PDF text lacks {expected:?}:\n{flat}"
+        );
+    }
+}
+
+#[test]
+fn workbook_has_one_sheet_per_family() {
+    let files = season_files();
+    let entries = entries_for_tests(file(&files, "indicators.xlsx"));
+    let part = |name: &str| {
+        String::from_utf8(
+            entries
+                .iter()
+                .find(|(n, _)| n == name)
+                .unwrap_or_else(|| panic!("no part {name}"))
+                .1
+                .clone(),
+        )
+        .unwrap()
+    };
+    let workbook = part("xl/workbook.xml");
+    assert_eq!(workbook.matches("<sheet ").count(), Family::ALL.len());
+    for (i, family) in Family::ALL.iter().enumerate() {
+        assert!(workbook.contains(&format!(
+            "<sheet name=\"{}\" sheetId=\"{}\"",
+            family.label_fr(),
+            i + 1
+        )));
+    }
+    let creation = part("xl/worksheets/sheet5.xml");
+    assert!(creation.contains(">creation.seats_share<"));
+    assert!(creation.contains("<v>72.7</v>"));
+    let employment = part("xl/worksheets/sheet7.xml");
+    assert!(employment.contains("<v>5200.50</v>"));
+    assert!(employment.contains(">non applicable<"));
+    assert!(part("[Content_Types].xml").contains("/xl/worksheets/sheet8.xml"));
+}
+
+#[test]
+fn catalogue_docs_match_golden_file() {
+    // The table the lead copies into docs/indicators.md; reviewed as a diff when it changes.
+    golden("catalogue.md", crate::docs().as_bytes());
+}
