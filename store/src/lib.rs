@@ -35,6 +35,8 @@
 //! | `programme_entries` | `org, source, position`         | `programme`     |
 //! | `quarantine`        | `org, source, position`         | `quarantine`    |
 //! | `runs`              | `id` (with `org`)               | `runs`          |
+//! | `source_cursors`    | `org, source` (migration 0002)  | `sync`          |
+//! | `raw_exchanges`     | `id` (with `org, source`)       | `sync`          |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
 //! audit log), 0004 (payroll engagements).
@@ -66,6 +68,7 @@ mod performances;
 mod programme;
 mod quarantine;
 mod runs;
+mod sync;
 mod tickets;
 
 #[cfg(test)]
@@ -76,6 +79,7 @@ mod tests;
 pub use connect::{Backend, Store};
 pub use error::StoreError;
 pub use runs::{RunOutcome, RunRecord};
+pub use sync::StoredExchange;
 pub use tickets::UpsertCounts;
 
 // Re-exported so that callers name the records the store keeps without another import.
