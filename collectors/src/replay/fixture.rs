@@ -60,14 +60,38 @@ fn ok() -> u16 {
     200
 }
 
-pub(crate) fn load(dir: &Path) -> Result<Script, ReplayError> {
-    let routes_path = dir.join("routes.json");
-    let fail = |path: &Path, reason: String| ReplayError::Fixture {
+fn fail(path: &Path, reason: String) -> ReplayError {
+    ReplayError::Fixture {
         path: path.display().to_string(),
         reason,
-    };
-    let text =
-        std::fs::read_to_string(&routes_path).map_err(|e| fail(&routes_path, e.to_string()))?;
+    }
+}
+
+/// A fixture folder on disk.
+pub(crate) fn load(dir: &Path) -> Result<Script, ReplayError> {
+    load_with(dir, |p| {
+        std::fs::read_to_string(p).map_err(|e| e.to_string())
+    })
+}
+
+/// A fixture folder whose files are compiled in: `(file name, content)`.
+pub(crate) fn load_embedded(name: &str, files: &[(&str, &str)]) -> Result<Script, ReplayError> {
+    load_with(Path::new(name), |p| {
+        let file = p.file_name().and_then(|f| f.to_str()).unwrap_or_default();
+        files
+            .iter()
+            .find(|(n, _)| *n == file)
+            .map(|(_, c)| c.to_string())
+            .ok_or_else(|| "fichier absent des données intégrées".to_string())
+    })
+}
+
+fn load_with(
+    dir: &Path,
+    read: impl Fn(&Path) -> Result<String, String>,
+) -> Result<Script, ReplayError> {
+    let routes_path = dir.join("routes.json");
+    let text = read(&routes_path).map_err(|e| fail(&routes_path, e))?;
     let file: RoutesFile =
         serde_json::from_str(&text).map_err(|e| fail(&routes_path, e.to_string()))?;
     let mut script = Script::new();
@@ -86,7 +110,7 @@ pub(crate) fn load(dir: &Path) -> Result<Script, ReplayError> {
             let body = match (&reply.file, reply.body) {
                 (Some(f), _) => {
                     let p = dir.join(f);
-                    std::fs::read_to_string(&p).map_err(|e| fail(&p, e.to_string()))?
+                    read(&p).map_err(|e| fail(&p, e))?
                 }
                 (None, Some(b)) => b,
                 (None, None) => String::new(),

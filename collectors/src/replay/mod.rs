@@ -12,6 +12,7 @@
 //! `base_url` at it, so the demo runs through the real vendor collectors while offline.
 //! Bodies may contain `{{base_url}}`, replaced by the server's address (absolute paging links).
 
+pub mod demo;
 mod fixture;
 mod http;
 mod script;
