@@ -17,6 +17,8 @@
 pub mod collector;
 pub mod compliance;
 pub mod credentials;
+#[cfg(test)]
+mod equivalence;
 pub mod error;
 pub mod json;
 pub mod mapping;
