@@ -27,6 +27,7 @@ pub mod billetweb;
 pub mod helloasso;
 pub mod mapado;
 pub mod shotgun;
+pub mod supersoniks;
 
 pub use error::CollectorError;
 pub use record::Record;

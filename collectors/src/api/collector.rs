@@ -59,6 +59,8 @@ pub const REGISTERED: &[SourceKind] = &[
     SourceKind::Helloasso,
     SourceKind::Mapado,
     SourceKind::Shotgun,
+    SourceKind::Supersoniks,
+    SourceKind::Soticket,
 ];
 
 /// The vendor's production address, when it has one shared by all customers.
@@ -99,6 +101,8 @@ pub enum AnyApiCollector {
     Helloasso(crate::helloasso::Helloasso),
     Mapado(crate::mapado::Mapado),
     Shotgun(crate::shotgun::Shotgun),
+    /// Supersoniks and SoTicket (same API, the context's kind tells them apart).
+    Supersoniks(crate::supersoniks::Supersoniks),
 }
 
 impl AnyApiCollector {
@@ -140,6 +144,9 @@ impl AnyApiCollector {
             }
             SourceKind::Mapado => AnyApiCollector::Mapado(crate::mapado::Mapado::new(ctx)),
             SourceKind::Shotgun => AnyApiCollector::Shotgun(crate::shotgun::Shotgun::new(ctx)),
+            SourceKind::Supersoniks | SourceKind::Soticket => {
+                AnyApiCollector::Supersoniks(crate::supersoniks::Supersoniks::new(ctx))
+            }
             other => unreachable!("{} is not registered", other.code()),
         }
     }
@@ -152,6 +159,7 @@ impl ApiCollector for AnyApiCollector {
             AnyApiCollector::Helloasso(c) => c.kind(),
             AnyApiCollector::Mapado(c) => c.kind(),
             AnyApiCollector::Shotgun(c) => c.kind(),
+            AnyApiCollector::Supersoniks(c) => c.kind(),
         }
     }
 
@@ -161,6 +169,7 @@ impl ApiCollector for AnyApiCollector {
             AnyApiCollector::Helloasso(c) => c.check().await,
             AnyApiCollector::Mapado(c) => c.check().await,
             AnyApiCollector::Shotgun(c) => c.check().await,
+            AnyApiCollector::Supersoniks(c) => c.check().await,
         }
     }
 
@@ -174,6 +183,7 @@ impl ApiCollector for AnyApiCollector {
             AnyApiCollector::Helloasso(c) => c.fetch(since, now).await,
             AnyApiCollector::Mapado(c) => c.fetch(since, now).await,
             AnyApiCollector::Shotgun(c) => c.fetch(since, now).await,
+            AnyApiCollector::Supersoniks(c) => c.fetch(since, now).await,
         }
     }
 
@@ -183,6 +193,7 @@ impl ApiCollector for AnyApiCollector {
             AnyApiCollector::Helloasso(c) => c.normalise(raw),
             AnyApiCollector::Mapado(c) => c.normalise(raw),
             AnyApiCollector::Shotgun(c) => c.normalise(raw),
+            AnyApiCollector::Supersoniks(c) => c.normalise(raw),
         }
     }
 }
@@ -195,6 +206,9 @@ pub fn normalise_stored(kind: SourceKind, source_key: &str, raw: &[RawExchange])
         SourceKind::Helloasso => crate::helloasso::normalise::normalise(source_key, raw),
         SourceKind::Mapado => crate::mapado::normalise::normalise(source_key, raw),
         SourceKind::Shotgun => crate::shotgun::normalise::normalise(source_key, raw),
+        SourceKind::Supersoniks | SourceKind::Soticket => {
+            crate::supersoniks::normalise::normalise(source_key, raw)
+        }
         _ => Vec::new(),
     }
 }

@@ -70,6 +70,8 @@ pub(crate) mod suite {
             SourceKind::Helloasso => Some(crate::helloasso::tests::SUITE),
             SourceKind::Mapado => Some(crate::mapado::tests::SUITE),
             SourceKind::Shotgun => Some(crate::shotgun::tests::SUITE),
+            SourceKind::Supersoniks => Some(crate::supersoniks::tests::SUITE),
+            SourceKind::Soticket => Some(crate::supersoniks::tests::SOTICKET_SUITE),
             _ => None,
         }
     }
@@ -134,5 +136,15 @@ mod tests {
     #[tokio::test]
     async fn shotgun_passes_every_scenario() {
         run(SourceKind::Shotgun).await;
+    }
+
+    #[tokio::test]
+    async fn supersoniks_passes_every_scenario() {
+        run(SourceKind::Supersoniks).await;
+    }
+
+    #[tokio::test]
+    async fn soticket_passes_every_scenario() {
+        run(SourceKind::Soticket).await;
     }
 }
