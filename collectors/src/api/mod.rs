@@ -34,4 +34,4 @@ pub use compliance::Scenario;
 pub use credentials::{Credentials, EnvLookup, ProcessEnv};
 pub use error::ApiError;
 pub use raw::RawExchange;
-pub use sync::{check, first_sync_start, sync, SyncOutcome};
+pub use sync::{check, first_sync_start, sync, sync_each, SyncOutcome};

@@ -58,6 +58,25 @@ pub async fn sync(
     })
 }
 
+/// Syncs several sources one after the other; a failing source does not stop the others.
+/// Results come back in the order of `sources`, keyed by source key.
+pub async fn sync_each(
+    sources: &[(SourceSpec, Option<DateTime<Utc>>)],
+    now: DateTime<Utc>,
+    env: &dyn EnvLookup,
+    sleeper: Arc<dyn Sleeper>,
+) -> Vec<(String, Result<SyncOutcome, ApiError>)> {
+    let mut out = Vec::with_capacity(sources.len());
+    for (spec, cursor) in sources {
+        let result = sync(spec, *cursor, now, env, sleeper.clone()).await;
+        if let Err(e) = &result {
+            tracing::warn!(source = %spec.key, retryable = e.is_retryable(), error = %e, "sync failed");
+        }
+        out.push((spec.key.clone(), result));
+    }
+    out
+}
+
 /// `releve check`: builds the collector (credentials, base URL) and makes one call.
 pub async fn check(
     spec: &SourceSpec,
@@ -71,6 +90,30 @@ pub async fn check(
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[tokio::test]
+    async fn one_failing_source_does_not_stop_the_others() {
+        use crate::api::testing::spec;
+        use crate::replay::demo::{demo_env, start_demo_vendors};
+        let vendors = start_demo_vendors().await.unwrap();
+        let now = Utc.with_ymd_and_hms(2025, 12, 5, 8, 0, 0).unwrap();
+        let mut broken = spec(crate::SourceKind::Mapado, "http://127.0.0.1:9");
+        broken.key = "mapado".into();
+        let sources = vec![(broken, None), (vendors[0].spec.clone(), None)];
+        let e = demo_env();
+        let sleeper = Arc::new(crate::http::RecordingSleeper::new(now));
+        let results = sync_each(&sources, now, &e, sleeper).await;
+        // Mapado lacks T_TOKEN: a configuration error naming it; Billetweb still synced.
+        assert_eq!(results[0].0, "mapado");
+        assert!(results[0]
+            .1
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("T_TOKEN"));
+        assert_eq!(results[1].0, "billetweb");
+        assert_eq!(results[1].1.as_ref().unwrap().cursor, now);
+    }
 
     #[test]
     fn first_sync_reads_thirteen_months_back() {
