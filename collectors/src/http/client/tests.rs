@@ -190,3 +190,56 @@ fn parses_retry_after_forms() {
     );
     assert_eq!(parse_retry_after("soon", t0()), None);
 }
+
+/// Log lines captured in memory.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn logs_carry_request_ids_but_never_secrets() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = ReplayServer::start(
+        Script::new().route(
+            Route::get("/things")
+                .reply(Reply::json(500, "{}"))
+                .reply(Reply::json(200, "[]")),
+        ),
+    )
+    .await
+    .unwrap();
+    let sleeper = Arc::new(RecordingSleeper::new(t0()));
+    let c = client(sleeper);
+    let req = c
+        .reqwest()
+        .get(format!(
+            "{}/things?key=K3Y-SECRET&token=T0K3N&page=1",
+            server.base_url()
+        ))
+        .bearer_auth("B3ARER-SECRET")
+        .build()
+        .unwrap();
+    c.send("/things", req).await.unwrap();
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("request_id=testvendor-00001"), "{text}");
+    assert!(text.contains("retrying"), "{text}");
+    for secret in ["K3Y-SECRET", "T0K3N", "B3ARER-SECRET"] {
+        assert!(!text.contains(secret), "{secret} logged:\n{text}");
+    }
+}
