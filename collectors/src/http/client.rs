@@ -152,41 +152,25 @@ impl HttpClient {
                         .get(RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| parse_retry_after(v, self.sleeper.wall_clock()));
-                    let body = match response.text().await {
-                        Ok(b) => b,
+                    match response.text().await {
                         Err(e) => {
                             tracing::warn!(attempt, error = %without_url(&e), "body read error");
                             Failure::Transport(without_url(&e))
-                                .retry_or_fail(self, endpoint, attempt, max, None)?;
-                            continue;
                         }
-                    };
-                    tracing::debug!(attempt, status, bytes = body.len(), "received");
-                    let throttled = self.throttle.and_then(|check| check(status, &body));
-                    if status == 429 || throttled.is_some() {
-                        Failure::Throttled(throttled.unwrap_or("HTTP 429"), retry_after)
-                    } else if status >= 500 {
-                        Failure::Server(status, retry_after)
-                    } else if status == 401 || status == 403 {
-                        return Err(HttpError::Unauthorized {
-                            vendor: self.vendor.into(),
-                            endpoint: endpoint.into(),
-                            status,
-                        });
-                    } else if status >= 400 {
-                        return Err(HttpError::Status {
-                            vendor: self.vendor.into(),
-                            endpoint: endpoint.into(),
-                            status,
-                            excerpt: excerpt(&body),
-                        });
-                    } else {
-                        return Ok(HttpReply {
-                            request: shown,
-                            status,
-                            body,
-                            request_id,
-                        });
+                        Ok(body) => {
+                            tracing::debug!(attempt, status, bytes = body.len(), "received");
+                            match self.classify(endpoint, status, retry_after, &body)? {
+                                Some(failure) => failure,
+                                None => {
+                                    return Ok(HttpReply {
+                                        request: shown,
+                                        status,
+                                        body,
+                                        request_id,
+                                    })
+                                }
+                            }
+                        }
                     }
                 }
             };
@@ -195,6 +179,40 @@ impl HttpClient {
             let delay = retry_after.unwrap_or_else(|| self.config.backoff(attempt));
             tracing::info!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
             self.sleeper.sleep(delay).await;
+        }
+    }
+
+    /// `Ok(None)`: a usable answer; `Ok(Some(_))`: worth another attempt; `Err`: final.
+    fn classify(
+        &self,
+        endpoint: &str,
+        status: u16,
+        retry_after: Option<Duration>,
+        body: &str,
+    ) -> Result<Option<Failure>, HttpError> {
+        let throttled = self.throttle.and_then(|check| check(status, body));
+        if status == 429 || throttled.is_some() {
+            Ok(Some(Failure::Throttled(
+                throttled.unwrap_or("HTTP 429"),
+                retry_after,
+            )))
+        } else if status >= 500 {
+            Ok(Some(Failure::Server(status, retry_after)))
+        } else if status == 401 || status == 403 {
+            Err(HttpError::Unauthorized {
+                vendor: self.vendor.into(),
+                endpoint: endpoint.into(),
+                status,
+            })
+        } else if status >= 400 {
+            Err(HttpError::Status {
+                vendor: self.vendor.into(),
+                endpoint: endpoint.into(),
+                status,
+                excerpt: excerpt(body),
+            })
+        } else {
+            Ok(None)
         }
     }
 
