@@ -17,6 +17,18 @@ pub mod csv_input;
 pub mod programme_csv;
 pub mod tickets_csv;
 
+pub mod api;
+pub mod http;
+pub mod replay;
+
+pub mod exact_number;
+
+pub mod billetweb;
+pub mod helloasso;
+pub mod mapado;
+pub mod shotgun;
+pub mod supersoniks;
+
 pub use error::CollectorError;
 pub use record::Record;
 pub use source::{SourceKind, SourceSpec};

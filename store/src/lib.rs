@@ -35,6 +35,8 @@
 //! | `programme_entries` | `org, source, position`         | `programme`     |
 //! | `quarantine`        | `org, source, position`         | `quarantine`    |
 //! | `runs`              | `id` (with `org`)               | `runs`          |
+//! | `source_cursors`    | `org, source` (migration 0002)  | `sync`          |
+//! | `raw_exchanges`     | `id` (with `org, source`)       | `sync`          |
 //! | `declaration_versions` (0003) | `org, body, month, number` | `versions`   |
 //! | `audit_log` (0003)  | `id` (with `org`)               | `versions`      |
 //!
@@ -68,6 +70,7 @@ mod performances;
 mod programme;
 mod quarantine;
 mod runs;
+mod sync;
 mod tickets;
 mod versions;
 
@@ -79,6 +82,7 @@ mod tests;
 pub use connect::{Backend, Store};
 pub use error::StoreError;
 pub use runs::{RunOutcome, RunRecord};
+pub use sync::StoredExchange;
 pub use tickets::UpsertCounts;
 pub use versions::{AuditEntry, FileHash, Submission, VersionError, VersionRecord, VersionStatus};
 
