@@ -23,6 +23,8 @@ pub mod replay;
 
 pub mod exact_number;
 
+pub mod dsn;
+
 pub mod billetweb;
 pub mod helloasso;
 pub mod mapado;
