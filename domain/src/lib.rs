@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod clock;
 pub mod discipline;
 pub mod employment;
+pub mod employment_facts;
 pub mod facts;
 pub mod issue;
 pub mod linking;
