@@ -248,7 +248,7 @@ fn spreading_keeps_the_total_to_the_cent() {
         show("s", "Trio", "OBJ", "2026-04-01", false),
         show("s", "Trio", "OBJ", "2026-04-02", false),
     ];
-    let m = employment_facts_from_dates(march(), &[e.clone()], &dates).facts;
+    let m = employment_facts_from_dates(march(), std::slice::from_ref(&e), &dates).facts;
     let a = employment_facts_from_dates(Month::new(2026, 4).unwrap(), &[e], &dates).facts;
     // March: round(100 × 1/3) = 33.33; April: 100 − 33.33 = 66.67. Hours 3.33 + 6.67.
     assert_eq!(m[0].gross_pay, Money::from_cents(3333));
