@@ -24,6 +24,7 @@ pub mod replay;
 pub mod exact_number;
 
 pub mod dsn;
+pub mod payroll_csv;
 
 pub mod billetweb;
 pub mod helloasso;
