@@ -39,6 +39,8 @@
 //! | `raw_exchanges`     | `id` (with `org, source`)       | `sync`          |
 //! | `declaration_versions` (0003) | `org, body, month, number` | `versions`   |
 //! | `audit_log` (0003)  | `id` (with `org`)               | `versions`      |
+//! | `payroll_engagements` (0004) | `org, source, employer_siret, month, position` | `payroll` |
+//! | `pseudonym_salts` (0004) | `org`                      | `payroll`       |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
 //! audit log), 0004 (payroll engagements).
@@ -66,6 +68,7 @@ mod codec;
 mod connect;
 mod error;
 mod organisations;
+mod payroll;
 mod performances;
 mod programme;
 mod quarantine;
