@@ -13,6 +13,9 @@ pub mod body;
 pub mod input;
 pub mod render;
 
+pub mod amendment;
+pub mod report_pdf;
+
 pub mod astp;
 pub mod cnm;
 pub mod sacem;
