@@ -19,6 +19,7 @@ pub mod report_pdf;
 pub mod astp;
 pub mod cnm;
 pub mod sacem;
+pub mod sibil;
 pub mod tax;
 
 pub use body::Body;
@@ -84,6 +85,7 @@ pub fn registry() -> Vec<Box<dyn Declaration>> {
     vec![
         Box::new(cnm::Cnm),
         Box::new(astp::Astp),
+        Box::new(sibil::Sibil),
         Box::new(sacem::Sacem),
     ]
 }
