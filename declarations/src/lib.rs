@@ -18,6 +18,7 @@ pub mod report_pdf;
 
 pub mod astp;
 pub mod cnm;
+pub mod sacd;
 pub mod sacem;
 pub mod sibil;
 pub mod tax;
@@ -87,5 +88,6 @@ pub fn registry() -> Vec<Box<dyn Declaration>> {
         Box::new(astp::Astp),
         Box::new(sibil::Sibil),
         Box::new(sacem::Sacem),
+        Box::new(sacd::Sacd),
     ]
 }
