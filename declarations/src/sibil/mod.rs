@@ -13,8 +13,9 @@
 //!   prices round_half_up(incl ÷ paid, 2), `0.00` when nothing was paid; `jeunePublic` for
 //!   young and school audiences; `typeLieu` from the venue (`AUTRE` only when unknown, with a
 //!   warning); domain label from the discipline table (no discipline: blocking issue, not
-//!   declared); a cancelled performance that had tickets is sent as `ANNULE` (see
-//!   [`build`]'s `declared`).
+//!   declared); a cancelled performance that had tickets (even all refunded since) is sent
+//!   as `ANNULE`: the build is pure and cannot know whether an earlier run declared it, and
+//!   re-sending the same `idExtBilletterie` as `ANNULE` is how SIBIL learns of a cancellation.
 //! - `idExtBilletterie`: see [`external_id`] (stable across runs, 18 characters).
 //! - Files: `sibil.json` only (the API is the channel). [`client`] sends it: authenticate,
 //!   map domain labels to the environment's ids, create or update each declaration on its
