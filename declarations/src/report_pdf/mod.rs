@@ -8,31 +8,46 @@
 
 use crate::render::pdf::{BarChart, BarRow, Column, Form, Table};
 use crate::render::{fr, RenderError};
+use crate::Body;
 use crate::Summary;
 use chrono::{DateTime, Utc};
 use releve_domain::calendar::PARIS;
 use releve_domain::{Issue, Money, MonthFacts, Severity};
 use rust_decimal::prelude::ToPrimitive;
+use std::collections::BTreeMap;
 
 /// Greys of the chart series: paid entries dark, free entries light.
 const PAID_GREY: f32 = 0.3;
 const FREE_GREY: f32 = 0.75;
 const RECEIPTS_GREY: f32 = 0.45;
 
-/// The report of the month as PDF bytes.
+/// The report of the month as PDF bytes; every declaration is shown as a draft.
 pub fn render_report_pdf(
     facts: &MonthFacts,
     summaries: &[Summary],
     issues: &[Issue],
     generated_at: DateTime<Utc>,
 ) -> Result<Vec<u8>, RenderError> {
-    report_form(facts, summaries, issues, generated_at).render(generated_at)
+    render_report_pdf_with_statuses(facts, summaries, issues, &BTreeMap::new(), generated_at)
+}
+
+/// The report of the month as PDF bytes, with each declaration's status in French (a body
+/// missing from `statuses` is shown as "brouillon").
+pub fn render_report_pdf_with_statuses(
+    facts: &MonthFacts,
+    summaries: &[Summary],
+    issues: &[Issue],
+    statuses: &BTreeMap<Body, String>,
+    generated_at: DateTime<Utc>,
+) -> Result<Vec<u8>, RenderError> {
+    report_form(facts, summaries, issues, statuses, generated_at).render(generated_at)
 }
 
 pub(crate) fn report_form(
     facts: &MonthFacts,
     summaries: &[Summary],
     issues: &[Issue],
+    statuses: &BTreeMap<Body, String>,
     generated_at: DateTime<Utc>,
 ) -> Form {
     let org = &facts.organisation;
@@ -51,7 +66,7 @@ pub(crate) fn report_form(
     ));
 
     glance(&mut f, facts, issues);
-    declarations(&mut f, summaries);
+    declarations(&mut f, summaries, statuses);
     attention(&mut f, issues);
     charts(&mut f, facts);
     f
@@ -104,7 +119,7 @@ fn plural(n: u64) -> &'static str {
     }
 }
 
-fn declarations(f: &mut Form, summaries: &[Summary]) {
+fn declarations(f: &mut Form, summaries: &[Summary], statuses: &BTreeMap<Body, String>) {
     f.heading("Déclarations du mois");
     let mut t = Table::new(vec![
         Column::left("Déclaration", 3.4),
@@ -121,7 +136,10 @@ fn declarations(f: &mut Form, summaries: &[Summary]) {
             s.body.title_fr().to_string(),
             s.body.recipient_fr().to_string(),
             s.deadline.map(fr::date).unwrap_or_else(|| "—".into()),
-            "brouillon".to_string(),
+            statuses
+                .get(&s.body)
+                .cloned()
+                .unwrap_or_else(|| "brouillon".to_string()),
             fr::count(s.lines as u64),
             s.amount_due
                 .map(fr::money)

@@ -132,7 +132,7 @@ fn fills(grey: f32, form: &Form) -> Vec<f32> {
 #[test]
 fn bars_are_proportional_to_the_figures() {
     let facts = facts();
-    let form = report_form(&facts, &[], &[], generated_at());
+    let form = report_form(&facts, &[], &[], &Default::default(), generated_at());
     // Legend swatch first (2.8 mm), then P1 paid 120, P2 paid 40: 120 / 40 = 3.
     let paid = fills(PAID_GREY, &form);
     assert_eq!(paid.len(), 3);
