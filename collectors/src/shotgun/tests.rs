@@ -608,3 +608,42 @@ fn cancelled_event_and_foreign_currency() {
     assert!(performances(&records)[0].cancelled);
     assert_eq!(quarantined(&records), 1);
 }
+
+#[tokio::test]
+async fn nothing_changed_means_one_call() {
+    let (server, spec) = start(changes(
+        Script::new(),
+        vec![(
+            "true",
+            vec![ok(r#"{"query":{},"pagination":{"next":null},"data":[]}"#)],
+        )],
+    ))
+    .await;
+    let (outcome, _) = run_sync(&spec, &creds(), None, utc(2026, 3, 1, 3, 0)).await;
+    assert!(outcome.unwrap().records.is_empty());
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_cursor_that_does_not_move_ends_the_listing() {
+    // `next` is set but the last ticket id equals the cursor sent: stop, do not loop.
+    let body = format!(
+        r#"{{"pagination":{{"next":"x"}},"data":[{}]}}"#,
+        row(70000002, 400100, "15.0", "0.055", "valid")
+    );
+    let s = changes(
+        Script::new(),
+        vec![("true", vec![ok(&body)]), ("70000002", vec![ok(&body)])],
+    );
+    let s = events(s, fx!("events-future.json"), None);
+    let s = event_tickets(
+        s,
+        "400100",
+        vec![("true", vec![ok(&body)]), ("70000002", vec![ok(&body)])],
+    );
+    let (server, spec) = start(s).await;
+    let (outcome, _) = run_sync(&spec, &creds(), None, utc(2026, 3, 1, 3, 0)).await;
+    assert_eq!(tickets(&outcome.unwrap().records).len(), 1);
+    // 2 change pages, 1 event page, 2 pages of the event.
+    assert_eq!(server.requests().len(), 5);
+}

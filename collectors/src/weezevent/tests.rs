@@ -656,3 +656,40 @@ fn unknown_date_or_tariff_is_quarantined() {
         ]
     );
 }
+
+#[tokio::test]
+async fn nothing_changed_means_no_event_is_read_and_check_passes() {
+    let (server, spec) = start(base(
+        vec![ok(fx!("events.json"))],
+        vec![ok(fx!("empty-participants.json"))],
+    ))
+    .await;
+    let (outcome, _) = run_sync(&spec, &creds(), None, utc(2026, 4, 1, 3, 0)).await;
+    let outcome = outcome.unwrap();
+    assert!(outcome.records.is_empty());
+    // Token, events, one change-feed page: no per-event call.
+    assert_eq!(server.requests().len(), 3);
+    let sleeper = std::sync::Arc::new(crate::http::RecordingSleeper::new(utc(2026, 4, 1, 3, 0)));
+    crate::api::check(&spec, &creds(), sleeper).await.unwrap();
+    assert_eq!(server.requests_to("/auth/access_token").len(), 2);
+}
+
+#[tokio::test]
+async fn event_ids_go_fifty_per_change_feed_call() {
+    let events: Vec<String> = (1..=51)
+        .map(|i| format!(r#"{{"id":{i},"name":"Séance {i}","date":{{"start":"2026-03-01 20:00:00","end":""}},"participants":1,"multiple_dates":0}}"#))
+        .collect();
+    let (server, spec) = start(base(
+        vec![ok(&format!("{{\"events\":[{}]}}", events.join(",")))],
+        vec![ok(fx!("empty-participants.json"))],
+    ))
+    .await;
+    let (outcome, _) = run_sync(&spec, &creds(), None, utc(2026, 4, 1, 3, 0)).await;
+    outcome.unwrap();
+    let per_call: Vec<usize> = server
+        .requests_to("/participant/list")
+        .iter()
+        .map(|r| r.query.iter().filter(|(k, _)| k == "id_event[]").count())
+        .collect();
+    assert_eq!(per_call, [50, 1]);
+}
