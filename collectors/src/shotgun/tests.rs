@@ -647,3 +647,30 @@ async fn a_cursor_that_does_not_move_ends_the_listing() {
     // 2 change pages, 1 event page, 2 pages of the event.
     assert_eq!(server.requests().len(), 5);
 }
+
+/// The same event read from Shotgun and from the equivalent `tickets_csv` file gives
+/// identical monthly facts (what `aggregates.json` carries).
+#[test]
+fn same_facts_as_the_equivalent_tickets_csv() {
+    let vendor = normalise(
+        "shotgun",
+        &[
+            exchange("/organizers/12345/events", fx!("events-future.json")),
+            exchange("/tickets/sold", fx!("refund-event-400100-2.json")),
+        ],
+    );
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/shotgun/equivalent-refund.tickets.csv");
+    let csv: Vec<Record> = crate::tickets_csv::read("shotgun", &path)
+        .unwrap()
+        .collect();
+    assert_eq!(quarantined(&csv), 0);
+    let month = Month::new(2026, 2).unwrap();
+    let (v, c) = (facts(&vendor, month), facts(&csv, month));
+    assert_eq!(v.performances.len(), 1);
+    assert_eq!(v, c);
+    assert_eq!(
+        serde_json::to_string(&v.performances).unwrap(),
+        serde_json::to_string(&c.performances).unwrap()
+    );
+}

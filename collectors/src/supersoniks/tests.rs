@@ -536,3 +536,33 @@ fn soticket_exchanges_speak_of_soticket() {
         "Studio"
     );
 }
+
+/// The same session read from its statement (partial refunds included) and from the
+/// equivalent `tickets_csv` file gives identical monthly facts (what `aggregates.json`
+/// carries). The open format has no capacity (the programme gives it): it is left out.
+#[test]
+fn same_facts_as_the_equivalent_tickets_csv() {
+    let mut vendor = normalise(
+        "supersoniks",
+        &[exchange(&fx(SourceKind::Supersoniks, "refund.json"))],
+    );
+    for r in &mut vendor {
+        if let Record::Performance(p) = r {
+            p.capacity = None;
+        }
+    }
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/supersoniks/equivalent-refund.tickets.csv");
+    let csv: Vec<Record> = crate::tickets_csv::read("supersoniks", &path)
+        .unwrap()
+        .collect();
+    assert_eq!(quarantined(&csv), 0);
+    let month = Month::new(2026, 3).unwrap();
+    let (v, c) = (facts(&vendor, month), facts(&csv, month));
+    assert_eq!(v.performances[0].receipts_incl_vat.to_string(), "2495.00");
+    assert_eq!(v, c);
+    assert_eq!(
+        serde_json::to_string(&v.performances).unwrap(),
+        serde_json::to_string(&c.performances).unwrap()
+    );
+}

@@ -693,3 +693,32 @@ async fn event_ids_go_fifty_per_change_feed_call() {
         .collect();
     assert_eq!(per_call, [50, 1]);
 }
+
+/// The same event read from Weezevent and from the equivalent `tickets_csv` file gives
+/// identical monthly facts (what `aggregates.json` carries).
+#[test]
+fn same_facts_as_the_equivalent_tickets_csv() {
+    let vendor = normalise(
+        "weezevent",
+        &[
+            exchange("/events", fx!("events.json")),
+            exchange("/event/310001/details", fx!("details-310001.json")),
+            exchange("/tickets", fx!("tickets-310001.json")),
+            exchange("/participant/list", fx!("basic-participants-310001.json")),
+        ],
+    );
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/weezevent/equivalent-basic.tickets.csv");
+    let csv: Vec<Record> = crate::tickets_csv::read("weezevent", &path)
+        .unwrap()
+        .collect();
+    assert_eq!(quarantined(&csv), 0);
+    let month = Month::new(2026, 3).unwrap();
+    let (v, c) = (facts(&vendor, month), facts(&csv, month));
+    assert_eq!(v.performances[0].paid_tickets, 4);
+    assert_eq!(v, c);
+    assert_eq!(
+        serde_json::to_string(&v.performances).unwrap(),
+        serde_json::to_string(&c.performances).unwrap()
+    );
+}
