@@ -122,6 +122,17 @@ pub enum Command {
         #[arg(long, default_value = "")]
         receipt: String,
     },
+    /// Re-reads the stored raw exchanges of the API sources into the ledger, without calling
+    /// any vendor (after a mapping fix).
+    Renormalise {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        org: Option<String>,
+        /// Only this source key (e.g. `billetweb`).
+        #[arg(long)]
+        source: Option<String>,
+    },
     /// Validates the configuration and tests every source, without writing anything.
     Check {
         #[arg(long)]

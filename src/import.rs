@@ -114,16 +114,19 @@ async fn import_api(
     let outcome = api::sync(spec, cursor, ctx.now, ctx.env.as_ref(), ctx.sleeper.clone())
         .await
         .map_err(|e| anyhow!("{e}"))?;
+    let rereads = rereads_history(spec.kind);
     let mut sink = Sink::new(store, org, &spec.key, false);
-    let previous: Vec<Quarantined> = store
-        .quarantine(org)
-        .await?
-        .into_iter()
-        .filter(|q| q.source == spec.key)
-        .collect();
-    sink.quarantine = previous;
-    for record in outcome.records {
-        sink.push(record).await?;
+    if !rereads {
+        // Incremental: this sync's problems add to those of earlier syncs.
+        sink.quarantine = store
+            .quarantine(org)
+            .await?
+            .into_iter()
+            .filter(|q| q.source == spec.key)
+            .collect();
+        for record in outcome.records {
+            sink.push(record).await?;
+        }
     }
     let exchanges: Vec<StoredExchange> = outcome
         .raw
@@ -137,11 +140,55 @@ async fn import_api(
             fetched_at: e.fetched_at,
         })
         .collect();
-    let counts = sink.finish().await?;
     store
         .commit_sync(org, &spec.key, outcome.cursor, &exchanges)
         .await?;
-    Ok(counts)
+    if rereads {
+        // Supersoniks/SoTicket statements give totals per tariff: a refund shows as a quantity
+        // drop between two statements, visible only when every stored statement is read again.
+        for record in renormalised(store, org, spec).await? {
+            sink.push(record).await?;
+        }
+    }
+    sink.finish().await
+}
+
+/// Sources whose records are only right when all stored exchanges are normalised together.
+fn rereads_history(kind: SourceKind) -> bool {
+    matches!(kind, SourceKind::Supersoniks | SourceKind::Soticket)
+}
+
+/// The records of every stored raw exchange of an API source, normalised again (pure: no
+/// vendor call). Used after a mapping fix, and after each Supersoniks/SoTicket sync.
+pub async fn renormalised(store: &Store, org: &str, spec: &SourceSpec) -> Result<Vec<Record>> {
+    let raw: Vec<api::RawExchange> = store
+        .raw_exchanges(org, &spec.key)
+        .await?
+        .into_iter()
+        .map(|e| api::RawExchange {
+            vendor: e.vendor,
+            endpoint: e.endpoint,
+            request: e.request,
+            status: e.status,
+            body: e.body,
+            fetched_at: e.fetched_at,
+        })
+        .collect();
+    Ok(api::normalise_stored(spec.kind, &spec.key, &raw))
+}
+
+/// Re-normalises the stored raw exchanges of an API source into the ledger, without calling
+/// the vendor (`releve renormalise`).
+pub async fn renormalise_source(
+    store: &Store,
+    org: &str,
+    spec: &SourceSpec,
+) -> Result<ImportCounts> {
+    let mut sink = Sink::new(store, org, &spec.key, false);
+    for record in renormalised(store, org, spec).await? {
+        sink.push(record).await?;
+    }
+    sink.finish().await
 }
 
 fn progress_bar(enabled: bool, total: u64, key: &str) -> ProgressBar {

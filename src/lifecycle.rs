@@ -21,6 +21,9 @@ pub struct Recorded {
     /// Amendment files (`cnm-amendment.json`, …).
     pub files: Vec<RenderedFile>,
     pub issues: Vec<Issue>,
+    /// `rep_version` for the SACD XML when this month's SACD declaration corrects an approved
+    /// one: 1 + the number of versions already approved or sent.
+    pub sacd_rep_version: Option<u32>,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -62,6 +65,17 @@ pub async fn record_drafts(
             .with_context(|| format!("enregistrement de la version {body} {month}"))?;
         recorded.statuses.insert(draft.body, status_fr(&version));
         if let Some(base) = version.previous_approved.filter(|_| version.is_amendment) {
+            if draft.body == Body::Sacd {
+                let sent = store
+                    .versions(org, Some(body), Some(month))
+                    .await?
+                    .iter()
+                    .filter(|v| {
+                        !matches!(v.status, VersionStatus::Draft | VersionStatus::Superseded)
+                    })
+                    .count() as u32;
+                recorded.sacd_rep_version = Some(sent + 1);
+            }
             let approved = store.version(org, body, month, base).await?;
             let difference = amendment(draft.body, base, &approved.model, &draft.model)
                 .with_context(|| format!("calcul du rectificatif {body} {month}"))?;

@@ -179,7 +179,7 @@ async fn run_organisation(
         options.generated_at,
     )?;
     let facts = build.facts;
-    let drafts = build.drafts;
+    let mut drafts = build.drafts;
     let quarantine = store.quarantine(slug).await?;
     let failure_issues: Vec<Issue> = failures
         .iter()
@@ -192,6 +192,19 @@ async fn run_organisation(
         })
         .collect();
     let recorded = record_drafts(store, slug, month, &drafts, options.generated_at).await?;
+    if let Some(rep_version) = recorded.sacd_rep_version {
+        // A correction of an approved SACD bordereau is re-sent with rep_version + 1.
+        let input = BuildInput {
+            facts: &facts,
+            rules,
+            disciplines: table,
+            generated_at: options.generated_at,
+        };
+        let corrected = releve_declarations::sacd::build_version(&input, rep_version)?;
+        if let Some(d) = drafts.iter_mut().find(|d| d.body == Body::Sacd) {
+            d.files = corrected.files;
+        }
+    }
     let mut extra_issues = failure_issues;
     extra_issues.extend(recorded.issues);
     let mut outputs = outputs::build(

@@ -5,6 +5,7 @@ mod support;
 
 mod config_errors;
 mod demo;
+mod lifecycle;
 mod month_run;
 mod reimport;
 mod source_formats;
