@@ -1,31 +1,72 @@
 #!/usr/bin/env python3
-"""Generates the demo season of releve (fixtures/demo/): a fictional scène conventionnée,
-"Le Quai des Arts", November and December 2025.
+"""Generate the demo season of `releve demo`: fixtures/demo/.
 
-Run from the repository root:  python3 tools/gen-demo/gen_demo.py
-Standard library only, fixed random seed: the output is identical at every run.
+A fictional "scène conventionnée", Le Quai des Arts (slug `quai-des-arts`), a subsidised
+association in the fictional town of Lanvière-sur-Loire, with two months of season
+(2025-11 and 2025-12, Europe/Paris), written in the two open formats of the project:
 
-Writes:
-  fixtures/demo/tickets.csv          ticket export (tickets_csv, comma, UTF-8)
-  fixtures/demo/tickets-later.csv    a later export: same tickets + late sales + 2 refunds in November
-  fixtures/demo/programme.csv        season programme (programme_csv, semicolon, decimal comma)
-  fixtures/demo/releve.toml          configuration of the demo organisation
-  fixtures/demo/expected-2025-11.json  figures computed here independently, for the tests
+- tickets.csv        `tickets_csv` (one row per ticket), comma-delimited, UTF-8, decimal point.
+                     The box-office export taken on 5 December 2025 at 08:00 (Paris): November is
+                     complete, December performances carry their advance sales so far.
+- tickets-later.csv  The same system exported again on 5 January 2026: every ticket of the first
+                     file (same ids), the sales made since, November door sales of 22 November
+                     keyed in late (offline box-office terminal) and two November tickets refunded
+                     after the first export. Used by re-import tests (no double counting).
+- programme.csv      `programme_csv` (one row per performance), semicolon-delimited with decimal
+                     commas, as a French spreadsheet exports it, UTF-8.
+- releve.toml        The configuration of the organisation, reading tickets.csv and programme.csv.
+- expected-2025-11.json  Figures for November 2025 computed here independently of the Rust
+                     engine (Decimal, ROUND_HALF_UP), for tests to assert.
+
+Run from anywhere (Python 3.8+, standard library only):
+
+    python3 tools/gen-demo/gen_demo.py              # writes fixtures/demo/*
+    python3 tools/gen-demo/gen_demo.py --check      # fails if the committed files differ
+    python3 tools/gen-demo/gen_demo.py --out DIR    # writes into DIR instead
+
+The random generator has a fixed seed and every collection is iterated in a fixed order, so the
+output is byte-identical from one run to the next. The checks at the end (capacities, Luhn keys,
+required columns, linking) stop the script with an error message when an invariant breaks.
+fixtures/demo/README.md is written by hand; the figures it quotes come from the JSON file.
+Other files in fixtures/demo/ (e.g. programme-vendors.csv) are not written by this script.
 """
+
+import csv
+import io
 import json
-import os
 import random
+import sys
+from datetime import datetime, timedelta
 from decimal import Decimal, ROUND_HALF_UP
-from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fixtures", "demo")
-rng = random.Random(20251101)
+SEED = 20251105
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "fixtures" / "demo"
+
+# The first export (tickets.csv) and the later one (tickets-later.csv), Paris local time.
+CUTOFF = datetime(2025, 12, 5, 8, 0)
+LATER_EXPORT = datetime(2026, 1, 5, 9, 0)
+SALES_OPEN = datetime(2025, 9, 6, 10, 0)  # season launch: the box office opens
+
+CENT = Decimal("0.01")
 
 
-def luhn_ok(digits):
+def money(value):
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def fmt_money(value):
+    return str(money(value))
+
+
+# --- SIRET ------------------------------------------------------------------------------------
+
+
+def luhn_valid(digits):
     total = 0
-    for i, c in enumerate(reversed(digits)):
-        d = int(c)
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
         if i % 2 == 1:
             d *= 2
             if d > 9:
@@ -34,245 +75,477 @@ def luhn_ok(digits):
     return total % 10 == 0
 
 
-def siret(prefix):
-    """A 14-digit number starting with `prefix` and passing the Luhn check."""
-    base = (prefix + "0" * 14)[:13]
-    for last in range(10):
-        candidate = base + str(last)
-        if luhn_ok(candidate):
-            return candidate
-    raise ValueError(prefix)
+def with_check_digit(prefix):
+    """The prefix followed by the digit that makes the whole Luhn-valid."""
+    for d in "0123456789":
+        if luhn_valid(prefix + d):
+            return prefix + d
+    raise AssertionError("no Luhn digit for " + prefix)
 
 
-ORG_SIRET = siret("5234178900001")
-PRIVATE_PROD = siret("8123998700004")     # Les Tréteaux Réunis SAS, private, unsubsidised
-SUB_COMPANY = siret("4421875600002")      # Compagnie du Fil, subsidised
-OUTDOOR_PROD = siret("9034512300007")     # Ondes Vives Production SARL, private
-assert all(luhn_ok(s) for s in [ORG_SIRET, PRIVATE_PROD, SUB_COMPANY, OUTDOOR_PROD])
+def make_siret(siren8, nic4):
+    """A SIRET whose SIREN (9 digits) and whole number (14 digits) both pass Luhn."""
+    siren = with_check_digit(siren8)
+    return with_check_digit(siren + nic4)
 
-PARIS_OFFSET = "+01:00"  # November and December: winter time
 
-VENUES = {
-    "Grande salle": {"capacity": 450, "type": "THEATRE", "address": "4 quai du Gabut"},
-    "Studio": {"capacity": 120, "type": "THEATRE", "address": "4 quai du Gabut"},
-    "Parvis": {"capacity": 800, "type": "PLEIN_AIR_PARC_LOISIRS_ATTRACTION", "address": "Parvis du Gabut"},
+# --- Paris calendar (EU rule, enough for 2025-2026) -------------------------------------------
+
+
+def last_sunday(year, month):
+    d = datetime(year, month + 1, 1) - timedelta(days=1)
+    while d.weekday() != 6:
+        d -= timedelta(days=1)
+    return d
+
+
+def paris_offset(local):
+    """+02:00 between the last Sunday of March 02:00 and the last Sunday of October 03:00."""
+    start = last_sunday(local.year, 3).replace(hour=2)
+    end = last_sunday(local.year, 10).replace(hour=3)
+    return "+02:00" if start <= local < end else "+01:00"
+
+
+def local_text(dt, seconds=False):
+    return dt.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def rfc3339(dt):
+    return dt.strftime("%Y-%m-%dT%H:%M:%S") + paris_offset(dt)
+
+
+# --- The organisation, venues, shows, performances --------------------------------------------
+
+TOWN = "Lanvière-sur-Loire"
+POSTAL = "49370"
+
+ORG = {
+    "slug": "quai-des-arts",
+    "name": "Le Quai des Arts",
+    "siret": make_siret("78412953", "0002"),
+    "licence": "PLATESV-D-2022-004512",
+    "sacem_client_id": "458213",
+    "sacd_declarant_id": "870214",
+    "address": "3 quai des Mariniers",
+    "postal_code": POSTAL,
+    "city": TOWN,
 }
 
-# show id, title, discipline, venue, audience, producer (name, siret, subsidised), creation, contract,
-# cession price, frais d'approche, numero_objet, tariffs [(category, kind, price)], vat
-SHOWS = [
-    ("S01", "Les Vagues", "theatre", "Grande salle", "tout_public",
-     ("Les Tréteaux Réunis SAS", PRIVATE_PROD, "no"), False, "cession", "8500,00", "640,00", "OBJ-2025-011",
-     [("Plein tarif", "full", "28.00"), ("Tarif réduit", "reduced", "19.00"), ("Abonné", "subscription", "21.00")], "5.5"),
-    ("S02", "Le Fil des jours", "theatre", "Studio", "tout_public",
-     ("Compagnie du Fil", SUB_COMPANY, "yes"), True, "coproduction", "", "", "OBJ-2025-012",
-     [("Plein tarif", "full", "18.00"), ("Tarif réduit", "reduced", "12.00"), ("Abonné", "subscription", "14.00")], "2.1"),
-    ("S03", "Blue Note Session", "jazz", "Grande salle", "tout_public",
-     ("Swing Quai Prod", None, None), False, "cession", "4200,00", "", "",
-     [("Plein tarif", "full", "24.00"), ("Tarif réduit", "reduced", "16.00"), ("Abonné", "subscription", "18.00")], "5.5"),
-    ("S04", "Chansons d'hiver", "chanson_variete", "Grande salle", "tout_public",
-     ("Mots et Notes", None, None), False, "cession", "6000,00", "300,00", "OBJ-2025-014",
-     [("Plein tarif", "full", "26.00"), ("Tarif réduit", "reduced", "18.00"), ("Abonné", "subscription", "20.00")], "5.5"),
-    ("S05", "Quatuor Aurore", "musique_classique", "Studio", "tout_public",
-     ("Quatuor Aurore", None, "yes"), False, "cession", "3200,00", "", "",
-     [("Plein tarif", "full", "22.00"), ("Tarif réduit", "reduced", "14.00")], "5.5"),
-    ("S06", "Cirque en équilibre", "cirque", "Grande salle", "tout_public",
-     ("Compagnie Haut Perchée", None, "yes"), False, "cession", "7000,00", "900,00", "",
-     [("Plein tarif", "full", "20.00"), ("Tarif réduit", "reduced", "12.00"), ("Abonné", "subscription", "15.00")], "5.5"),
-    ("S07", "Petit Poucet", "marionnettes", "Studio", "jeune_public",
-     ("Théâtre de la Bobine", None, "yes"), False, "cession", "1800,00", "", "",
-     [("Plein tarif", "full", "10.00"), ("Tarif réduit", "reduced", "8.00")], "5.5"),
-    ("S08", "Rires en stock", "humour", "Grande salle", "tout_public",
-     ("Stand Up Tour SAS", None, "no"), False, "cession", "5500,00", "", "",
-     [("Plein tarif", "full", "32.00"), ("Tarif réduit", "reduced", "22.00")], "5.5"),
-    ("S09", "Corps célestes", "danse", "Grande salle", "tout_public",
-     ("Compagnie Éther", None, "yes"), False, "cession", "6500,00", "", "",
-     [("Plein tarif", "full", "24.00"), ("Tarif réduit", "reduced", "15.00"), ("Abonné", "subscription", "17.00")], "5.5"),
-    ("S10", "La Flûte en voyage", "opera", "Grande salle", "tout_public",
-     ("Opéra Nomade", None, "yes"), False, "cession", "9000,00", "1200,00", "",
-     [("Plein tarif", "full", "30.00"), ("Tarif réduit", "reduced", "20.00")], "5.5"),
-    ("S11", "Lectures à la bougie", "lecture", "Studio", "tout_public",
-     ("Collectif Voix Hautes", None, "yes"), False, "cession", "900,00", "", "",
-     [("Plein tarif", "full", "8.00"), ("Tarif réduit", "reduced", "5.00")], "5.5"),
-    ("S12", "Nuit électro du port", "musiques_actuelles", "Studio", "tout_public",
-     ("Onde Basse Prod", None, "no"), False, "cession", "2500,00", "", "",
-     [("Plein tarif", "full", "15.00"), ("Tarif réduit", "reduced", "10.00")], "5.5"),
-]
-FREE_CONCERT = ("S13", "Concert du Parvis", "musiques_actuelles", "Parvis",
-                ("Ondes Vives Production SARL", OUTDOOR_PROD, "no"), "3000,00")
+VENUES = {
+    "GS": {"name": "Grande salle", "address": "3 quai des Mariniers", "postal": POSTAL, "city": TOWN,
+           "type": "THEATRE", "capacity": 450, "tickets_address": True},
+    "ST": {"name": "Studio", "address": "3 quai des Mariniers", "postal": POSTAL, "city": TOWN,
+           "type": "ESPACE_POLYVALENT", "capacity": 120, "tickets_address": True},
+    "PV": {"name": "Parvis", "address": "Place de l'Hôtel-de-Ville", "postal": POSTAL, "city": TOWN,
+           "type": "PLEIN_AIR_PARC_LOISIRS_ATTRACTION", "capacity": 1200, "tickets_address": False},
+    "MED": {"name": "Médiathèque Louise-Michel", "address": "14 rue des Écoles", "postal": POSTAL,
+            "city": TOWN, "type": "ESPACE_POLYVALENT", "capacity": 60, "tickets_address": False},
+}
 
-# performances: (show id, local start "YYYY-MM-DD HH:MM", audience override, cancelled)
+FULL, REDUCED, SUB = ("Plein tarif", "full"), ("Tarif réduit", "reduced"), ("Abonné", "subscription")
+UNIQUE = ("Tarif unique", "full")
+SCHOOL = ("Tarif scolaire", "other")
+
+
+def tariffs(full, reduced=None, sub=None, weights=(0.45, 0.25, 0.30)):
+    out = [(FULL, full, weights[0])]
+    if reduced is not None:
+        out.append((REDUCED, reduced, weights[1]))
+    if sub is not None:
+        out.append((SUB, sub, weights[2]))
+    return out
+
+
+def producer(name, siren8, nic4, subsidised):
+    return {"name": name, "siret": make_siret(siren8, nic4), "subsidised": subsidised}
+
+
+# Money in the programme is per performance (the engine sums it over a show's performances).
+SHOWS = {
+    "SPC-2511": dict(title="Le Dîner des malentendus", discipline="theatre",
+                     producer=producer("Scènes & Tournées Production SAS", "81934627", "0015", False),
+                     contract="cession", cession="3200.00", approach="240.00", numero_objet="OBJ-2025-011",
+                     director="m", artists=(5, 2), vat="5.5", fill=(0.82, 0.95), invitations=0.04,
+                     tariffs=tariffs("28.00", "22.00", "20.00")),
+    "SPC-2514": dict(title="Les Heures blanches", discipline="theatre", creation=True,
+                     producer=producer("Compagnie du Fil tendu", "43517092", "0028", True),
+                     contract="coproduction", copro="2400.00", numero_objet="OBJ-2025-014",
+                     director="f", artists=(4, 3), vat="2.1", fill=(0.78, 0.87), invitations=0.05,
+                     tariffs=tariffs("18.00", "13.00", "12.00", (0.40, 0.30, 0.30))),
+    "SPC-2521": dict(title="Élise Garnier Quartet", discipline="jazz",
+                     producer=producer("Azimut Productions SARL", "52260418", "0031", False),
+                     contract="cession", cession="4500.00", director="f", artists=(4, 1), vat="5.5",
+                     fill=(0.62, 0.72), invitations=0.03, tariffs=tariffs("24.00", "19.00", "17.00")),
+    "SPC-2522": dict(title="Sélène Trio — Nuit du jazz", discipline="jazz",
+                     producer=producer("Les Nuits Bleues SARL", "84711563", "0012", False),
+                     contract="cession", cession="1800.00", vat="5.5", fill=(0.80, 0.90),
+                     invitations=0.03, tariffs=tariffs("16.00", "12.00", None, (0.6, 0.4, 0))),
+    "SPC-2523": dict(title="Noctambule — DJ set", discipline="musique_electronique",
+                     producer=producer("Noctambule Booking SARL", "88120734", "0019", False),
+                     contract="cession", cession="1200.00", vat="5.5", fill=(0.38, 0.48),
+                     invitations=0.05, tariffs=[(UNIQUE, "12.00", 1.0)]),
+    "SPC-2531": dict(title="Margaux Lenoir en concert", discipline="chanson_variete",
+                     producer=producer("Productions du Vent Debout SAS", "79305281", "0024", False),
+                     contract="cession", cession="8500.00", approach="600.00", director="f", artists=(6, 3),
+                     vat="5.5", fill=(0.90, 0.97), invitations=0.03,
+                     tariffs=tariffs("32.00", "27.00", "25.00")),
+    "SPC-2541": dict(title="Quatuor Alcyone — Schubert, Ravel", discipline="musique_classique",
+                     producer=producer("Quatuor Alcyone", "44802196", "0016", True),
+                     contract="cession", cession="3800.00", artists=(4, 2), vat="5.5", fill=(0.56, 0.70),
+                     invitations=0.04, tariffs=tariffs("22.00", "16.00", "15.00")),
+    "SPC-2551": dict(title="Vertiges", discipline="cirque",
+                     producer=producer("Compagnie Haut Perchée", "50127389", "0035", True),
+                     contract="cession", cession="6500.00", approach="520.00", director="f", artists=(7, 4),
+                     vat="5.5", fill=(0.86, 0.96), invitations=0.03,
+                     tariffs=tariffs("24.00", "18.00", "16.00")),
+    "SPC-2561": dict(title="Le Grand Voyage de Pipo", discipline="marionnettes",
+                     producer=producer("Compagnie Fil de Lune", "42690815", "0027", True),
+                     contract="cession", cession="1100.00", numero_objet="OBJ-2025-016|OBJ-2025-017",
+                     director="f", artists=(3, 2), vat="5.5", fill=(0.86, 0.97), invitations=0.03,
+                     tariffs=tariffs("10.00", "8.00", None, (0.5, 0.5, 0)),
+                     school_tariffs=[(SCHOOL, "8.00", 1.0)]),
+    "SPC-2571": dict(title="Les Ondes Sauvages — lancement des illuminations", discipline="musiques_actuelles",
+                     producer=producer("Ondes Sauvages Production SAS", "83547106", "0011", False),
+                     contract="cession", cession="4200.00", free=True, off_site=True, artists=(5, 2)),
+    "SPC-2581": dict(title="Karim Benali — Tout va très bien", discipline="humour",
+                     producer=producer("Rire & Compagnie Productions SAS", "81672940", "0022", False),
+                     contract="cession", cession="7000.00", director="m", artists=(1, 0), vat="5.5",
+                     fill=(0.84, 0.94), invitations=0.02, tariffs=tariffs("32.00", "28.00", "26.00")),
+    "SPC-2591": dict(title="Éclats", discipline="danse",
+                     producer=producer("Compagnie Arborescence", "49208573", "0014", True),
+                     contract="cession", cession="5200.00", approach="380.00", numero_objet="OBJ-2025-019",
+                     director="f", artists=(6, 4), vat="5.5", fill=(0.62, 0.75), invitations=0.05,
+                     tariffs=tariffs("22.00", "16.00", "14.00")),
+    "SPC-2601": dict(title="Carmen, l'opéra de poche", discipline="opera",
+                     producer=producer("Lyrique en Tournée SARL", "80459317", "0020", False),
+                     contract="cession", cession="9000.00", approach="700.00", director="m", artists=(8, 4),
+                     vat="5.5", fill=(0.76, 0.90), invitations=0.03,
+                     tariffs=tariffs("30.00", "24.00", "22.00")),
+    "SPC-2611": dict(title="Lettres de l'intérieur", discipline="lecture",
+                     producer=producer("Compagnie La Voix haute", "45381620", "0039", True),
+                     contract="cession", cession="650.00", off_site=True, director="f", artists=(2, 1),
+                     vat="5.5", fill=(0.72, 0.90), invitations=0.06, tariffs=[(UNIQUE, "8.00", 1.0)]),
+    "SPC-2621": dict(title="Les Contes de la Grande Ourse", discipline="conte",
+                     producer=producer("Mille et Une Voix SARL", "85063142", "0018", False),
+                     contract="cession", cession="900.00", director="m", artists=(1, 0), vat="5.5",
+                     fill=(0.72, 0.90), invitations=0.03, tariffs=tariffs("10.00", "8.00", None, (0.5, 0.5, 0))),
+    "SPC-2631": dict(title="Swing Paradise", discipline="comedie_musicale",
+                     producer=producer("Swing Paradise Productions SAS", "82914375", "0013", False),
+                     contract="cession", cession="11000.00", approach="900.00", director="m", artists=(12, 6),
+                     vat="5.5", fill=(0.88, 0.97), invitations=0.02,
+                     tariffs=tariffs("30.00", "25.00", "23.00")),
+    "SPC-2641": dict(title="Asmara Ensemble", discipline="musiques_du_monde",
+                     producer=producer("Caravane Productions SARL", "51738260", "0026", False),
+                     contract="cession", cession="3500.00", artists=(5, 2), vat="5.5", fill=(0.56, 0.70),
+                     invitations=0.04, tariffs=tariffs("20.00", "15.00", "14.00")),
+    "SPC-2651": dict(title="Le Misanthrope", discipline="theatre",
+                     producer=producer("Théâtre du Rivage", "41970358", "0030", True),
+                     contract="cession", cession="4800.00", approach="350.00", director="m", artists=(8, 3),
+                     vat="5.5", fill=(0.70, 0.84), invitations=0.04,
+                     tariffs=tariffs("24.00", "18.00", "16.00"), school_tariffs=[(SCHOOL, "10.00", 1.0)]),
+}
+
+# (show, local start, venue, options). Options: audience, cancelled, link ("id" | "title"),
+# fmt ("rfc": every ticket row and the programme row in RFC 3339), programme_start (when the
+# programme's time differs from ticketing's, within the 15-minute linking tolerance),
+# programme_title (another spelling in the programme), late_door_sales.
 PERFORMANCES = [
-    ("S01", "2025-11-05 20:30"), ("S01", "2025-11-06 20:30"), ("S01", "2025-11-07 20:30"), ("S01", "2025-11-08 18:00"),
-    ("S02", "2025-11-12 19:00"), ("S02", "2025-11-13 19:00"), ("S02", "2025-11-14 19:00"),
-    ("S02", "2025-12-10 19:00"), ("S02", "2025-12-11 19:00"), ("S02", "2025-12-12 19:00"),
-    ("S03", "2025-11-15 21:00"), ("S03", "2025-11-30 23:30"),
-    ("S04", "2025-11-20 20:30"), ("S04", "2025-11-21 20:30"), ("S04", "2025-12-05 20:30"),
-    ("S05", "2025-11-16 17:00"), ("S05", "2025-12-14 17:00"),
-    ("S06", "2025-12-17 20:00"), ("S06", "2025-12-18 20:00"), ("S06", "2025-12-19 20:00"), ("S06", "2025-12-20 15:00"),
-    ("S07", "2025-11-18 10:00"), ("S07", "2025-11-18 14:30"), ("S07", "2025-11-19 15:00"),
-    ("S07", "2025-12-03 10:00"), ("S07", "2025-12-03 14:30"), ("S07", "2025-12-06 15:00"),
-    ("S08", "2025-11-26 20:30"), ("S08", "2025-11-27 20:30"), ("S08", "2025-12-01 00:30"),
-    ("S09", "2025-11-25 20:30"), ("S09", "2025-12-09 20:30"),
-    ("S10", "2025-12-13 20:00"), ("S10", "2025-12-14 20:00"),
-    ("S11", "2025-11-10 19:30"), ("S11", "2025-12-08 19:30"),
-    ("S12", "2025-11-29 22:00"), ("S12", "2025-12-27 22:00"),
-    ("S03", "2025-12-19 21:00"), ("S08", "2025-12-31 21:00"),
+    ("SPC-2511", "2025-11-06 20:30", "GS", {}),
+    ("SPC-2511", "2025-11-07 20:30", "GS", {}),
+    ("SPC-2511", "2025-11-08 20:30", "GS", {}),
+    ("SPC-2581", "2025-11-13 20:30", "GS", {"cancelled": True}),
+    ("SPC-2521", "2025-11-14 20:30", "GS", {}),
+    ("SPC-2641", "2025-11-15 20:30", "GS", {}),
+    ("SPC-2541", "2025-11-16 17:00", "GS", {"fmt": "rfc"}),
+    ("SPC-2514", "2025-11-18 20:00", "ST", {}),
+    ("SPC-2514", "2025-11-19 20:00", "ST", {}),
+    ("SPC-2514", "2025-11-20 20:00", "ST", {}),
+    ("SPC-2611", "2025-11-20 19:00", "MED", {"link": "title", "programme_title": "Lettres de l'Intérieur"}),
+    ("SPC-2514", "2025-11-21 20:00", "ST", {}),
+    ("SPC-2531", "2025-11-21 20:30", "GS", {}),
+    ("SPC-2514", "2025-11-22 18:00", "ST", {"late_door_sales": 12}),
+    ("SPC-2591", "2025-11-25 20:30", "GS", {}),
+    ("SPC-2561", "2025-11-26 15:00", "ST", {"audience": "jeune_public"}),
+    ("SPC-2561", "2025-11-27 10:00", "ST", {"audience": "scolaire"}),
+    ("SPC-2561", "2025-11-27 14:00", "ST", {"audience": "scolaire"}),
+    ("SPC-2561", "2025-11-28 10:00", "ST", {"audience": "scolaire"}),
+    ("SPC-2571", "2025-11-29 18:30", "PV", {}),
+    ("SPC-2522", "2025-11-30 23:30", "ST", {"fmt": "rfc", "link": "title"}),
+    ("SPC-2523", "2025-12-01 00:30", "GS", {"fmt": "rfc"}),
+    ("SPC-2651", "2025-12-02 20:30", "GS", {}),
+    ("SPC-2651", "2025-12-03 20:30", "GS", {}),
+    ("SPC-2561", "2025-12-03 15:00", "ST", {"audience": "jeune_public"}),
+    ("SPC-2561", "2025-12-04 10:00", "ST", {"audience": "scolaire"}),
+    ("SPC-2561", "2025-12-04 14:00", "ST", {"audience": "scolaire"}),
+    ("SPC-2651", "2025-12-04 14:00", "GS", {"audience": "scolaire"}),
+    ("SPC-2551", "2025-12-05 20:30", "GS", {}),
+    ("SPC-2551", "2025-12-06 20:30", "GS", {}),
+    ("SPC-2561", "2025-12-06 11:00", "ST", {"audience": "jeune_public"}),
+    ("SPC-2551", "2025-12-07 16:00", "GS", {}),
+    ("SPC-2601", "2025-12-10 20:00", "GS", {}),
+    ("SPC-2611", "2025-12-11 19:00", "MED", {"link": "title", "programme_start": "2025-12-11 18:50"}),
+    ("SPC-2601", "2025-12-12 20:00", "GS", {}),
+    ("SPC-2531", "2025-12-13 20:30", "GS", {}),
+    ("SPC-2541", "2025-12-14 17:00", "GS", {"link": "title"}),
+    ("SPC-2621", "2025-12-17 15:00", "ST", {}),
+    ("SPC-2581", "2025-12-19 20:30", "GS", {}),
+    ("SPC-2621", "2025-12-20 11:00", "ST", {}),
+    ("SPC-2631", "2025-12-20 20:30", "GS", {}),
+    ("SPC-2631", "2025-12-21 16:00", "GS", {}),
 ]
-SCHOOL = {("S07", "2025-11-18 10:00"), ("S07", "2025-11-18 14:30"), ("S07", "2025-12-03 10:00"), ("S07", "2025-12-03 14:30")}
-CANCELLED = {("S09", "2025-12-09 20:30")}
-# A few rows of the programme carry no performance_id: they link by title and start time.
-LINK_BY_TITLE = {("S05", "2025-11-16 17:00"), ("S11", "2025-11-10 19:30"), ("S04", "2025-12-05 20:30")}
-FREE_CONCERT_TIME = "2025-11-22 16:00"
-# The 23:30 performance is written RFC 3339 in the ticket export, as some systems do.
-RFC3339_PERFORMANCES = {("S03", "2025-11-30 23:30"), ("S08", "2025-12-01 00:30")}
 
-SHOW = {s[0]: s for s in SHOWS}
+# The representative November performances whose figures README.md quotes.
+REPRESENTATIVE = {
+    "mixed_tariff_theatre": "P20251107-2030-GS",
+    "creation_2_1": "P20251119-2000-ST",
+    "late_night_23_30": "P20251130-2330-ST",
+}
+# The November tickets refunded after the first export (tickets-later.csv only).
+LATE_REFUNDS_PERFORMANCE = "P20251107-2030-GS"
+LATE_REFUNDS_RECORDED = datetime(2025, 12, 9, 14, 12)
+LATE_DOOR_SALES_RECORDED = datetime(2025, 12, 8, 11, 5)
+CANCELLATION_ANNOUNCED = datetime(2025, 11, 12, 10, 0)
 
-
-def perf_id(show, start):
-    return f"QDA-{show}-{start[:10].replace('-', '')}-{start[11:].replace(':', '')}"
-
-
-def starts_text(show, start):
-    if (show, start) in RFC3339_PERFORMANCES:
-        return start.replace(" ", "T") + ":00" + PARIS_OFFSET
-    return start
+CNM = {"jazz", "chanson_variete", "humour", "musiques_actuelles", "comedie_musicale", "musique_electronique",
+       "musiques_du_monde", "cabaret_music_hall", "musiques_urbaines"}
+ASTP = {"theatre", "conte", "marionnettes", "mime", "lecture", "opera", "danse"}
 
 
-def money(d):
-    return f"{d:.2f}"
+def parse_local(text):
+    return datetime.strptime(text, "%Y-%m-%d %H:%M")
 
 
-def main():
-    tickets = []   # dicts
-    counter = 0
-    for show, start in PERFORMANCES:
-        s = SHOW[show]
-        venue = s[3]
-        capacity = VENUES[venue]["capacity"]
-        pid = perf_id(show, start)
-        cancelled = (show, start) in CANCELLED
-        school = (show, start) in SCHOOL
-        fill = rng.uniform(0.55, 0.95)
-        sold = int(capacity * fill)
-        invitations = rng.randint(4, 14) if not school else rng.randint(2, 6)
-        sold = min(sold, capacity - invitations)
-        sale_day = datetime(2025, 9, 15, 10, 0)
-        for i in range(sold + invitations):
-            counter += 1
-            if i < sold:
-                tariffs = s[11]
-                if school:
-                    category, kind, price = ("Tarif scolaire", "reduced", "6.00")
-                else:
-                    weights = [0.45, 0.35, 0.2][:len(tariffs)]
-                    category, kind, price = rng.choices(tariffs, weights=weights)[0]
-                rate = s[12]
-            else:
-                category, kind, price, rate = ("Invitation", "free", "0", "")
-            status = "valid"
-            if cancelled and i < sold:
-                status = "refunded"
-            elif i < sold and rng.random() < 0.015:
-                status = "refunded"
-            elif i < sold and rng.random() < 0.004:
-                status = "cancelled"
-            sold_at = sale_day + timedelta(minutes=rng.randint(0, 60 * 24 * 60))
-            tickets.append({
-                "ticket_id": f"T{counter:06d}",
-                "performance_id": pid,
-                "show_id": show,
-                "show_title": s[1],
-                "starts_at": starts_text(show, start),
-                "venue_name": venue,
-                "venue_postal_code": "17000",
-                "venue_city": "La Rochelle",
-                "price_category": category,
-                "price_kind": kind,
-                "price_incl_vat": price,
-                "vat_rate": rate,
-                "status": status,
-                "sold_at": sold_at.strftime("%Y-%m-%dT%H:%M:%S") + "+02:00" if sold_at < datetime(2025, 10, 26, 3) else sold_at.strftime("%Y-%m-%dT%H:%M:%S") + "+01:00",
-            })
-    columns = ["ticket_id", "performance_id", "show_id", "show_title", "starts_at", "venue_name", "venue_postal_code",
-               "venue_city", "price_category", "price_kind", "price_incl_vat", "vat_rate", "status", "sold_at"]
+def performance_id(start, venue):
+    return "P{}-{}-{}".format(start.strftime("%Y%m%d"), start.strftime("%H%M"), venue)
 
-    def write_tickets(name, rows):
-        with open(os.path.join(ROOT, name), "w", encoding="utf-8", newline="") as f:
-            f.write(",".join(columns) + "\n")
-            for r in rows:
-                f.write(",".join(r[c] for c in columns) + "\n")
 
-    write_tickets("tickets.csv", tickets)
-
-    # The later export: two November tickets refunded, a few late sales on November performances.
-    later = [dict(t) for t in tickets]
-    refunded_ids = []
-    for t in later:
-        if t["performance_id"] == perf_id("S01", "2025-11-07 20:30") and t["status"] == "valid" and t["price_kind"] == "full":
-            t["status"] = "refunded"
-            refunded_ids.append(t["ticket_id"])
-            if len(refunded_ids) == 2:
-                break
-    for i in range(3):
-        counter += 1
-        later.append({**tickets[0], "ticket_id": f"T{counter:06d}", "performance_id": perf_id("S04", "2025-11-21 20:30"),
-                      "show_id": "S04", "show_title": SHOW["S04"][1], "starts_at": "2025-11-21 20:30",
-                      "price_category": "Plein tarif", "price_kind": "full", "price_incl_vat": "26.00", "vat_rate": "5.5",
-                      "status": "valid", "sold_at": "2025-11-21T19:45:00+01:00"})
-    write_tickets("tickets-later.csv", later)
-
-    # Programme.
-    pcols = ["performance_id", "show_title", "starts_at", "venue_name", "venue_address", "venue_postal_code", "venue_city", "venue_type",
-             "capacity", "discipline", "audience", "producer_name", "producer_siret", "producer_subsidised",
-             "free_admission", "cession_price_excl_vat", "sacem", "sacd", "creation", "numero_objet", "cancelled",
-             "contract_type", "frais_approche_excl_vat", "off_site"]
-    prows = []
-    for show, start in PERFORMANCES:
-        s = SHOW[show]
-        venue = s[3]
-        producer = s[5]
-        prows.append({
-            "performance_id": "" if (show, start) in LINK_BY_TITLE else perf_id(show, start),
-            "show_title": s[1], "starts_at": start, "venue_name": venue, "venue_address": VENUES[venue]["address"],
-            "venue_postal_code": "17000",
-            "venue_city": "La Rochelle", "venue_type": VENUES[venue]["type"], "capacity": str(VENUES[venue]["capacity"]),
-            "discipline": s[2], "audience": "scolaire" if (show, start) in SCHOOL else s[4],
-            "producer_name": producer[0], "producer_siret": producer[1] or "", "producer_subsidised": producer[2] or "",
-            "free_admission": "", "cession_price_excl_vat": s[8], "sacem": "", "sacd": "",
-            "creation": "oui" if s[6] else "", "numero_objet": s[10], "cancelled": "oui" if (show, start) in CANCELLED else "",
-            "contract_type": s[7], "frais_approche_excl_vat": s[9], "off_site": "",
+def build_performances():
+    perfs = []
+    for show_id, start_text, venue, opts in PERFORMANCES:
+        show = SHOWS[show_id]
+        start = parse_local(start_text)
+        perfs.append({
+            "id": performance_id(start, venue),
+            "show_id": show_id,
+            "show": show,
+            "start": start,
+            "venue": venue,
+            "audience": opts.get("audience", "tout_public"),
+            "cancelled": opts.get("cancelled", False),
+            "link": opts.get("link", "id"),
+            "fmt": opts.get("fmt", "mixed"),
+            "programme_start": parse_local(opts["programme_start"]) if "programme_start" in opts else start,
+            "programme_title": opts.get("programme_title", show["title"]),
+            "late_door_sales": opts.get("late_door_sales", 0),
+            "free": show.get("free", False),
         })
-    fc = FREE_CONCERT
-    prows.append({
-        "performance_id": "", "show_title": fc[1], "starts_at": FREE_CONCERT_TIME, "venue_name": fc[3],
-        "venue_address": VENUES[fc[3]]["address"],
-        "venue_postal_code": "17000", "venue_city": "La Rochelle", "venue_type": VENUES[fc[3]]["type"],
-        "capacity": str(VENUES[fc[3]]["capacity"]), "discipline": fc[2], "audience": "tout_public",
-        "producer_name": fc[4][0], "producer_siret": fc[4][1], "producer_subsidised": fc[4][2],
-        "free_admission": "oui", "cession_price_excl_vat": fc[5], "sacem": "", "sacd": "", "creation": "",
-        "numero_objet": "", "cancelled": "", "contract_type": "cession", "frais_approche_excl_vat": "", "off_site": "oui",
-    })
-    prows.sort(key=lambda r: r["starts_at"])
-    with open(os.path.join(ROOT, "programme.csv"), "w", encoding="utf-8", newline="") as f:
-        f.write(";".join(pcols) + "\n")
-        for r in prows:
-            f.write(";".join(r[c] for c in pcols) + "\n")
+    return perfs
 
-    with open(os.path.join(ROOT, "releve.toml"), "w", encoding="utf-8") as f:
-        f.write(f'''# Demo configuration: a fictional scène conventionnée (generated by tools/gen-demo/gen_demo.py).
+
+# --- Ticket simulation ------------------------------------------------------------------------
+
+
+def pick(rng, weighted):
+    total = sum(w for _, _, w in weighted)
+    x = rng.random() * total
+    for item, price, w in weighted:
+        x -= w
+        if x < 0:
+            return item, price
+    return weighted[-1][0], weighted[-1][1]
+
+
+def sale_time(rng, start):
+    """Most sales come close to the date; some at the door just before the start. Sales happen
+    between 09:00 and 23:00, never in the repeated hour of the October DST change."""
+    span = (start - SALES_OPEN).total_seconds() / 86400
+    days_before = span * rng.random() ** 3
+    day = (start - timedelta(days=days_before)).replace(hour=0, minute=0, second=0)
+    t = day + timedelta(seconds=rng.randint(9 * 3600, 22 * 3600 + 3599))
+    if t < SALES_OPEN:
+        t = SALES_OPEN + timedelta(seconds=rng.randint(0, 8 * 3600))
+    if t >= start - timedelta(minutes=5):
+        t = start - timedelta(seconds=rng.randint(10 * 60, 60 * 60))
+    return t
+
+
+def simulate(rng, perfs):
+    """Every ticket ever issued, with when it reached the system and what became of it."""
+    tickets = []
+    for p in perfs:
+        if p["free"]:
+            continue
+        show = p["show"]
+        capacity = VENUES[p["venue"]]["capacity"]
+        room = capacity - p["late_door_sales"]
+        lo, hi = show["fill"]
+        n = min(room, int(capacity * rng.uniform(lo, hi)))
+        school = p["audience"] == "scolaire"
+        paid_tariffs = show["school_tariffs"] if school else show["tariffs"]
+        inv_rate = 0.08 if school else show["invitations"]  # teachers come free with their classes
+        n_inv = max(1, round(n * inv_rate))
+        for i in range(n):
+            sold = sale_time(rng, p["start"])
+            if p["cancelled"] and sold >= CANCELLATION_ANNOUNCED:
+                sold = CANCELLATION_ANNOUNCED - timedelta(seconds=rng.randint(3600, 200 * 3600))
+            t = {"perf": p, "sold": sold, "recorded": sold, "status": "valid", "status_recorded": None,
+                 "rfc": p["fmt"] == "rfc" or (p["fmt"] == "mixed" and rng.random() < 0.04),
+                 "kind_blank": False}
+            if i < n_inv:
+                t["category"], t["kind"], t["price"] = "Invitation", "free", Decimal("0.00")
+                if p["cancelled"]:
+                    t["status"] = "cancelled"
+                    t["status_recorded"] = CANCELLATION_ANNOUNCED + timedelta(minutes=30)
+            else:
+                (label, kind), price = pick(rng, paid_tariffs)
+                t["category"], t["kind"], t["price"] = label, kind, Decimal(price)
+                # Some exports leave price_kind empty: the collector derives it from the label.
+                t["kind_blank"] = label in (FULL[0], REDUCED[0], SUB[0]) and rng.random() < 0.08
+                if p["cancelled"]:
+                    t["status"] = "refunded"
+                    t["status_recorded"] = CANCELLATION_ANNOUNCED + timedelta(minutes=rng.randint(0, 5 * 24 * 60))
+                else:
+                    x = rng.random()
+                    if x < 0.022:
+                        t["status"] = "refunded"
+                        gap = (p["start"] - sold).total_seconds()
+                        t["status_recorded"] = sold + timedelta(seconds=int(gap * rng.uniform(0.1, 0.9)))
+                    elif x < 0.027:
+                        t["status"] = "cancelled"
+                        t["status_recorded"] = sold + timedelta(minutes=rng.randint(2, 30))
+            tickets.append(t)
+        for _ in range(p["late_door_sales"]):
+            sold = p["start"] - timedelta(seconds=rng.randint(5 * 60, 40 * 60))
+            (label, kind), price = pick(rng, paid_tariffs[:2])  # at the door: full or reduced
+            tickets.append({"perf": p, "sold": sold, "recorded": LATE_DOOR_SALES_RECORDED, "status": "valid",
+                            "status_recorded": None, "rfc": False, "kind_blank": False,
+                            "category": label, "kind": kind, "price": Decimal(price)})
+    # Two valid full-price November tickets refunded after the first export.
+    late = [t for t in tickets if t["perf"]["id"] == LATE_REFUNDS_PERFORMANCE and t["status"] == "valid"
+            and t["kind"] == "full"]
+    late.sort(key=lambda t: (t["sold"], t["price"]))
+    for t in late[:2]:
+        t["status"], t["status_recorded"] = "refunded", LATE_REFUNDS_RECORDED
+    # Ids in the order tickets reached the system: the first export holds a prefix of them.
+    tickets.sort(key=lambda t: (t["recorded"], t["perf"]["start"], t["perf"]["id"], t["sold"], t["category"]))
+    for i, t in enumerate(tickets, start=1):
+        t["id"] = "T{:07d}".format(i)
+    return tickets
+
+
+def state_at(ticket, when):
+    """The status an export taken at `when` shows (None when the ticket is not yet there)."""
+    if ticket["recorded"] > when:
+        return None
+    status = ticket["status"]
+    if status != "valid" and ticket["status_recorded"] > when:
+        status = "valid"
+    return status
+
+
+TICKET_COLUMNS = ["ticket_id", "performance_id", "show_id", "show_title", "starts_at", "venue_name",
+                  "venue_postal_code", "venue_city", "venue_address", "price_category", "price_kind",
+                  "price_incl_vat", "vat_rate", "status", "sold_at"]
+
+
+def tickets_csv(tickets, when):
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(TICKET_COLUMNS)
+    exported = []
+    for t in tickets:
+        status = state_at(t, when)
+        if status is None:
+            continue
+        p = t["perf"]
+        v = VENUES[p["venue"]]
+        free = t["price"] == 0
+        w.writerow([
+            t["id"], p["id"], p["show_id"], p["show"]["title"],
+            rfc3339(p["start"]) if t["rfc"] else local_text(p["start"]),
+            v["name"],
+            v["postal"] if v["tickets_address"] else "",
+            v["city"] if v["tickets_address"] else "",
+            v["address"] if v["tickets_address"] else "",
+            t["category"], "" if t["kind_blank"] else t["kind"],
+            fmt_money(t["price"]),
+            "" if free else p["show"]["vat"],
+            status,
+            rfc3339(t["sold"]) if t["rfc"] else local_text(t["sold"], seconds=True),
+        ])
+        exported.append((t, status))
+    return buf.getvalue(), exported
+
+
+# --- Programme --------------------------------------------------------------------------------
+
+PROGRAMME_COLUMNS = ["performance_id", "show_title", "starts_at", "venue_name", "venue_postal_code",
+                     "venue_city", "venue_address", "venue_type", "capacity", "discipline", "audience",
+                     "producer_name", "producer_siret", "producer_subsidised", "free_admission",
+                     "cession_price_excl_vat", "sacem", "sacd", "creation", "numero_objet", "cancelled",
+                     "contract_type", "frais_approche_excl_vat", "coproduction_contribution_excl_vat",
+                     "off_site", "director_sex", "artists_total", "artists_women"]
+
+
+def comma(amount):
+    """A French spreadsheet's amount: decimal comma, no thousands separator."""
+    return fmt_money(amount).replace(".", ",") if amount else ""
+
+
+def yes(flag):
+    return "yes" if flag else ""
+
+
+def programme_csv(perfs):
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\n")
+    w.writerow(PROGRAMME_COLUMNS)
+    for p in sorted(perfs, key=lambda p: (p["programme_start"], p["id"])):
+        s, v, pr = p["show"], VENUES[p["venue"]], p["show"]["producer"]
+        start = p["programme_start"]
+        artists = s.get("artists", ("", ""))
+        w.writerow([
+            p["id"] if p["link"] == "id" and not p["free"] else "",
+            p["programme_title"],
+            rfc3339(start) if p["fmt"] == "rfc" else local_text(start),
+            v["name"], v["postal"], v["city"], v["address"], v["type"], v["capacity"],
+            s["discipline"], p["audience"],
+            pr["name"], pr["siret"], "yes" if pr["subsidised"] else "no",
+            yes(p["free"]),
+            "" if p["cancelled"] else comma(s.get("cession")),
+            "", "",
+            yes(s.get("creation")),
+            s.get("numero_objet", ""),
+            yes(p["cancelled"]),
+            s["contract"],
+            "" if p["cancelled"] else comma(s.get("approach")),
+            comma(s.get("copro")),
+            yes(s.get("off_site") or v["name"] in ("Parvis", "Médiathèque Louise-Michel")),
+            s.get("director", ""), artists[0], artists[1],
+        ])
+    return buf.getvalue()
+
+
+# --- Configuration ----------------------------------------------------------------------------
+
+
+def releve_toml():
+    o = ORG
+    return f"""# releve configuration of the demo season: Le Quai des Arts, a fictional scène conventionnée
+# (generated by tools/gen-demo/gen_demo.py). Paths are relative to this file. No [database]:
+# the default SQLite file next to this file (`releve demo` uses a throw-away database instead).
+
 [[organisation]]
-slug = "quai-des-arts"
-name = "Le Quai des Arts"
-siret = "{ORG_SIRET}"
-licence = "PLATESV-D-2022-004512"
+slug = "{o['slug']}"
+name = "{o['name']}"
+siret = "{o['siret']}"
+licence = "{o['licence']}"
 subsidised = true
-sacem_client_id = "245871"
-sacd_declarant_id = "318204"
-address = "4 quai du Gabut"
-postal_code = "17000"
-city = "La Rochelle"
+sacem_client_id = "{o['sacem_client_id']}"
+sacd_declarant_id = "{o['sacd_declarant_id']}"
+address = "{o['address']}"
+postal_code = "{o['postal_code']}"
+city = "{o['city']}"
 
   [[organisation.source]]
   kind = "tickets_csv"
@@ -281,71 +554,284 @@ city = "La Rochelle"
   [[organisation.source]]
   kind = "programme_csv"
   path = "programme.csv"
-''')
-
-    write_expected(tickets)
-    print(f"{len(tickets)} tickets, {len(PERFORMANCES)} ticketed performances + 1 free concert, org SIRET {ORG_SIRET}")
+"""
 
 
-def round2(d):
-    return d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+# --- Expected figures (independent of the engine) ---------------------------------------------
 
 
-def write_expected(tickets):
-    """Figures for November 2025, computed independently of releve."""
-    cnm_disciplines = {"jazz", "chanson_variete", "humour", "musiques_actuelles", "comedie_musicale"}
-    astp_disciplines = {"theatre", "danse", "opera", "lecture", "conte", "marionnettes", "mime"}
-    per = {}
-    for show, start in PERFORMANCES:
-        if not start.startswith("2025-11"):
+def excl(incl, rate):
+    return (incl / (Decimal(1) + Decimal(rate) / Decimal(100))).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def performance_figures(p, rows):
+    paid = free = full = reduced = sub = 0
+    by_rate = {}
+    for t, status in rows:
+        if status != "valid":
             continue
-        per[perf_id(show, start)] = {"show": show, "start": start, "paid": 0, "free": 0, "incl": {}}
-    for t in tickets:
-        p = per.get(t["performance_id"])
-        if p is None or t["status"] != "valid":
+        if t["price"] == 0:
+            free += 1
             continue
-        price = Decimal(t["price_incl_vat"])
-        if price == 0:
-            p["free"] += 1
-        else:
-            p["paid"] += 1
-            p["incl"][t["vat_rate"]] = p["incl"].get(t["vat_rate"], Decimal(0)) + price
-    out = {"month": "2025-11", "performances": {}, "cnm": {"lines": 0, "tax_due": Decimal(0)},
-           "astp": {"lines": 0, "tax_due": Decimal(0)}}
-    for pid, p in per.items():
-        excl = sum((round2(v / (1 + Decimal(r) / 100)) for r, v in p["incl"].items()), Decimal(0))
-        incl = sum(p["incl"].values(), Decimal(0))
-        p["excl"] = excl
-        out["performances"][f"tickets_csv:{pid}"] = {
-            "paid_tickets": p["paid"], "free_tickets": p["free"],
-            "receipts_incl_vat": money(incl), "receipts_excl_vat": money(excl),
-        }
-        s = SHOW[p["show"]]
-        cancelled = (p["show"], p["start"]) in CANCELLED
-        if cancelled or p["paid"] == 0:
-            continue
-        tax = round2(excl * Decimal("3.5") / 100)
-        if s[2] in cnm_disciplines:
-            out["cnm"]["lines"] += 1
-            out["cnm"]["tax_due"] += tax
-        elif s[2] in astp_disciplines and s[5][2] == "no":
-            # The organisation is subsidised: ASTP only for shows bought from a private, unsubsidised producer.
-            out["astp"]["lines"] += 1
-            out["astp"]["tax_due"] += tax
-    out["cnm"]["tax_due"] = money(out["cnm"]["tax_due"])
-    out["astp"]["tax_due"] = money(out["astp"]["tax_due"])
-    out["totals"] = {
-        "performances": len(per) + 1,  # + the free concert, known from the programme only
-        "paid_tickets": sum(p["paid"] for p in per.values()),
-        "free_tickets": sum(p["free"] for p in per.values()),
-        "receipts_incl_vat": money(sum((sum(p["incl"].values(), Decimal(0)) for p in per.values()), Decimal(0))),
-        "receipts_excl_vat": money(sum((p["excl"] for p in per.values()), Decimal(0))),
+        paid += 1
+        rate = p["show"]["vat"]
+        incl, count = by_rate.get(rate, (Decimal("0.00"), 0))
+        by_rate[rate] = (incl + t["price"], count + 1)
+        full += t["kind"] == "full"
+        reduced += t["kind"] == "reduced"
+        sub += t["kind"] == "subscription"
+    vat = []
+    for rate in sorted(by_rate, key=Decimal):
+        incl, count = by_rate[rate]
+        vat.append({"rate": rate, "paid_tickets": count, "receipts_incl_vat": fmt_money(incl),
+                    "receipts_excl_vat": fmt_money(excl(incl, rate))})
+    incl_total = sum((by_rate[r][0] for r in by_rate), Decimal("0.00"))
+    excl_total = sum((Decimal(v["receipts_excl_vat"]) for v in vat), Decimal("0.00"))
+    return {
+        "external_id": None if p["free"] else p["id"],
+        "performance_id": None if p["free"] else "tickets_csv:" + p["id"],
+        "show_title": p["programme_title"],
+        "starts_at": rfc3339(p["start"]),
+        "date": p["start"].strftime("%Y-%m-%d"),
+        "venue_name": VENUES[p["venue"]]["name"],
+        "discipline": p["show"]["discipline"],
+        "audience": p["audience"],
+        "capacity": VENUES[p["venue"]]["capacity"],
+        "cancelled": p["cancelled"],
+        "free_admission": p["free"],
+        "paid_tickets": paid,
+        "free_tickets": free,
+        "full_price_tickets": full,
+        "reduced_tickets": reduced,
+        "subscription_tickets": sub,
+        "receipts_incl_vat": fmt_money(incl_total),
+        "receipts_excl_vat": fmt_money(excl_total),
+        "vat": vat,
     }
-    with open(os.path.join(ROOT, "expected-2025-11.json"), "w", encoding="utf-8") as f:
-        json.dump(out, f, indent=2, ensure_ascii=False, sort_keys=True)
-        f.write("\n")
+
+
+def tax_outcome(p, fig):
+    """(body, line or None, reason) for one performance, per the domain rules (the organisation
+    is subsidised; it sells none of the shows)."""
+    d = p["show"]["discipline"]
+    body = "cnm" if d in CNM else "astp" if d in ASTP else None
+    if body is None:
+        return None, None, None
+    if p["cancelled"]:
+        return body, None, "cancelled"
+    if body == "astp" and p["show"]["producer"]["subsidised"]:
+        return body, None, "subsidised organiser, subsidised producer: exempt"
+    if p["free"]:
+        return body, None, "free admission: owed by the seller"
+    if fig["paid_tickets"] == 0:
+        return body, None, "no receipts"
+    base = Decimal(fig["receipts_excl_vat"])
+    tax = (base * Decimal("3.5") / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return body, {"performance_id": fig["performance_id"], "date": fig["date"], "show_title": fig["show_title"],
+                  "paid_tickets": fig["paid_tickets"], "free_tickets": fig["free_tickets"],
+                  "tax_base": fmt_money(base), "tax_rate": "3.5", "tax_due": fmt_money(tax)}, None
+
+
+def month_figures(perfs, exported, month="2025-11"):
+    rows_by_perf = {}
+    for t, status in exported:
+        rows_by_perf.setdefault(t["perf"]["id"], []).append((t, status))
+    in_month = sorted((p for p in perfs if p["start"].strftime("%Y-%m") == month),
+                      key=lambda p: (p["start"], p["id"]))
+    figures = [performance_figures(p, rows_by_perf.get(p["id"], [])) for p in in_month]
+    bodies = {"cnm": {"lines": [], "not_taxable": []}, "astp": {"lines": [], "not_taxable": []}}
+    for p, fig in zip(in_month, figures):
+        body, line, reason = tax_outcome(p, fig)
+        if body is None:
+            continue
+        if line:
+            bodies[body]["lines"].append(line)
+        else:
+            bodies[body]["not_taxable"].append({
+                "performance_id": fig["performance_id"], "date": fig["date"], "show_title": fig["show_title"],
+                "reason": reason})
+    for b in bodies.values():
+        b["totals"] = {
+            "lines": len(b["lines"]),
+            "paid_tickets": sum(line["paid_tickets"] for line in b["lines"]),
+            "tax_base": fmt_money(sum((Decimal(line["tax_base"]) for line in b["lines"]), Decimal(0))),
+            "tax_due": fmt_money(sum((Decimal(line["tax_due"]) for line in b["lines"]), Decimal(0))),
+        }
+    totals = {
+        "performances": len(figures),
+        "ticketed_performances": sum(1 for f in figures if not f["free_admission"]),
+        "paid_tickets": sum(f["paid_tickets"] for f in figures),
+        "free_tickets": sum(f["free_tickets"] for f in figures),
+        "receipts_incl_vat": fmt_money(sum((Decimal(f["receipts_incl_vat"]) for f in figures), Decimal(0))),
+        "receipts_excl_vat": fmt_money(sum((Decimal(f["receipts_excl_vat"]) for f in figures), Decimal(0))),
+    }
+    return {"totals": totals, "performances": figures, "cnm": bodies["cnm"], "astp": bodies["astp"]}
+
+
+def expected_json(perfs, first, later, first_count, later_count):
+    m1 = month_figures(perfs, first)
+    m2 = month_figures(perfs, later)
+    by_id = {f["external_id"]: f for f in m1["performances"]}
+    changed = {f["external_id"]: f for f in m2["performances"] if f != by_id.get(f["external_id"])}
+    doc = {
+        "schema_version": 1,
+        "organisation": ORG["slug"],
+        "month": "2025-11",
+        "note": "Computed by tools/gen-demo/gen_demo.py with Python Decimal and ROUND_HALF_UP, independently "
+                "of the Rust engine: per performance and VAT rate r, excl = round(incl / (1 + r/100), 2); "
+                "tax per line = round(tax_base x 3.5 / 100, 2); totals are sums of the lines. Performances "
+                "whose Europe/Paris date is in November; performance_id = source key 'tickets_csv' + ':' + "
+                "the file's performance_id (null for the free concert, which has no ticketing).",
+        "tickets_csv": {
+            "rows": first_count,
+            "representative": {k: by_id[v] for k, v in REPRESENTATIVE.items()},
+            **m1,
+        },
+        "after_tickets_later_csv": {
+            "note": "November after importing tickets-later.csv on top of tickets.csv: same ticket ids are "
+                    "replaced, never counted twice. Only the performances listed here changed.",
+            "rows": later_count,
+            "changed_performances": changed,
+            "totals": m2["totals"],
+            "cnm": {"totals": m2["cnm"]["totals"]},
+            "astp": {"totals": m2["astp"]["totals"]},
+        },
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- Checks -----------------------------------------------------------------------------------
+
+
+def fail(msg):
+    sys.exit("gen_demo: check failed: " + msg)
+
+
+def fold(text):
+    table = str.maketrans("àâäéèêëîïôöùûüçÀÂÄÉÈÊËÎÏÔÖÙÛÜÇ", "aaaeeeeiioouuucAAAEEEEIIOOUUUC")
+    return " ".join(text.translate(table).lower().split())
+
+
+def prog_start(row):
+    text = row["starts_at"]
+    if "T" in text:
+        return datetime.strptime(text[:16], "%Y-%m-%dT%H:%M")  # the offset is Paris's own
+    return parse_local(text)
+
+
+def verify(perfs, tickets_text, programme_text, later_text):
+    for s in SHOWS.values():
+        siret = s["producer"]["siret"]
+        if len(siret) != 14 or not luhn_valid(siret) or not luhn_valid(siret[:9]):
+            fail("producer SIRET " + siret)
+    if len(ORG["siret"]) != 14 or not luhn_valid(ORG["siret"]) or not luhn_valid(ORG["siret"][:9]):
+        fail("organisation SIRET")
+    first_ids = None
+    for name, text in (("tickets.csv", tickets_text), ("tickets-later.csv", later_text)):
+        if "\r" in text:
+            fail(name + ": carriage return")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        ids = [r["ticket_id"] for r in rows]
+        if len(ids) != len(set(ids)):
+            fail(name + ": duplicate ticket ids")
+        issued, valid = {}, {}
+        for r in rows:
+            for col in ("ticket_id", "performance_id", "show_title", "starts_at", "venue_name",
+                        "price_incl_vat", "status"):
+                if not r[col]:
+                    fail(f"{name}: {col} empty on {r['ticket_id']}")
+            price = Decimal(r["price_incl_vat"])
+            if price > 0 and not r["vat_rate"]:
+                fail(f"{name}: vat_rate empty on paid ticket {r['ticket_id']}")
+            if not (price == 0 or Decimal("8") <= price <= Decimal("32")):
+                fail(f"{name}: price out of range on {r['ticket_id']}")
+            if (price == 0) != (r["price_kind"] == "free"):
+                fail(f"{name}: price_kind free iff price 0 ({r['ticket_id']})")
+            issued[r["performance_id"]] = issued.get(r["performance_id"], 0) + 1
+            if r["status"] == "valid":
+                valid[r["performance_id"]] = valid.get(r["performance_id"], 0) + 1
+        for p in perfs:
+            cap = VENUES[p["venue"]]["capacity"]
+            if issued.get(p["id"], 0) > cap:
+                fail(f"{name}: {p['id']} has {issued[p['id']]} tickets for {cap} seats")
+            if p["free"] and p["id"] in issued:
+                fail(f"{name}: free performance {p['id']} has tickets")
+            if p["cancelled"] and valid.get(p["id"], 0):
+                fail(f"{name}: cancelled performance {p['id']} has valid tickets")
+        if first_ids is None:
+            first_ids = set(issued)
+            first_rows = {r["ticket_id"]: r for r in rows}
+            if len(rows) < 5000:
+                fail(f"tickets.csv has only {len(rows)} rows")
+        else:
+            later_rows = {r["ticket_id"]: r for r in rows}
+            if not set(first_rows) <= set(later_rows):
+                fail("tickets-later.csv lost tickets of tickets.csv")
+    prog = list(csv.DictReader(io.StringIO(programme_text), delimiter=";"))
+    linked = []
+    for r in prog:
+        for col in ("show_title", "starts_at", "venue_name", "discipline", "capacity", "producer_name",
+                    "producer_siret", "producer_subsidised", "contract_type", "venue_type"):
+            if not r[col]:
+                fail(f"programme.csv: {col} empty for {r['show_title']} {r['starts_at']}")
+        if r["performance_id"]:
+            if r["performance_id"] not in first_ids:
+                fail("programme.csv: unknown performance_id " + r["performance_id"])
+            linked.append(r["performance_id"])
+        elif r["free_admission"] == "yes":
+            if any(fold(p["show"]["title"]) == fold(r["show_title"]) and not p["free"] for p in perfs):
+                fail("programme.csv: the free row would link to ticketing: " + r["show_title"])
+        else:
+            # Linked by title: exactly one ticketed performance of that title within 15 minutes.
+            matches = [p for p in perfs if not p["free"] and fold(p["show"]["title"]) == fold(r["show_title"])
+                       and abs((p["start"] - prog_start(r)).total_seconds()) <= 15 * 60]
+            if len(matches) != 1 or matches[0]["id"] not in first_ids:
+                fail("programme.csv: title link fails for " + r["show_title"])
+            linked.append(matches[0]["id"])
+    if len(linked) != len(set(linked)) or set(linked) != first_ids:
+        fail("programme.csv does not link every ticketed performance exactly once")
+    if len(perfs) < 40 or len(SHOWS) < 12:
+        fail("not enough performances or shows")
+
+
+# --- Main -------------------------------------------------------------------------------------
+
+
+def generate():
+    rng = random.Random(SEED)
+    perfs = build_performances()
+    tickets = simulate(rng, perfs)
+    first_text, first_rows = tickets_csv(tickets, CUTOFF)
+    later_text, later_rows = tickets_csv(tickets, LATER_EXPORT)
+    programme_text = programme_csv(perfs)
+    verify(perfs, first_text, programme_text, later_text)
+    return {
+        "tickets.csv": first_text,
+        "tickets-later.csv": later_text,
+        "programme.csv": programme_text,
+        "releve.toml": releve_toml(),
+        "expected-2025-11.json": expected_json(perfs, first_rows, later_rows, len(first_rows), len(later_rows)),
+    }
+
+
+def main():
+    args = sys.argv[1:]
+    out = Path(args[args.index("--out") + 1]) if "--out" in args else OUT
+    files = generate()
+    if "--check" in args:
+        stale = [n for n, text in files.items()
+                 if not (out / n).exists() or (out / n).read_text(encoding="utf-8") != text]
+        if stale:
+            sys.exit("gen_demo: out of date: " + ", ".join(stale) + " (run tools/gen-demo/gen_demo.py)")
+        print("gen_demo: " + str(out) + " is up to date")
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        with open(out / name, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        rows = " ({} rows)".format(text.count("\n") - 1) if name.endswith(".csv") else ""
+        print("wrote", out / name, rows)
 
 
 if __name__ == "__main__":
-    os.makedirs(ROOT, exist_ok=True)
     main()
