@@ -78,7 +78,7 @@ pub async fn import_source(
             while let Some(record) = reader.next() {
                 sink.push(record).await?;
                 seen += 1;
-                if seen % 1_000 == 0 {
+                if seen.is_multiple_of(1_000) {
                     bar.set_position(reader.progress().0);
                 }
             }
