@@ -1,1 +1,30 @@
-fn main() {}
+//! releve: the binary is glue. It reads the command line, sets up logging and hands over to
+//! the library modules; the exit status tells cron what happened: 0 success, 1 finished but
+//! something needs attention, 2 could not run.
+
+use clap::Parser;
+use releve::cli::Cli;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    releve::logging::init(cli.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("erreur : impossible de démarrer le moteur asynchrone : {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut stdout = std::io::stdout();
+    match runtime.block_on(releve::execute(cli.command, &mut stdout)) {
+        Ok(status) => ExitCode::from(status.code()),
+        Err(e) => {
+            eprintln!("erreur : {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -6,10 +6,11 @@
 //! `Cargo.toml`) hands over the exact text of a value as a `RawValue`. The alternatives were
 //! checked and rejected: serde_json's `arbitrary_precision` (and rust_decimal's
 //! `serde-with-arbitrary-precision`, which needs it) also work, but they change how every
-//! crate of the workspace sees `serde_json::Number` (feature unification), which breaks
-//! untagged enums and `Value` comparisons elsewhere; rust_decimal's `serde-float` and its
-//! default `visit_f64` go through `f64` and would also turn every `Decimal` of the workspace
-//! into a JSON float when serialised.
+//! crate of the workspace sees `serde_json::Number` (features are unified), which can break
+//! numbers inside untagged or flattened types and makes `Value` equality depend on how a
+//! number is written (`1.0` ≠ `1.00`); rust_decimal's `serde-float`, like its default
+//! `visit_f64`, goes through `f64`, and would also make every `Decimal` of the workspace
+//! serialise as a JSON float. `raw_value` is additive: nothing else changes.
 //!
 //! Caveat: `RawValue` only sees the exact text when the body is parsed straight from its
 //! string (`serde_json::from_str`, `api::json::parse`), not from a `serde_json::Value`.

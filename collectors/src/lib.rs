@@ -31,6 +31,7 @@ pub mod helloasso;
 pub mod mapado;
 pub mod shotgun;
 pub mod supersoniks;
+pub mod weezevent;
 
 pub use error::CollectorError;
 pub use record::Record;

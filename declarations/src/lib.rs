@@ -13,9 +13,14 @@ pub mod body;
 pub mod input;
 pub mod render;
 
+pub mod amendment;
+pub mod report_pdf;
+
 pub mod astp;
 pub mod cnm;
+pub mod sacd;
 pub mod sacem;
+pub mod sibil;
 pub mod tax;
 
 pub use body::Body;
@@ -81,6 +86,8 @@ pub fn registry() -> Vec<Box<dyn Declaration>> {
     vec![
         Box::new(cnm::Cnm),
         Box::new(astp::Astp),
+        Box::new(sibil::Sibil),
         Box::new(sacem::Sacem),
+        Box::new(sacd::Sacd),
     ]
 }

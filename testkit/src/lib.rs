@@ -17,7 +17,10 @@ pub fn assert_golden(path: &Path, actual: &str) {
         return;
     }
     let expected = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!("golden file {} unreadable ({e}); run with UPDATE_GOLDEN=1 to create it", path.display())
+        panic!(
+            "golden file {} unreadable ({e}); run with UPDATE_GOLDEN=1 to create it",
+            path.display()
+        )
     });
     if expected != actual {
         let first_difference = expected

@@ -1,1 +1,11 @@
+//! End-to-end tests of the `releve` binary: real files in, real files out, exit statuses
+//! checked, figures computed by hand in the comments. One test binary for the whole package.
 
+mod support;
+
+mod config_errors;
+mod demo;
+mod lifecycle;
+mod month_run;
+mod reimport;
+mod source_formats;

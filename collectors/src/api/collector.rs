@@ -61,6 +61,7 @@ pub const REGISTERED: &[SourceKind] = &[
     SourceKind::Shotgun,
     SourceKind::Supersoniks,
     SourceKind::Soticket,
+    SourceKind::Weezevent,
 ];
 
 /// The vendor's production address, when it has one shared by all customers.
@@ -70,6 +71,7 @@ pub fn default_base_url(kind: SourceKind) -> Option<&'static str> {
         SourceKind::Helloasso => Some(crate::helloasso::DEFAULT_BASE_URL),
         SourceKind::Mapado => Some(crate::mapado::DEFAULT_BASE_URL),
         SourceKind::Shotgun => Some(crate::shotgun::DEFAULT_BASE_URL),
+        SourceKind::Weezevent => Some(crate::weezevent::DEFAULT_BASE_URL),
         _ => None,
     }
 }
@@ -103,6 +105,7 @@ pub enum AnyApiCollector {
     Shotgun(crate::shotgun::Shotgun),
     /// Supersoniks and SoTicket (same API, the context's kind tells them apart).
     Supersoniks(crate::supersoniks::Supersoniks),
+    Weezevent(crate::weezevent::Weezevent),
 }
 
 impl AnyApiCollector {
@@ -147,6 +150,9 @@ impl AnyApiCollector {
             SourceKind::Supersoniks | SourceKind::Soticket => {
                 AnyApiCollector::Supersoniks(crate::supersoniks::Supersoniks::new(ctx))
             }
+            SourceKind::Weezevent => {
+                AnyApiCollector::Weezevent(crate::weezevent::Weezevent::new(ctx))
+            }
             other => unreachable!("{} is not registered", other.code()),
         }
     }
@@ -160,6 +166,7 @@ impl ApiCollector for AnyApiCollector {
             AnyApiCollector::Mapado(c) => c.kind(),
             AnyApiCollector::Shotgun(c) => c.kind(),
             AnyApiCollector::Supersoniks(c) => c.kind(),
+            AnyApiCollector::Weezevent(c) => c.kind(),
         }
     }
 
@@ -170,6 +177,7 @@ impl ApiCollector for AnyApiCollector {
             AnyApiCollector::Mapado(c) => c.check().await,
             AnyApiCollector::Shotgun(c) => c.check().await,
             AnyApiCollector::Supersoniks(c) => c.check().await,
+            AnyApiCollector::Weezevent(c) => c.check().await,
         }
     }
 
@@ -184,6 +192,7 @@ impl ApiCollector for AnyApiCollector {
             AnyApiCollector::Mapado(c) => c.fetch(since, now).await,
             AnyApiCollector::Shotgun(c) => c.fetch(since, now).await,
             AnyApiCollector::Supersoniks(c) => c.fetch(since, now).await,
+            AnyApiCollector::Weezevent(c) => c.fetch(since, now).await,
         }
     }
 
@@ -194,6 +203,7 @@ impl ApiCollector for AnyApiCollector {
             AnyApiCollector::Mapado(c) => c.normalise(raw),
             AnyApiCollector::Shotgun(c) => c.normalise(raw),
             AnyApiCollector::Supersoniks(c) => c.normalise(raw),
+            AnyApiCollector::Weezevent(c) => c.normalise(raw),
         }
     }
 }
@@ -209,6 +219,7 @@ pub fn normalise_stored(kind: SourceKind, source_key: &str, raw: &[RawExchange])
         SourceKind::Supersoniks | SourceKind::Soticket => {
             crate::supersoniks::normalise::normalise(source_key, raw)
         }
+        SourceKind::Weezevent => crate::weezevent::normalise::normalise(source_key, raw),
         _ => Vec::new(),
     }
 }

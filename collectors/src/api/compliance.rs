@@ -72,6 +72,7 @@ pub(crate) mod suite {
             SourceKind::Shotgun => Some(crate::shotgun::tests::SUITE),
             SourceKind::Supersoniks => Some(crate::supersoniks::tests::SUITE),
             SourceKind::Soticket => Some(crate::supersoniks::tests::SOTICKET_SUITE),
+            SourceKind::Weezevent => Some(crate::weezevent::tests::SUITE),
             _ => None,
         }
     }
@@ -146,5 +147,10 @@ mod tests {
     #[tokio::test]
     async fn soticket_passes_every_scenario() {
         run(SourceKind::Soticket).await;
+    }
+
+    #[tokio::test]
+    async fn weezevent_passes_every_scenario() {
+        run(SourceKind::Weezevent).await;
     }
 }

@@ -149,6 +149,7 @@ impl<R> Capture<R> {
     }
 
     /// Forgets everything before `end` (absolute).
+    #[cfg(test)]
     pub fn forget_until(&mut self, end: u64) {
         let upto = ((end.max(self.base) - self.base) as usize).min(self.kept.len());
         self.kept.drain(..upto);

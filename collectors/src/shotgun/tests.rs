@@ -608,3 +608,69 @@ fn cancelled_event_and_foreign_currency() {
     assert!(performances(&records)[0].cancelled);
     assert_eq!(quarantined(&records), 1);
 }
+
+#[tokio::test]
+async fn nothing_changed_means_one_call() {
+    let (server, spec) = start(changes(
+        Script::new(),
+        vec![(
+            "true",
+            vec![ok(r#"{"query":{},"pagination":{"next":null},"data":[]}"#)],
+        )],
+    ))
+    .await;
+    let (outcome, _) = run_sync(&spec, &creds(), None, utc(2026, 3, 1, 3, 0)).await;
+    assert!(outcome.unwrap().records.is_empty());
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_cursor_that_does_not_move_ends_the_listing() {
+    // `next` is set but the last ticket id equals the cursor sent: stop, do not loop.
+    let body = format!(
+        r#"{{"pagination":{{"next":"x"}},"data":[{}]}}"#,
+        row(70000002, 400100, "15.0", "0.055", "valid")
+    );
+    let s = changes(
+        Script::new(),
+        vec![("true", vec![ok(&body)]), ("70000002", vec![ok(&body)])],
+    );
+    let s = events(s, fx!("events-future.json"), None);
+    let s = event_tickets(
+        s,
+        "400100",
+        vec![("true", vec![ok(&body)]), ("70000002", vec![ok(&body)])],
+    );
+    let (server, spec) = start(s).await;
+    let (outcome, _) = run_sync(&spec, &creds(), None, utc(2026, 3, 1, 3, 0)).await;
+    assert_eq!(tickets(&outcome.unwrap().records).len(), 1);
+    // 2 change pages, 1 event page, 2 pages of the event.
+    assert_eq!(server.requests().len(), 5);
+}
+
+/// The same event read from Shotgun and from the equivalent `tickets_csv` file gives
+/// identical monthly facts (what `aggregates.json` carries).
+#[test]
+fn same_facts_as_the_equivalent_tickets_csv() {
+    let vendor = normalise(
+        "shotgun",
+        &[
+            exchange("/organizers/12345/events", fx!("events-future.json")),
+            exchange("/tickets/sold", fx!("refund-event-400100-2.json")),
+        ],
+    );
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/shotgun/equivalent-refund.tickets.csv");
+    let csv: Vec<Record> = crate::tickets_csv::read("shotgun", &path)
+        .unwrap()
+        .collect();
+    assert_eq!(quarantined(&csv), 0);
+    let month = Month::new(2026, 2).unwrap();
+    let (v, c) = (facts(&vendor, month), facts(&csv, month));
+    assert_eq!(v.performances.len(), 1);
+    assert_eq!(v, c);
+    assert_eq!(
+        serde_json::to_string(&v.performances).unwrap(),
+        serde_json::to_string(&c.performances).unwrap()
+    );
+}

@@ -31,11 +31,13 @@
 //!   - only `entity_type = event` is a show; sessions of one show share
 //!     `multisession.multisession_id` (show id `multisession-<id>`, else `session-<id>`);
 //!   - capacity: the statement's `gauge`; venue: `session.location` (lenient field names);
-//!   - known limit: when a whole ticket is refunded by lowering a line's `quantity` (rather
-//!     than a negative line), the ticket with the highest number is no longer emitted, and a
-//!     ticket stored by an earlier sync stays as it was; re-normalising the stored raw
-//!     exchanges does not fix it either. TODO: emit refunded tombstones from a stored
-//!     high-water mark per line.
+//!   - when a line's `quantity` goes down between two statements of a session (whole
+//!     refunds counted out of the line rather than as a negative line), the tickets numbered
+//!     above the new quantity are emitted as refunded — but only when the earlier statement
+//!     is normalised together with the later one (`normalise_stored` over the stored raw
+//!     exchanges). A sync alone sees one statement: known limit, until the binary
+//!     re-normalises a source's stored exchanges after each sync (or the store keeps a
+//!     high-water mark per line).
 
 mod client;
 pub mod model;

@@ -20,7 +20,10 @@
 //! wholly refunded ticket, ours does not (a refunded admission is not declared). A refund
 //! that matches no tariff, or more refunds than tickets, is quarantined rather than guessed.
 //!
-//! Statements are read in order and a later statement of a session replaces an earlier one.
+//! Statements are read in order and a later statement of a session replaces an earlier one;
+//! tickets an earlier statement had on a line and the later one no longer has (its quantity
+//! went down) are emitted as refunded, so re-normalising stored statements catches whole
+//! refunds counted out of a line.
 //! Only `entity_type = event` is a show (subscriptions, gift cards, extra products are not).
 
 use super::client::STATEMENTS;
@@ -53,6 +56,7 @@ pub fn normalise(source_key: &str, raw: &[RawExchange]) -> Vec<Record> {
         out: Vec::new(),
     };
     let mut statements: BTreeMap<String, (Statement, String)> = BTreeMap::new();
+    let mut high: BTreeMap<String, BTreeMap<String, Sold>> = BTreeMap::new();
     for ex in raw
         .iter()
         .filter(|e| e.status < 400 && e.endpoint == STATEMENTS)
@@ -73,6 +77,15 @@ pub fn normalise(source_key: &str, raw: &[RawExchange]) -> Vec<Record> {
             let de = &mut serde_json::Deserializer::from_str(row.get());
             match serde_path_to_error::deserialize::<_, Statement>(de) {
                 Ok(s) => {
+                    let marks = high.entry(s.session.id.as_str().to_string()).or_default();
+                    for (prefix, sold) in sold_per_line(&s) {
+                        match marks.get(&prefix) {
+                            Some(m) if m.quantity >= sold.quantity => {}
+                            _ => {
+                                marks.insert(prefix, sold);
+                            }
+                        }
+                    }
                     statements.insert(s.session.id.as_str().to_string(), (s, row.get().into()));
                 }
                 Err(e) => {
@@ -92,7 +105,8 @@ pub fn normalise(source_key: &str, raw: &[RawExchange]) -> Vec<Record> {
             continue;
         }
         if n.performance(statement, text) {
-            n.tickets(statement, text);
+            let marks = high.get(statement.session.id.as_str());
+            n.tickets(statement, text, marks);
         }
     }
     n.out
@@ -165,7 +179,7 @@ impl Normaliser<'_> {
         true
     }
 
-    fn tickets(&mut self, st: &Statement, text: &str) {
+    fn tickets(&mut self, st: &Statement, text: &str, marks: Option<&BTreeMap<String, Sold>>) {
         let session = st.session.id.as_str();
         let rate = st
             .session
@@ -245,7 +259,12 @@ impl Normaliser<'_> {
                 );
             }
         }
+        let mut emitted: BTreeMap<String, usize> = BTreeMap::new();
         for g in groups {
+            emitted.insert(
+                prefix(session, g.channel, &g.title, g.amount),
+                g.prices.len(),
+            );
             let free = g.prices.iter().all(|p| p.is_zero());
             let vat_rate = if free {
                 VatRate::ZERO
@@ -266,16 +285,11 @@ impl Normaliser<'_> {
                     }
                 }
             };
-            let cents = (g.amount * Decimal::ONE_HUNDRED).round();
+            let line = prefix(session, g.channel, &g.title, g.amount);
             for (n, (price, status)) in g.prices.iter().zip(&g.statuses).enumerate() {
                 self.out.push(Record::Ticket(Ticket {
                     source: self.source.to_string(),
-                    ticket_id: format!(
-                        "{session}-{}-{}-{cents}-{}",
-                        g.channel,
-                        slug(&g.title),
-                        n + 1
-                    ),
+                    ticket_id: format!("{line}-{}", n + 1),
                     performance_external_id: session.to_string(),
                     price_incl_vat: Money::new(*price),
                     vat_rate,
@@ -286,7 +300,72 @@ impl Normaliser<'_> {
                 }));
             }
         }
+        // Tickets an earlier statement of this session had and this one no longer has: the
+        // line's quantity went down (whole refunds), so they are refunded.
+        for (line, sold) in marks.into_iter().flatten() {
+            let now = emitted.get(line).copied().unwrap_or(0);
+            let free = sold.amount.is_zero();
+            let vat_rate = match &rate {
+                Some(Ok(r)) if !free => *r,
+                _ => VatRate::ZERO,
+            };
+            for n in now + 1..=sold.quantity {
+                self.out.push(Record::Ticket(Ticket {
+                    source: self.source.to_string(),
+                    ticket_id: format!("{line}-{n}"),
+                    performance_external_id: session.to_string(),
+                    price_incl_vat: Money::new(sold.amount),
+                    vat_rate,
+                    status: TicketStatus::Refunded,
+                    price_category: Some(sold.title.clone()).filter(|s| !s.is_empty()),
+                    price_kind: Some(price_kind_from_label(&sold.title, free)),
+                    sold_at: None,
+                }));
+            }
+        }
     }
+}
+
+/// How many tickets a statement sold on one tariff line (lines merged as in `tickets`).
+#[derive(Clone, Debug)]
+struct Sold {
+    title: String,
+    amount: Decimal,
+    quantity: usize,
+}
+
+/// The id prefix of a tariff line's tickets: `{session}-{i|e}-{slug}-{cents}`.
+fn prefix(session: &str, channel: char, title: &str, amount: Decimal) -> String {
+    let cents = (amount * Decimal::ONE_HUNDRED).round();
+    format!("{session}-{channel}-{}-{cents}", slug(title))
+}
+
+fn sold_per_line(st: &Statement) -> BTreeMap<String, Sold> {
+    let session = st.session.id.as_str();
+    let mut out: BTreeMap<String, Sold> = BTreeMap::new();
+    for (channel, lines) in [('i', &st.internals_prices), ('e', &st.externals_prices)] {
+        for line in lines {
+            let (amount, revenue) = (line.amount.value(), line.revenue.value());
+            let (Some(q), false, false) = (
+                whole(line.quantity.value()),
+                amount.is_sign_negative() && !amount.is_zero(),
+                revenue.is_sign_negative() && !revenue.is_zero(),
+            ) else {
+                continue;
+            };
+            if q == 0 {
+                continue;
+            }
+            out.entry(prefix(session, channel, &line.title, amount))
+                .or_insert_with(|| Sold {
+                    title: line.title.trim().to_string(),
+                    amount,
+                    quantity: 0,
+                })
+                .quantity += q;
+        }
+    }
+    out
 }
 
 /// Takes a negative line off the tickets of its tariff (see the module doc). `Err` says why

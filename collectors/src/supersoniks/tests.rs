@@ -536,3 +536,73 @@ fn soticket_exchanges_speak_of_soticket() {
         "Studio"
     );
 }
+
+/// The same session read from its statement (partial refunds included) and from the
+/// equivalent `tickets_csv` file gives identical monthly facts (what `aggregates.json`
+/// carries). The open format has no capacity (the programme gives it): it is left out.
+#[test]
+fn same_facts_as_the_equivalent_tickets_csv() {
+    let mut vendor = normalise(
+        "supersoniks",
+        &[exchange(&fx(SourceKind::Supersoniks, "refund.json"))],
+    );
+    for r in &mut vendor {
+        if let Record::Performance(p) = r {
+            p.capacity = None;
+        }
+    }
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/supersoniks/equivalent-refund.tickets.csv");
+    let csv: Vec<Record> = crate::tickets_csv::read("supersoniks", &path)
+        .unwrap()
+        .collect();
+    assert_eq!(quarantined(&csv), 0);
+    let month = Month::new(2026, 3).unwrap();
+    let (v, c) = (facts(&vendor, month), facts(&csv, month));
+    assert_eq!(v.performances[0].receipts_incl_vat.to_string(), "2495.00");
+    assert_eq!(v, c);
+    assert_eq!(
+        serde_json::to_string(&v.performances).unwrap(),
+        serde_json::to_string(&c.performances).unwrap()
+    );
+}
+
+#[test]
+fn a_quantity_that_goes_down_refunds_the_tickets_above_it() {
+    let first = one(
+        r#"{"amount":22.0,"quantity":3,"revenue":66.0,"title":"Plein tarif"},
+           {"amount":0.0,"quantity":2,"revenue":0.0,"title":"Invitation"}"#,
+        r#"{"amount":23.0,"quantity":1,"revenue":23.0,"title":"FNAC plein"}"#,
+        "0.055",
+    );
+    // Later: one full-price ticket and the reseller line gone, invitations unchanged.
+    let later = one(
+        r#"{"amount":22.0,"quantity":2,"revenue":44.0,"title":"Plein tarif"},
+           {"amount":0.0,"quantity":2,"revenue":0.0,"title":"Invitation"}"#,
+        "",
+        "0.055",
+    );
+    let t = tickets(&normalise(
+        "supersoniks",
+        &[exchange(&first), exchange(&later)],
+    ));
+    let got: Vec<(String, TicketStatus)> =
+        t.iter().map(|t| (t.ticket_id.clone(), t.status)).collect();
+    let expected = [
+        ("7-e-fnac-plein-2300-1", TicketStatus::Refunded),
+        ("7-i-invitation-0-1", TicketStatus::Valid),
+        ("7-i-invitation-0-2", TicketStatus::Valid),
+        ("7-i-plein-tarif-2200-1", TicketStatus::Valid),
+        ("7-i-plein-tarif-2200-2", TicketStatus::Valid),
+        ("7-i-plein-tarif-2200-3", TicketStatus::Refunded),
+    ];
+    assert_eq!(got, expected.map(|(a, b)| (a.to_string(), b)));
+    // The refunded ones keep their price and rate: 22.00 at 5.5 %.
+    assert_eq!(t[5].price_incl_vat.to_string(), "22.00");
+    assert_eq!(t[5].vat_rate, VatRate::parse("5.5").unwrap());
+    // A single statement emits no tombstone.
+    assert_eq!(
+        tickets(&normalise("supersoniks", &[exchange(&later)])).len(),
+        4
+    );
+}

@@ -533,7 +533,11 @@ fn small_month() -> Month {
 fn golden_files_for_a_small_month() {
     let facts = small_month().facts();
     let rules = Rules::default_rules();
-    for declaration in crate::registry() {
+    // The CNM and ASTP files only: the other bodies keep their own golden files.
+    for declaration in crate::registry()
+        .into_iter()
+        .filter(|d| matches!(d.body(), Body::Cnm | Body::Astp))
+    {
         let draft = declaration.build(&input(&facts, rules)).unwrap();
         let code = draft.body.code();
         for ext in ["json", "csv"] {

@@ -3,7 +3,7 @@
 //! baselines. Keeping layout apart from printpdf makes page breaks testable on their own.
 
 use super::fonts::{metrics, printable, PT_PER_MM};
-use super::{Align, Block, Form, Orientation, Signature, Table};
+use super::{Align, BarChart, Block, Form, Orientation, Signature, Table};
 
 /// One drawing operation.
 #[derive(Clone, Debug, PartialEq)]
@@ -247,6 +247,7 @@ pub fn layout(form: &Form) -> Vec<Page> {
             }
             Block::Signature(sig) => signature(&mut c, sig),
             Block::Space(mm) => c.y += mm,
+            Block::Bars(chart) => bars(&mut c, chart),
         }
     }
     footers(&mut c, &form.footer);
@@ -467,4 +468,74 @@ fn footers(c: &mut Cursor, footer: &str) {
             text: number,
         });
     }
+}
+
+/// A horizontal bar chart: legend, then one row per item (label, stacked bars, value text).
+fn bars(c: &mut Cursor, chart: &BarChart) {
+    const SIZE: f32 = 7.5;
+    const BAR: f32 = 3.2;
+    const SWATCH: f32 = 2.8;
+    let lh = line_height(SIZE);
+    let row_h = lh.max(BAR) + 1.0;
+    // Legend: a swatch and the label of each series, on one line.
+    c.ensure(lh + row_h * 2.0);
+    let mut x = MARGIN;
+    let top = c.y;
+    for (label, grey) in &chart.series {
+        c.page().ops.push(Op::Fill {
+            x,
+            y: top + (lh - SWATCH) / 2.0,
+            w: SWATCH,
+            h: SWATCH,
+            grey: *grey,
+        });
+        c.text(x + SWATCH + 1.2, top, SIZE, false, label);
+        x += SWATCH + 1.2 + metrics(false).width_mm(&printable(label), SIZE) + 5.0;
+    }
+    c.y += lh + 1.0;
+
+    let widest = |bold: bool, texts: &mut dyn Iterator<Item = &String>| {
+        texts
+            .map(|t| metrics(bold).width_mm(&printable(t), SIZE))
+            .fold(0.0_f32, f32::max)
+    };
+    let label_w = (widest(false, &mut chart.rows.iter().map(|r| &r.label)) + 2.0)
+        .min(c.usable_width() * 0.35);
+    let value_w = widest(false, &mut chart.rows.iter().map(|r| &r.value_text)) + 2.0;
+    let bar_x = MARGIN + label_w;
+    let bar_w = (c.usable_width() - label_w - value_w).max(10.0);
+    let total = |values: &[f64]| values.iter().map(|v| v.max(0.0)).sum::<f64>();
+    let max = chart
+        .rows
+        .iter()
+        .map(|r| total(&r.values))
+        .fold(0.0_f64, f64::max);
+    let scale = if max > 0.0 { bar_w as f64 / max } else { 0.0 };
+    for row in &chart.rows {
+        c.ensure(row_h);
+        let top = c.y;
+        let label = wrap(&row.label, label_w - 1.0, SIZE, false);
+        c.text(MARGIN, top, SIZE, false, &label[0]);
+        let mut x = bar_x;
+        for (i, value) in row.values.iter().enumerate() {
+            let w = (value.max(0.0) * scale) as f32;
+            if w <= 0.0 {
+                continue;
+            }
+            let grey = chart.series.get(i).map_or(0.5, |(_, g)| *g);
+            c.page().ops.push(Op::Fill {
+                x,
+                y: top + (lh - BAR) / 2.0,
+                w,
+                h: BAR,
+                grey,
+            });
+            x += w;
+        }
+        c.text(x + 1.5, top, SIZE, false, &row.value_text);
+        // The axis the bars start from, drawn row by row so that a page break keeps it whole.
+        c.vline(bar_x, top, top + row_h, 0.3);
+        c.y += row_h;
+    }
+    c.y += 2.0;
 }

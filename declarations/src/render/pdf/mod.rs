@@ -177,6 +177,27 @@ pub enum Block {
     Signature(Signature),
     /// Vertical space, in millimetres.
     Space(f32),
+    /// A horizontal bar chart drawn with filled rectangles.
+    Bars(BarChart),
+}
+
+/// A horizontal bar chart: one row per item, its values stacked left to right, each series in
+/// its own grey, a legend above and the value text at the end of each bar. Values are drawing
+/// lengths only (`f64`); the exact figures belong in `value_text`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BarChart {
+    /// Legend: series label and grey level (0 = black, 1 = white), in stacking order.
+    pub series: Vec<(String, f32)>,
+    pub rows: Vec<BarRow>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BarRow {
+    pub label: String,
+    /// One value per series (missing ones count as zero; negatives are drawn as zero).
+    pub values: Vec<f64>,
+    /// Printed after the bar (`312 + 18`, `5 874,00 €`).
+    pub value_text: String,
 }
 
 /// A whole form.
@@ -253,6 +274,10 @@ impl Form {
 
     pub fn signature(&mut self, signature: Signature) -> &mut Form {
         self.push(Block::Signature(signature))
+    }
+
+    pub fn bars(&mut self, chart: BarChart) -> &mut Form {
+        self.push(Block::Bars(chart))
     }
 
     pub fn space(&mut self, mm: f32) -> &mut Form {

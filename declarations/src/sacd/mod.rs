@@ -1,0 +1,112 @@
+//! SACD: dramatic authors' rights (theatre, dance, musical theatre, street arts, circus…).
+//!
+//! - Basis: code de la propriété intellectuelle L131-4 (remuneration proportional to the
+//!   exploitation) and L132-21 (the organiser declares receipts and expenses). SACD computes
+//!   the rights (a percentage of receipts excl. VAT, or of the sums paid for the show when more
+//!   favourable to the author); releve only declares the figures.
+//! - Recipient: SACD, by the "bordereau de recettes et/ou de dépenses" (`sacd.pdf`) or by
+//!   teletransmission of `sacd.xml`.
+//! - Deadline: 30 days after each performance (dated rule `sacd_deadline_days`); late
+//!   declarations are invoiced a provision computed on the venue's capacity.
+//! - Lines: every performance of the month whose discipline is in the SACD repertoire (the
+//!   discipline table, overridden per show by the programme's `sacd`); "review" gives a blocking
+//!   issue and no line; a cancelled performance is listed in `not_declared`. Nature: `L` for a
+//!   reading, else `S` school, `JP` young audience, `TP` everyone. VAT rate: see
+//!   [`SacdLine::vat_rate`] (mixed rates: the largest share, with a warning). Average price: see
+//!   [`SacdLine::average_price`]. Contract money (prix de cession, frais d'approche, apport en
+//!   coproduction, garantie de recette, excl. VAT) per performance from the programme, summed
+//!   per show.
+//! - Where each field comes from: dates, times, tickets and receipts from ticketing (Paris
+//!   calendar, `domain.md` §3 rounding); discipline, audience, capacity, producer and contract
+//!   money from the programme; the SACD declarant id, SIRET and address from the organisation.
+//! - Files: `sacd.json` (the model), `sacd.xml` ([`xml`]), `sacd.pdf` (the bordereau).
+
+mod build;
+mod form;
+mod model;
+pub mod xml;
+
+#[cfg(test)]
+mod tests;
+
+pub use model::{Nature, NotDeclared, SacdFile, SacdLine, SacdTotals, ShowMoney};
+
+use crate::render::json;
+use crate::{Body, BuildInput, Declaration, DeclarationError, Draft, RenderedFile, Summary};
+
+pub struct Sacd;
+
+/// `rep_version` of a first sending.
+pub const FIRST_VERSION: u32 = 1;
+
+impl Declaration for Sacd {
+    fn body(&self) -> Body {
+        Body::Sacd
+    }
+
+    fn build(&self, input: &BuildInput<'_>) -> Result<Draft, DeclarationError> {
+        build_version(input, FIRST_VERSION)
+    }
+}
+
+/// Builds the bordereau with `rep_version` = `version` in `sacd.xml` (1 for the first sending,
+/// the next number for an amendment).
+pub fn build_version(input: &BuildInput<'_>, version: u32) -> Result<Draft, DeclarationError> {
+    let body = Body::Sacd;
+    let built = build::model(input)?;
+    let model = &built.model;
+    let org = &input.facts.organisation;
+    let xml = xml::render(model, org, input.generated_at, version).map_err(|e| {
+        DeclarationError::Render {
+            body,
+            format: "xml",
+            reason: e.to_string(),
+        }
+    })?;
+    let pdf = form::form(model, org, input.generated_at)
+        .render(input.generated_at)
+        .map_err(|e| e.for_body(body))?;
+    let files = vec![
+        RenderedFile {
+            name: "sacd.json".into(),
+            bytes: json::render(model).map_err(|e| e.for_body(body))?,
+        },
+        RenderedFile {
+            name: "sacd.xml".into(),
+            bytes: xml,
+        },
+        RenderedFile {
+            name: "sacd.pdf".into(),
+            bytes: pdf,
+        },
+    ];
+    let summary = Summary {
+        body,
+        lines: model.lines.len(),
+        amount_due: None,
+        deadline: model.deadline,
+        note: note(model),
+    };
+    Ok(Draft {
+        body,
+        model: json::value(model).map_err(|e| e.for_body(body))?,
+        files,
+        issues: built.issues,
+        summary,
+    })
+}
+
+/// One sentence for the monthly report.
+fn note(model: &SacdFile) -> String {
+    let n = model.lines.len();
+    match model.deadline {
+        Some(deadline) => format!(
+            "SACD : {n} représentation{s} à déclarer (recette TTC {}), dans les 30 jours suivant chacune, la \
+             première au plus tard le {}.",
+            model.totals.receipts_incl_vat.to_french(),
+            crate::render::fr::long_date(deadline),
+            s = if n > 1 { "s" } else { "" },
+        ),
+        None => "SACD : aucune représentation du répertoire de la SACD ce mois-ci, rien à déclarer.".into(),
+    }
+}

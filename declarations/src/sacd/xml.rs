@@ -1,0 +1,175 @@
+//! `sacd.xml`: the bordereau lines in the SACD teletransmission structure (`domain.md` §5):
+//!
+//! ```text
+//! Declaration
+//!   Header: dec_ref (SACD declarant id), dec_systeme ("releve"), dec_date (yyyy/MM/dd), dec_nb
+//!   Representations
+//!     Representation (one per line, in the model's order)
+//!       rep_ref_dec, rep_devise EUR, rep_statut DEF, rep_version, rep_titre,
+//!       rep_date_debut, rep_date_fin (yyyy/MM/dd), rep_nb 1, rep_horaire HH:mm
+//!       Billetterie: rep_mt_billets (excl. VAT), rep_mt_tva_billets, rep_nb_billets_pay,
+//!                    rep_nb_billets_exo
+//!       Exploitation: rep_mt_depenses (cession price + co-production contribution + box-office
+//!                     guarantee, excl. VAT), rep_mt_frais (frais d'approche, excl. VAT);
+//!                     empty when the programme gives no contract money
+//!       Salle: salle_nom, salle_jauge (left out when unknown)
+//!       Diffuseur: diff_nom, diff_type_ref SIREN, diff_ref, diff_adresse_1, diff_code_postal,
+//!                  diff_ville, diff_pays FR (the organisation and its address)
+//!       Producteur: prod_nom, prod_type_ref SIREN, prod_ref (the organisation itself when the
+//!                   programme names no producer: its own production)
+//! ```
+//!
+//! Every text is cut at 128 characters (on a character boundary), amounts have two decimals,
+//! dates and times are in Paris (the model's). Each performance carries its own contract money
+//! (the programme gives it per performance), unlike a per-series form.
+//!
+//! `rep_version` is 1 for a first sending; an amendment re-sends the lines with the next
+//! version (`domain.md` §6), hence the `version` parameter.
+
+use super::model::{SacdFile, SacdLine};
+use chrono::{DateTime, NaiveDate, Utc};
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::Writer;
+use releve_domain::calendar::PARIS;
+use releve_domain::{Money, Organisation};
+use std::io;
+
+/// The longest text the SACD accepts in a field.
+pub const MAX_TEXT: usize = 128;
+
+/// Cuts `text` to [`MAX_TEXT`] characters (never inside a character).
+pub fn cut(text: &str) -> String {
+    text.trim().chars().take(MAX_TEXT).collect()
+}
+
+fn sacd_date(d: NaiveDate) -> String {
+    d.format("%Y/%m/%d").to_string()
+}
+
+/// The XML of the bordereau, declared on `generated_at` (its Paris date), as `version`.
+pub fn render(
+    model: &SacdFile,
+    org: &Organisation,
+    generated_at: DateTime<Utc>,
+    version: u32,
+) -> io::Result<Vec<u8>> {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    w.create_element("Declaration").write_inner_content(|w| {
+        w.create_element("Header").write_inner_content(|w| {
+            text(
+                w,
+                "dec_ref",
+                model.declarant_id.as_deref().unwrap_or_default(),
+            )?;
+            text(w, "dec_systeme", "releve")?;
+            text(
+                w,
+                "dec_date",
+                &sacd_date(generated_at.with_timezone(&PARIS).date_naive()),
+            )?;
+            text(w, "dec_nb", &model.lines.len().to_string())?;
+            Ok(())
+        })?;
+        w.create_element("Representations")
+            .write_inner_content(|w| {
+                for line in &model.lines {
+                    representation(w, line, org, version)?;
+                }
+                Ok(())
+            })?;
+        Ok(())
+    })?;
+    let mut bytes = w.into_inner();
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn text(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> io::Result<()> {
+    let value = cut(value);
+    w.create_element(name)
+        .write_text_content(BytesText::new(&value))?;
+    Ok(())
+}
+
+fn representation(
+    w: &mut Writer<Vec<u8>>,
+    l: &SacdLine,
+    org: &Organisation,
+    version: u32,
+) -> io::Result<()> {
+    w.create_element("Representation")
+        .write_inner_content(|w| {
+            text(w, "rep_ref_dec", &l.rep_ref)?;
+            text(w, "rep_devise", "EUR")?;
+            text(w, "rep_statut", "DEF")?;
+            text(w, "rep_version", &version.to_string())?;
+            text(w, "rep_titre", &l.show_title)?;
+            text(w, "rep_date_debut", &sacd_date(l.date))?;
+            text(w, "rep_date_fin", &sacd_date(l.date))?;
+            text(w, "rep_nb", "1")?;
+            text(w, "rep_horaire", &l.time)?;
+            w.create_element("Billetterie").write_inner_content(|w| {
+                text(w, "rep_mt_billets", &l.receipts_excl_vat.to_string())?;
+                text(w, "rep_mt_tva_billets", &l.vat_amount.to_string())?;
+                text(w, "rep_nb_billets_pay", &l.paid_tickets.to_string())?;
+                text(w, "rep_nb_billets_exo", &l.exempted_tickets.to_string())?;
+                Ok(())
+            })?;
+            if l.has_contract_money() {
+                w.create_element("Exploitation").write_inner_content(|w| {
+                    text(w, "rep_mt_depenses", &l.expenses_excl_vat().to_string())?;
+                    let frais = l.frais_approche_excl_vat.unwrap_or(Money::ZERO);
+                    text(w, "rep_mt_frais", &frais.to_string())?;
+                    Ok(())
+                })?;
+            } else {
+                w.create_element("Exploitation").write_empty()?;
+            }
+            w.create_element("Salle").write_inner_content(|w| {
+                text(w, "salle_nom", &l.venue_name)?;
+                if let Some(capacity) = l.capacity {
+                    text(w, "salle_jauge", &capacity.to_string())?;
+                }
+                Ok(())
+            })?;
+            w.create_element("Diffuseur").write_inner_content(|w| {
+                text(w, "diff_nom", &org.name)?;
+                text(w, "diff_type_ref", "SIREN")?;
+                text(w, "diff_ref", org.siret.siren())?;
+                if let Some(address) = &org.address {
+                    text(w, "diff_adresse_1", address)?;
+                }
+                if let Some(postal_code) = &org.postal_code {
+                    text(w, "diff_code_postal", postal_code)?;
+                }
+                if let Some(city) = &org.city {
+                    text(w, "diff_ville", city)?;
+                }
+                text(w, "diff_pays", "FR")?;
+                Ok(())
+            })?;
+            w.create_element("Producteur").write_inner_content(|w| {
+                let (name, siren) = match &l.producer_name {
+                    Some(name) if !name.trim().is_empty() => {
+                        (name.clone(), l.producer_siret.as_deref().and_then(siren))
+                    }
+                    _ => (org.name.clone(), Some(org.siret.siren().to_string())),
+                };
+                text(w, "prod_nom", &name)?;
+                if let Some(siren) = siren {
+                    text(w, "prod_type_ref", "SIREN")?;
+                    text(w, "prod_ref", &siren)?;
+                }
+                Ok(())
+            })?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+/// The SIREN (first 9 digits) of a SIRET or SIREN, when it has them.
+fn siren(siret: &str) -> Option<String> {
+    let digits: String = siret.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() >= 9).then(|| digits[..9].to_string())
+}

@@ -1,0 +1,99 @@
+//! `releve check`: validates the configuration and tests every source ("test connection")
+//! without writing anything. A configuration error is exit status 2 (the error names the key,
+//! line or organisation); a source that cannot be read is reported in French and gives 1.
+
+use crate::config::Config;
+use crate::status::Status;
+use anyhow::Result;
+use releve_collectors::api::{self, ProcessEnv};
+use releve_collectors::http::TokioSleeper;
+use releve_collectors::{programme_csv, tickets_csv, SourceKind, SourceSpec};
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+pub async fn check(config_path: &Path, out: &mut dyn Write) -> Result<Status> {
+    let config = Config::load(config_path)?;
+    writeln!(out, "Configuration {} : valide.", config.path.display())?;
+    check_database(&config, out)?;
+    let mut status = Status::Success;
+    for org in &config.organisations {
+        writeln!(
+            out,
+            "{} ({}) :",
+            org.organisation.name, org.organisation.slug
+        )?;
+        if org.sources.is_empty() {
+            writeln!(out, "  aucune source configurée")?;
+            status = Status::NeedsAttention;
+        }
+        for spec in &org.sources {
+            match check_source(spec).await {
+                Ok(what) => writeln!(out, "  OK      {} — {what}", spec.key)?,
+                Err(problem) => {
+                    writeln!(out, "  ERREUR  {} — {problem}", spec.key)?;
+                    status = Status::NeedsAttention;
+                }
+            }
+        }
+    }
+    Ok(status)
+}
+
+fn check_database(config: &Config, out: &mut dyn Write) -> Result<()> {
+    if let Some(file) = config.database_url.strip_prefix("sqlite://") {
+        let file = Path::new(file.split('?').next().unwrap_or(file));
+        match file.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
+                anyhow::bail!("base SQLite : le dossier {} n'existe pas", dir.display())
+            }
+            _ => writeln!(out, "Base de données : SQLite, {}", file.display())?,
+        }
+    } else {
+        writeln!(
+            out,
+            "Base de données : PostgreSQL (la connexion sera testée par `releve run`)"
+        )?;
+    }
+    Ok(())
+}
+
+/// Opens the source as a run would, reads its header, and says what it found.
+async fn check_source(spec: &SourceSpec) -> Result<String, String> {
+    let path = spec.path.as_deref();
+    if spec.kind.is_api() {
+        return api::check(spec, &ProcessEnv, Arc::new(TokioSleeper))
+            .await
+            .map(|()| {
+                format!(
+                    "connexion à {} réussie",
+                    spec.base_url.as_deref().unwrap_or(spec.kind.code())
+                )
+            })
+            .map_err(|e| e.to_string());
+    }
+    match spec.kind {
+        SourceKind::TicketsCsv => {
+            let path = path.ok_or("aucun chemin configuré")?;
+            let reader = tickets_csv::read(&spec.key, path).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{} ({} octets), en-tête conforme",
+                path.display(),
+                reader.progress().1
+            ))
+        }
+        SourceKind::ProgrammeCsv => {
+            let path = path.ok_or("aucun chemin configuré")?;
+            let reader = programme_csv::read(&spec.key, path).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "{} ({} octets), en-tête conforme",
+                path.display(),
+                reader.progress().1
+            ))
+        }
+        other => Err(format!(
+            "le type « {} » n'est pas encore pris en charge par cette version",
+            other.code()
+        )),
+    }
+}

@@ -1,0 +1,141 @@
+//! Command-line interface (`formats.md` §1).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "releve",
+    version,
+    about = "Déclarations SIBIL, CNM, ASTP, SACEM, SACD et indicateurs pour les lieux de spectacle vivant",
+    long_about = None
+)]
+pub struct Cli {
+    /// Log format on stderr.
+    #[arg(long, value_enum, global = true, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the whole monthly job on the bundled demo data, with a throw-away SQLite database.
+    Demo {
+        /// Output folder.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Also run a second organisation whose ticketing is read through local Billetweb and
+        /// HelloAsso replay servers (the real API collectors, offline).
+        #[arg(long)]
+        with_vendors: bool,
+    },
+    /// The monthly job: collect every source, aggregate, build declarations, write outputs.
+    Run {
+        #[arg(long)]
+        config: PathBuf,
+        /// Month to declare, YYYY-MM (default: the previous month in Europe/Paris).
+        #[arg(long)]
+        month: Option<String>,
+        /// Only this organisation.
+        #[arg(long)]
+        org: Option<String>,
+        /// Output folder.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Generation time (RFC 3339), to reproduce a run byte for byte.
+        #[arg(long)]
+        generated_at: Option<String>,
+    },
+    /// Indicators for funders over a season (or a calendar year): JSON, CSV, XLSX, HTML, PDF.
+    Indicators {
+        #[arg(long)]
+        config: PathBuf,
+        /// Season, e.g. 2025-2026 (starts in September unless `season_start_month` is set).
+        #[arg(long, conflicts_with = "year")]
+        season: Option<String>,
+        /// Calendar year, e.g. 2025.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Only this organisation.
+        #[arg(long)]
+        org: Option<String>,
+        /// Output folder.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Generation time (RFC 3339), to reproduce the files byte for byte.
+        #[arg(long)]
+        generated_at: Option<String>,
+    },
+    /// Lists the declaration versions (drafts, approvals, amendments) and the audit log.
+    Versions {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        org: Option<String>,
+        /// Only this month, YYYY-MM.
+        #[arg(long)]
+        month: Option<String>,
+    },
+    /// Approves a declaration version (the latest draft unless --version is given); it is then frozen.
+    Approve {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long)]
+        month: String,
+        /// sibil | cnm | astp | sacem | sacd
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        version: Option<u32>,
+        /// Who approves (name and role), recorded in the audit log.
+        #[arg(long)]
+        by: String,
+    },
+    /// Records that an approved version was sent (channel and receipt), in the audit log.
+    Submitted {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long)]
+        month: String,
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        version: u32,
+        #[arg(long)]
+        by: String,
+        /// portail, api, e-mail, courrier…
+        #[arg(long)]
+        channel: String,
+        /// Receipt or reference given by the body.
+        #[arg(long, default_value = "")]
+        receipt: String,
+    },
+    /// Re-reads the stored raw exchanges of the API sources into the ledger, without calling
+    /// any vendor (after a mapping fix).
+    Renormalise {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        org: Option<String>,
+        /// Only this source key (e.g. `billetweb`).
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// Validates the configuration and tests every source, without writing anything.
+    Check {
+        #[arg(long)]
+        config: PathBuf,
+    },
+}

@@ -1,0 +1,400 @@
+//! The configuration file (`formats.md` §2): reading, validating, and resolving paths.
+//!
+//! Unknown keys are errors that name the key and its line; a bad SIRET or slug names the
+//! organisation; relative paths are resolved against the configuration file's folder, never
+//! against the working directory. Secrets are never read from the file: API sources name an
+//! environment-variable prefix (`credentials_env`).
+
+use anyhow::{anyhow, bail, Context, Result};
+use releve_collectors::{SourceKind, SourceSpec};
+use releve_domain::{Organisation, Siret};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    database: Option<RawDatabase>,
+    /// Optional replacement of the bundled dated rules (`rules.toml` shape).
+    #[serde(default)]
+    rules_file: Option<String>,
+    /// Optional replacement of the bundled discipline table (`disciplines.csv` shape).
+    #[serde(default)]
+    disciplines_file: Option<String>,
+    /// First month of the season for funders' indicators (9 = September).
+    #[serde(default)]
+    season_start_month: Option<u32>,
+    #[serde(default)]
+    organisation: Vec<RawOrganisation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    url: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrganisation {
+    slug: String,
+    name: String,
+    siret: String,
+    #[serde(default)]
+    licence: Option<String>,
+    #[serde(default)]
+    subsidised: bool,
+    #[serde(default)]
+    sacem_client_id: Option<String>,
+    #[serde(default)]
+    sacd_declarant_id: Option<String>,
+    #[serde(default)]
+    address: Option<String>,
+    #[serde(default)]
+    postal_code: Option<String>,
+    #[serde(default)]
+    city: Option<String>,
+    #[serde(default)]
+    source: Vec<RawSource>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    kind: String,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    credentials_env: Option<String>,
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The configuration file itself (absolute).
+    pub path: PathBuf,
+    pub database_url: String,
+    pub rules_file: Option<PathBuf>,
+    pub disciplines_file: Option<PathBuf>,
+    /// First month of the season (1–12), September by default.
+    pub season_start_month: u32,
+    pub organisations: Vec<OrganisationConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OrganisationConfig {
+    pub organisation: Organisation,
+    pub sources: Vec<SourceSpec>,
+}
+
+impl Config {
+    /// Reads and validates a configuration file. Every error says which file, which key or
+    /// organisation, and what is expected.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "fichier de configuration introuvable ou illisible : {}",
+                path.display()
+            )
+        })?;
+        let absolute = std::path::absolute(path)
+            .with_context(|| format!("chemin invalide : {}", path.display()))?;
+        Config::parse(&text, &absolute)
+    }
+
+    /// Parses configuration text; `path` is used for messages and to resolve relative paths.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            anyhow!(
+                "configuration {} invalide : {}",
+                path.display(),
+                describe_toml_error(text, &e)
+            )
+        })?;
+        let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let database_url = match raw.database {
+            Some(db) => resolve_database_url(&db.url, &base),
+            None => sqlite_url(&base.join("releve.db")),
+        };
+        if raw.organisation.is_empty() {
+            bail!(
+                "configuration {} : aucune organisation ([[organisation]]) n'est déclarée",
+                path.display()
+            );
+        }
+        let mut organisations = Vec::new();
+        let mut slugs = BTreeMap::new();
+        for (index, org) in raw.organisation.into_iter().enumerate() {
+            let where_ = format!(
+                "configuration {}, organisation n°{}",
+                path.display(),
+                index + 1
+            );
+            let validated = validate_organisation(org, &base, &where_)?;
+            if slugs
+                .insert(validated.organisation.slug.clone(), ())
+                .is_some()
+            {
+                bail!(
+                    "{where_} : le slug « {} » est déjà utilisé",
+                    validated.organisation.slug
+                );
+            }
+            organisations.push(validated);
+        }
+        let season_start_month = raw
+            .season_start_month
+            .unwrap_or(releve_indicators::DEFAULT_SEASON_START);
+        if !(1..=12).contains(&season_start_month) {
+            bail!(
+                "configuration {} : season_start_month = {season_start_month} invalide (1 à 12, 9 pour septembre)",
+                path.display()
+            );
+        }
+        Ok(Config {
+            path: path.to_path_buf(),
+            season_start_month,
+            database_url,
+            rules_file: raw.rules_file.map(|f| base.join(f)),
+            disciplines_file: raw.disciplines_file.map(|f| base.join(f)),
+            organisations,
+        })
+    }
+}
+
+fn validate_organisation(
+    raw: RawOrganisation,
+    base: &Path,
+    where_: &str,
+) -> Result<OrganisationConfig> {
+    let slug_ok = !raw.slug.is_empty()
+        && raw
+            .slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !slug_ok {
+        bail!(
+            "{where_} : slug « {} » invalide (lettres minuscules sans accent, chiffres et tirets seulement, par exemple theatre-des-digues)",
+            raw.slug
+        );
+    }
+    let where_ = format!("{where_} (« {} »)", raw.slug);
+    let siret = Siret::parse(&raw.siret).map_err(|e| anyhow!("{where_} : {e}"))?;
+    let mut per_kind: BTreeMap<SourceKind, usize> = BTreeMap::new();
+    let mut sources = Vec::new();
+    for (i, s) in raw.source.into_iter().enumerate() {
+        let where_source = format!("{where_}, source n°{}", i + 1);
+        let kind = SourceKind::parse(&s.kind).ok_or_else(|| {
+            anyhow!(
+                "{where_source} : type de source « {} » inconnu (types admis : {})",
+                s.kind,
+                SourceKind::ALL.map(|k| k.code()).join(", ")
+            )
+        })?;
+        let n = per_kind.entry(kind).or_insert(0);
+        *n += 1;
+        let key = if *n == 1 {
+            kind.code().to_string()
+        } else {
+            format!("{}#{}", kind.code(), n)
+        };
+        if kind.is_file() {
+            if s.path.is_none() {
+                bail!(
+                    "{where_source} ({}) : la clé « path » est obligatoire",
+                    kind.code()
+                );
+            }
+            if s.base_url.is_some() || s.credentials_env.is_some() {
+                bail!(
+                    "{where_source} ({}) : « base_url » et « credentials_env » ne s'appliquent qu'aux sources par API",
+                    kind.code()
+                );
+            }
+        } else {
+            if s.credentials_env.is_none() {
+                bail!(
+                    "{where_source} ({}) : la clé « credentials_env » est obligatoire (préfixe des variables d'environnement des identifiants)",
+                    kind.code()
+                );
+            }
+            if s.path.is_some() {
+                bail!(
+                    "{where_source} ({}) : « path » ne s'applique pas à une source par API",
+                    kind.code()
+                );
+            }
+        }
+        sources.push(SourceSpec {
+            key,
+            kind,
+            path: s.path.map(|p| base.join(p)),
+            base_url: s.base_url,
+            credentials_env: s.credentials_env,
+        });
+    }
+    Ok(OrganisationConfig {
+        organisation: Organisation {
+            slug: raw.slug,
+            name: raw.name,
+            siret,
+            licence: raw.licence,
+            subsidised: raw.subsidised,
+            sacem_client_id: raw.sacem_client_id,
+            sacd_declarant_id: raw.sacd_declarant_id,
+            address: raw.address,
+            postal_code: raw.postal_code,
+            city: raw.city,
+        },
+        sources,
+    })
+}
+
+/// `sqlite://relative.db` is relative to the configuration file; other URLs pass through.
+fn resolve_database_url(url: &str, base: &Path) -> String {
+    match url.strip_prefix("sqlite://") {
+        Some(rest) if !rest.starts_with('/') && !rest.starts_with(":memory:") => {
+            let (file, query) = match rest.split_once('?') {
+                Some((f, q)) => (f, Some(q)),
+                None => (rest, None),
+            };
+            let mut resolved = sqlite_url(&base.join(file));
+            if let Some(q) = query {
+                resolved.push('?');
+                resolved.push_str(q);
+            }
+            resolved
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub fn sqlite_url(file: &Path) -> String {
+    format!("sqlite://{}", file.display())
+}
+
+/// toml's message plus the line, in words a user understands.
+fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().to_string();
+    let line = error
+        .span()
+        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    let message = if let Some(rest) = message.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        let expected = rest
+            .split_once(", expected ")
+            .map(|(_, e)| e.replace('`', ""))
+            .unwrap_or_default();
+        format!("clé inconnue « {key} » (clés admises : {expected})")
+    } else {
+        message
+    };
+    match line {
+        Some(l) => format!("ligne {l} : {message}"),
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[[organisation]]
+slug = "theatre-des-digues"
+name = "Théâtre des Digues"
+siret = "81234567600009"
+subsidised = true
+
+  [[organisation.source]]
+  kind = "tickets_csv"
+  path = "exports/billetterie.csv"
+
+  [[organisation.source]]
+  kind = "tickets_csv"
+  path = "exports/autre.csv"
+
+  [[organisation.source]]
+  kind = "billetweb"
+  base_url = "http://127.0.0.1:9/api"
+  credentials_env = "BILLETWEB"
+"#;
+
+    #[test]
+    fn resolves_paths_against_the_configuration_file() {
+        let c = Config::parse(GOOD, Path::new("/etc/releve/releve.toml")).unwrap();
+        assert_eq!(c.database_url, "sqlite:///etc/releve/releve.db");
+        let s = &c.organisations[0].sources;
+        assert_eq!(
+            s[0].path.as_deref(),
+            Some(Path::new("/etc/releve/exports/billetterie.csv"))
+        );
+        assert_eq!(s[0].key, "tickets_csv");
+        assert_eq!(s[1].key, "tickets_csv#2");
+        assert_eq!(s[2].kind, SourceKind::Billetweb);
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_their_line() {
+        let text = GOOD.replace("subsidised = true", "subsidised = true\ncolour = \"blue\"");
+        let err = Config::parse(&text, Path::new("/x/releve.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("clé inconnue « colour »"), "{err}");
+        assert!(err.contains("ligne 7"), "{err}");
+    }
+
+    #[test]
+    fn bad_siret_names_the_organisation() {
+        let text = GOOD.replace("81234567600009", "81234567600008");
+        let err = Config::parse(&text, Path::new("/x/releve.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("theatre-des-digues"), "{err}");
+        assert!(err.contains("clé de contrôle"), "{err}");
+    }
+
+    #[test]
+    fn api_sources_need_credentials_and_files_need_a_path() {
+        let text = GOOD.replace("  credentials_env = \"BILLETWEB\"\n", "");
+        let err = Config::parse(&text, Path::new("/x/r.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("credentials_env"), "{err}");
+        let text = GOOD.replace("  path = \"exports/autre.csv\"\n", "");
+        let err = Config::parse(&text, Path::new("/x/r.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("« path » est obligatoire"), "{err}");
+        let text = GOOD.replace("kind = \"billetweb\"", "kind = \"billetterie\"");
+        let err = Config::parse(&text, Path::new("/x/r.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("type de source « billetterie » inconnu"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn database_urls() {
+        let text = format!("[database]\nurl = \"postgres://u@h/db\"\n{GOOD}");
+        assert_eq!(
+            Config::parse(&text, Path::new("/x/r.toml"))
+                .unwrap()
+                .database_url,
+            "postgres://u@h/db"
+        );
+        let text = format!("[database]\nurl = \"sqlite://data/r.db\"\n{GOOD}");
+        assert_eq!(
+            Config::parse(&text, Path::new("/x/r.toml"))
+                .unwrap()
+                .database_url,
+            "sqlite:///x/data/r.db"
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! `releve demo`: the main job on the embedded default. The bundled demo season (a fictional
+//! scène conventionnée, `fixtures/demo/`, compiled into the binary) is written to a throw-away
+//! folder, read through the same collectors as real data into a throw-away SQLite database, and
+//! November 2025 is declared into `--out`.
+
+use crate::config::Config;
+use crate::import::ImportContext;
+use crate::run::{run_monthly, RunOptions};
+use crate::status::Status;
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use releve_collectors::api::EnvLookup;
+use releve_collectors::http::TokioSleeper;
+use releve_collectors::replay::demo::{demo_env, start_demo_vendors, DemoVendor};
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+const CONFIG: &str = include_str!("../fixtures/demo/releve.toml");
+const TICKETS: &str = include_str!("../fixtures/demo/tickets.csv");
+const PROGRAMME: &str = include_str!("../fixtures/demo/programme.csv");
+/// Programme rows of the performances sold through the demo vendor replay servers.
+const PROGRAMME_VENDORS: &str = include_str!("../fixtures/demo/programme-vendors.csv");
+
+/// The demo replays a past month: its documents are dated as if produced on 5 December 2025,
+/// which keeps the demo outputs identical from one run to the next.
+pub const DEMO_MONTH: &str = "2025-11";
+pub const DEMO_GENERATED_AT: &str = "2025-12-05T09:00:00+01:00";
+
+/// The second demo organisation, whose ticketing is read from Billetweb and HelloAsso replay
+/// servers (local, offline) through the real API collectors.
+fn vendors_organisation(vendors: &[DemoVendor]) -> String {
+    let mut toml = String::from(
+        "\n[[organisation]]\nslug = \"theatre-des-digues\"\nname = \"Théâtre des Digues\"\n\
+         siret = \"81234567600009\"\nlicence = \"PLATESV-D-2021-001234\"\nsubsidised = true\n\
+         sacem_client_id = \"123456\"\nsacd_declarant_id = \"654321\"\n\
+         address = \"2 quai des Digues\"\npostal_code = \"44000\"\ncity = \"Nantes\"\n",
+    );
+    for vendor in vendors {
+        toml.push_str(&format!(
+            "\n  [[organisation.source]]\n  kind = \"{}\"\n  base_url = \"{}\"\n  credentials_env = \"{}\"\n",
+            vendor.spec.kind.code(),
+            vendor.spec.base_url.as_deref().unwrap_or_default(),
+            vendor.spec.credentials_env.as_deref().unwrap_or_default(),
+        ));
+    }
+    toml.push_str("\n  [[organisation.source]]\n  kind = \"programme_csv\"\n  path = \"programme-vendors.csv\"\n");
+    toml
+}
+
+pub async fn run_demo(out_dir: &Path, with_vendors: bool, out: &mut dyn Write) -> Result<Status> {
+    let scratch = tempfile::Builder::new()
+        .prefix("releve-demo-")
+        .tempdir()
+        .context("impossible de créer un dossier temporaire pour la démonstration")?;
+    let folder = scratch.path();
+    // The replay servers live as long as this function: they serve the run below.
+    let vendors = if with_vendors {
+        start_demo_vendors()
+            .await
+            .map_err(|e| anyhow::anyhow!("serveurs de démonstration : {e}"))?
+    } else {
+        Vec::new()
+    };
+    let mut config = CONFIG.to_string();
+    if with_vendors {
+        config.push_str(&vendors_organisation(&vendors));
+    }
+    for (name, content) in [
+        ("releve.toml", config.as_str()),
+        ("tickets.csv", TICKETS),
+        ("programme.csv", PROGRAMME),
+        ("programme-vendors.csv", PROGRAMME_VENDORS),
+    ] {
+        std::fs::write(folder.join(name), content)
+            .with_context(|| format!("impossible d'écrire {}", folder.join(name).display()))?;
+    }
+    let config = Config::load(&folder.join("releve.toml"))?;
+    writeln!(
+        out,
+        "Démonstration releve : saison fictive, base SQLite jetable, mois de {}.",
+        DEMO_MONTH
+    )?;
+    let generated_at: DateTime<Utc> = DateTime::parse_from_rfc3339(DEMO_GENERATED_AT)
+        .expect("valid constant")
+        .with_timezone(&Utc);
+    let env: Arc<dyn EnvLookup> = Arc::new(demo_env());
+    let options = RunOptions {
+        config,
+        month: Some(DEMO_MONTH.parse().expect("valid constant")),
+        org: None,
+        out: out_dir.to_path_buf(),
+        generated_at,
+        import: ImportContext {
+            env,
+            sleeper: Arc::new(TokioSleeper),
+            now: generated_at,
+            progress: true,
+        },
+    };
+    let status = run_monthly(&options, out).await?;
+    writeln!(
+        out,
+        "Ouvrez {} pour le rapport du mois.",
+        report_path(out_dir, &options).display()
+    )?;
+    Ok(status)
+}
+
+fn report_path(out_dir: &Path, options: &RunOptions) -> std::path::PathBuf {
+    let slug = options
+        .config
+        .organisations
+        .first()
+        .map(|o| o.organisation.slug.as_str())
+        .unwrap_or("");
+    out_dir.join(slug).join(DEMO_MONTH).join("report.html")
+}

@@ -1,0 +1,73 @@
+//! `releve indicators`: the funders' indicators over a season or a calendar year, with the
+//! previous period beside each figure. Sources are collected first (as a run would), then every
+//! month of the period and of the previous one is rebuilt from the store; files go to
+//! `OUT/<organisation>/season-2025-2026/` (or `year-2025/`).
+
+use crate::run::{build_month, collect_sources, load_reference_data, RunOptions};
+use crate::status::Status;
+use anyhow::{bail, Context, Result};
+use releve_indicators::{season_outputs, MonthData, Period};
+use releve_store::Store;
+use std::io::Write;
+
+pub async fn run(
+    options: &RunOptions,
+    season: Option<&str>,
+    year: Option<i32>,
+    out: &mut dyn Write,
+) -> Result<Status> {
+    let period = match (season, year) {
+        (Some(text), _) => Period::parse_season(text, options.config.season_start_month)?,
+        (None, Some(y)) => Period::Year(y),
+        (None, None) => bail!("indiquez la période : --season 2025-2026 ou --year 2025"),
+    };
+    let folder_name = match (season, year) {
+        (Some(text), _) => format!("season-{text}"),
+        _ => format!("year-{}", year.unwrap_or_default()),
+    };
+    let (rules, table) = load_reference_data(&options.config)?;
+    let store = Store::connect(&options.config.database_url).await?;
+    let mut status = Status::Success;
+    for org in &options.config.organisations {
+        if options
+            .org
+            .as_ref()
+            .is_some_and(|slug| slug != &org.organisation.slug)
+        {
+            continue;
+        }
+        store.upsert_organisation(&org.organisation).await?;
+        let (_, failures) = collect_sources(&store, org, &options.import).await;
+        for f in &failures {
+            writeln!(out, "  ÉCHEC de la source {} : {}", f.source, f.message)?;
+            status = Status::NeedsAttention;
+        }
+        let mut months: Vec<MonthData> = Vec::new();
+        for month in period
+            .previous()
+            .months()
+            .into_iter()
+            .chain(period.months())
+        {
+            let build =
+                build_month(&store, org, month, &rules, &table, options.generated_at).await?;
+            months.push(build.indicator_data());
+        }
+        let files = season_outputs(&org.organisation, period, &months, options.generated_at)?;
+        let folder = options.out.join(&org.organisation.slug).join(&folder_name);
+        std::fs::create_dir_all(&folder)
+            .with_context(|| format!("impossible de créer {}", folder.display()))?;
+        for (name, bytes) in files {
+            std::fs::write(folder.join(&name), bytes)
+                .with_context(|| format!("impossible d'écrire {}", folder.join(&name).display()))?;
+        }
+        writeln!(
+            out,
+            "{} — indicateurs {} : {}",
+            org.organisation.name,
+            period.to_french(),
+            folder.display()
+        )?;
+    }
+    Ok(status)
+}

@@ -1,0 +1,136 @@
+//! The `releve` package: glue between the library crates. It parses the command line and the
+//! configuration, runs the monthly job (collect → store → facts → declarations → outputs) and
+//! writes the files of `formats.md` §5. Business rules live in the library crates.
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod import;
+pub mod indicators_cmd;
+pub mod lifecycle;
+pub mod logging;
+pub mod outputs;
+pub mod run;
+pub mod status;
+pub mod versions_cmd;
+
+pub use status::Status;
+
+use anyhow::Result;
+use cli::Command;
+use std::io::Write;
+
+/// Executes one command, writing the human summary to `out`.
+pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
+    match command {
+        Command::Demo {
+            out: dir,
+            with_vendors,
+        } => demo::run_demo(&dir, with_vendors, out).await,
+        Command::Run {
+            config,
+            month,
+            org,
+            out: dir,
+            generated_at,
+        } => {
+            let options = run::RunOptions::from_cli(&config, month, org, dir, generated_at)?;
+            run::run_monthly(&options, out).await
+        }
+        Command::Check { config } => check::check(&config, out).await,
+        Command::Renormalise {
+            config,
+            org,
+            source,
+        } => renormalise_cmd(&config, org.as_deref(), source.as_deref(), out).await,
+        Command::Versions { config, org, month } => {
+            versions_cmd::list(&config, org.as_deref(), month.as_deref(), out).await
+        }
+        Command::Approve {
+            config,
+            org,
+            month,
+            body,
+            version,
+            by,
+        } => {
+            let target = versions_cmd::Target {
+                config: &config,
+                org: org.as_deref(),
+                month: &month,
+                body: &body,
+                version,
+            };
+            versions_cmd::approve(&target, &by, out).await
+        }
+        Command::Submitted {
+            config,
+            org,
+            month,
+            body,
+            version,
+            by,
+            channel,
+            receipt,
+        } => {
+            let target = versions_cmd::Target {
+                config: &config,
+                org: org.as_deref(),
+                month: &month,
+                body: &body,
+                version: Some(version),
+            };
+            versions_cmd::submitted(&target, &by, &channel, &receipt, out).await
+        }
+        Command::Indicators {
+            config,
+            season,
+            year,
+            org,
+            out: dir,
+            generated_at,
+        } => {
+            let options = run::RunOptions::from_cli(&config, None, org, dir, generated_at)?;
+            indicators_cmd::run(&options, season.as_deref(), year, out).await
+        }
+    }
+}
+
+/// `releve renormalise`: stored raw exchanges → ledger, for every API source (or one).
+async fn renormalise_cmd(
+    config: &std::path::Path,
+    org: Option<&str>,
+    source: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<Status> {
+    let config = config::Config::load(config)?;
+    let store = releve_store::Store::connect(&config.database_url).await?;
+    let mut found = false;
+    for o in &config.organisations {
+        if org.is_some_and(|s| s != o.organisation.slug) {
+            continue;
+        }
+        for spec in o
+            .sources
+            .iter()
+            .filter(|s| s.kind.is_api() && source.is_none_or(|k| k == s.key))
+        {
+            found = true;
+            let counts = import::renormalise_source(&store, &o.organisation.slug, spec).await?;
+            writeln!(
+                out,
+                "{} {} : {} représentations, {} billets relus, {} en quarantaine",
+                o.organisation.slug,
+                spec.key,
+                counts.performances,
+                counts.tickets,
+                counts.quarantined
+            )?;
+        }
+    }
+    if !found {
+        anyhow::bail!("aucune source par API ne correspond dans la configuration");
+    }
+    Ok(Status::Success)
+}

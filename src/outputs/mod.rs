@@ -1,0 +1,112 @@
+//! The files of a monthly run (`formats.md` §5): `aggregates.json`, the declarations' files,
+//! `issues.json` and `report.html`, assembled in memory and then written to
+//! `OUT/<organisation>/<YYYY-MM>/`. Every file is deterministic: the same inputs and the same
+//! generation time give byte-identical files.
+
+pub mod aggregates;
+pub mod issues;
+pub mod report;
+pub mod summary;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use releve_declarations::report_pdf::render_report_pdf_with_statuses;
+use releve_declarations::{Body, Draft, RenderedFile, Summary};
+use releve_domain::{Issue, MonthFacts, Quarantined};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Everything written for one organisation and month.
+pub struct MonthOutputs {
+    pub organisation: String,
+    pub organisation_name: String,
+    pub month: releve_domain::Month,
+    pub files: Vec<RenderedFile>,
+    pub summaries: Vec<Summary>,
+    /// Every issue of the month (facts, declarations, quarantine, failed sources), sorted.
+    pub issues: Vec<Issue>,
+    pub quarantined: usize,
+    pub performances: usize,
+    pub paid_tickets: u64,
+    pub free_tickets: u64,
+}
+
+pub fn build(
+    facts: &MonthFacts,
+    drafts: &[Draft],
+    quarantine: &[Quarantined],
+    extra_issues: Vec<Issue>,
+    statuses: &BTreeMap<Body, String>,
+    generated_at: DateTime<Utc>,
+) -> Result<MonthOutputs> {
+    let mut issues: Vec<Issue> = facts.issues.clone();
+    for draft in drafts {
+        issues.extend(draft.issues.iter().cloned());
+    }
+    issues.extend(extra_issues);
+    issues.extend(quarantine.iter().map(issues::quarantine_issue));
+    issues::sort(&mut issues);
+
+    let mut files = vec![RenderedFile {
+        name: "aggregates.json".into(),
+        bytes: aggregates::render(facts),
+    }];
+    for draft in drafts {
+        files.extend(draft.files.iter().cloned());
+    }
+    let summaries: Vec<Summary> = drafts.iter().map(|d| d.summary.clone()).collect();
+    files.push(RenderedFile {
+        name: "issues.json".into(),
+        bytes: issues::render(facts, &issues),
+    });
+    files.push(RenderedFile {
+        name: "report.html".into(),
+        bytes: report::render_html(facts, &summaries, &issues, statuses, generated_at)?,
+    });
+    files.push(RenderedFile {
+        name: "report.pdf".into(),
+        bytes: render_report_pdf_with_statuses(facts, &summaries, &issues, statuses, generated_at)
+            .map_err(|e| anyhow::anyhow!("rapport PDF : {e}"))?,
+    });
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(MonthOutputs {
+        organisation: facts.organisation.slug.clone(),
+        organisation_name: facts.organisation.name.clone(),
+        month: facts.month,
+        files,
+        summaries,
+        quarantined: quarantine.len(),
+        performances: facts.performances.len(),
+        paid_tickets: facts.performances.iter().map(|p| p.paid_tickets).sum(),
+        free_tickets: facts.performances.iter().map(|p| p.free_tickets).sum(),
+        issues,
+    })
+}
+
+impl MonthOutputs {
+    /// Adds files produced elsewhere (indicators), keeping the list sorted by name.
+    pub fn add_files(&mut self, files: impl IntoIterator<Item = RenderedFile>) {
+        self.files.extend(files);
+        self.files.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    /// Writes every file into `folder` (created if needed). Files are written whole then
+    /// renamed, so a crash never leaves a half-written declaration.
+    pub fn write(&self, folder: &Path) -> Result<()> {
+        std::fs::create_dir_all(folder).with_context(|| {
+            format!(
+                "impossible de créer le dossier de sortie {}",
+                folder.display()
+            )
+        })?;
+        for file in &self.files {
+            let target = folder.join(&file.name);
+            let temporary = folder.join(format!(".{}.tmp", file.name));
+            std::fs::write(&temporary, &file.bytes)
+                .with_context(|| format!("impossible d'écrire {}", temporary.display()))?;
+            std::fs::rename(&temporary, &target)
+                .with_context(|| format!("impossible d'écrire {}", target.display()))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,192 @@
+//! `report.html`: the month at a glance, in French — what is due to whom and when, the totals,
+//! the performances, and what needs a person. Rendered with tera from
+//! `templates/report.html.tera` (embedded in the binary).
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use releve_declarations::{Body, Summary};
+use releve_domain::{Issue, Money, MonthFacts, Severity, PARIS};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+const TEMPLATE: &str = include_str!("../../templates/report.html.tera");
+
+#[derive(Serialize)]
+struct DueRow {
+    title: &'static str,
+    recipient: &'static str,
+    deadline: String,
+    amount: String,
+    lines: usize,
+    note: String,
+    status: String,
+}
+
+#[derive(Serialize)]
+struct PerformanceRow {
+    date: String,
+    title: String,
+    venue: String,
+    discipline: String,
+    paid: u64,
+    free: u64,
+    capacity: String,
+    incl: String,
+    excl: String,
+    flags: String,
+}
+
+#[derive(Serialize)]
+struct IssueRow {
+    severity: &'static str,
+    message: String,
+}
+
+/// `14 novembre 2025`.
+pub fn french_date(date: NaiveDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    use chrono::Datelike;
+    let day = if date.day() == 1 {
+        "1er".to_string()
+    } else {
+        date.day().to_string()
+    };
+    format!("{} {} {}", day, MONTHS[date.month0() as usize], date.year())
+}
+
+pub fn render_html(
+    facts: &MonthFacts,
+    summaries: &[Summary],
+    issues: &[Issue],
+    statuses: &BTreeMap<Body, String>,
+    generated_at: DateTime<Utc>,
+) -> Result<Vec<u8>> {
+    let due: Vec<DueRow> = summaries
+        .iter()
+        .map(|s| DueRow {
+            title: s.body.title_fr(),
+            recipient: s.body.recipient_fr(),
+            deadline: s.deadline.map(french_date).unwrap_or_else(|| "—".into()),
+            amount: s
+                .amount_due
+                .map(Money::to_french)
+                .unwrap_or_else(|| "—".into()),
+            lines: s.lines,
+            note: s.note.clone(),
+            status: statuses
+                .get(&s.body)
+                .cloned()
+                .unwrap_or_else(|| "brouillon".into()),
+        })
+        .collect();
+    let performances: Vec<PerformanceRow> = facts
+        .performances
+        .iter()
+        .map(|p| {
+            let mut flags = Vec::new();
+            if p.cancelled {
+                flags.push("annulée");
+            }
+            if p.free_admission {
+                flags.push("entrée libre");
+            }
+            if p.creation {
+                flags.push("création");
+            }
+            if p.off_site {
+                flags.push("hors les murs");
+            }
+            PerformanceRow {
+                date: p
+                    .starts_at
+                    .with_timezone(&PARIS)
+                    .format("%d/%m/%Y %H:%M")
+                    .to_string(),
+                title: p.show_title.clone(),
+                venue: p.venue.name.clone(),
+                discipline: p
+                    .discipline
+                    .map(|d| d.code().to_string())
+                    .unwrap_or_else(|| "inconnue".into()),
+                paid: p.paid_tickets,
+                free: p.free_tickets,
+                capacity: p
+                    .capacity
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                incl: p.receipts_incl_vat.to_french(),
+                excl: p.receipts_excl_vat.to_french(),
+                flags: flags.join(", "),
+            }
+        })
+        .collect();
+    let attention: Vec<IssueRow> = issues
+        .iter()
+        .filter(|i| i.needs_attention())
+        .map(|i| IssueRow {
+            severity: if i.severity == Severity::Blocking {
+                "bloquant"
+            } else {
+                "à vérifier"
+            },
+            message: i.message.clone(),
+        })
+        .collect();
+    let infos: Vec<String> = issues
+        .iter()
+        .filter(|i| i.severity == Severity::Info)
+        .map(|i| i.message.clone())
+        .collect();
+    let total_incl: Money = facts.performances.iter().map(|p| p.receipts_incl_vat).sum();
+    let total_excl: Money = facts.performances.iter().map(|p| p.receipts_excl_vat).sum();
+
+    let mut context = tera::Context::new();
+    context.insert("organisation", &facts.organisation.name);
+    context.insert("siret", facts.organisation.siret.as_str());
+    context.insert("month", &facts.month.to_french());
+    context.insert(
+        "generated_at",
+        &generated_at
+            .with_timezone(&PARIS)
+            .format("%d/%m/%Y à %H:%M")
+            .to_string(),
+    );
+    context.insert("due", &due);
+    context.insert("performances", &performances);
+    context.insert("attention", &attention);
+    context.insert("infos", &infos);
+    context.insert("count", &facts.performances.len());
+    context.insert(
+        "paid",
+        &facts
+            .performances
+            .iter()
+            .map(|p| p.paid_tickets)
+            .sum::<u64>(),
+    );
+    context.insert(
+        "free",
+        &facts
+            .performances
+            .iter()
+            .map(|p| p.free_tickets)
+            .sum::<u64>(),
+    );
+    context.insert("total_incl", &total_incl.to_french());
+    context.insert("total_excl", &total_excl.to_french());
+    let html = tera::Tera::one_off(TEMPLATE, &context, true).context("modèle du rapport")?;
+    Ok(html.into_bytes())
+}

@@ -1,0 +1,130 @@
+//! `releve demo` runs the bundled season end to end, offline.
+
+use crate::support::*;
+
+#[test]
+fn the_demo_writes_the_month_and_prints_what_is_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = releve(&["demo", "--out", out.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("novembre 2025"), "{stdout}");
+    assert!(stdout.contains("CNM"), "{stdout}");
+    let folder = out.join("quai-des-arts").join("2025-11");
+    let files = files_in(&folder);
+    for expected in [
+        "aggregates.json",
+        "astp.csv",
+        "astp.json",
+        "astp.pdf",
+        "cnm.csv",
+        "cnm.json",
+        "cnm.pdf",
+        "indicators.csv",
+        "indicators.json",
+        "issues.json",
+        "report.html",
+        "report.pdf",
+        "sacd.json",
+        "sacd.pdf",
+        "sacd.xml",
+        "sacem.json",
+        "sacem.pdf",
+        "sibil.json",
+    ] {
+        assert!(
+            files.contains(&expected.to_string()),
+            "{expected} missing from {files:?}"
+        );
+    }
+
+    // Figures computed independently by the generator of the demo data (Python, decimal
+    // arithmetic, half-up rounding per VAT rate and per tax line).
+    let expected: serde_json::Value =
+        serde_json::from_str(include_str!("../../fixtures/demo/expected-2025-11.json")).unwrap();
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(folder.join(name)).unwrap()).unwrap()
+    };
+    let aggregates = read("aggregates.json");
+    for (id, figures) in expected["performances"].as_object().unwrap() {
+        let p = performance(&aggregates, id);
+        for field in [
+            "paid_tickets",
+            "free_tickets",
+            "receipts_incl_vat",
+            "receipts_excl_vat",
+        ] {
+            assert_eq!(p[field], figures[field], "{id} {field}");
+        }
+    }
+    for field in [
+        "performances",
+        "paid_tickets",
+        "free_tickets",
+        "receipts_incl_vat",
+        "receipts_excl_vat",
+    ] {
+        assert_eq!(
+            aggregates["totals"][field], expected["totals"][field],
+            "totals.{field}"
+        );
+    }
+    for body in ["cnm", "astp"] {
+        let declaration = read(&format!("{body}.json"));
+        assert_eq!(
+            declaration["lines"].as_array().unwrap().len() as u64,
+            expected[body]["lines"].as_u64().unwrap(),
+            "{body} lines"
+        );
+        assert_eq!(
+            declaration["totals"]["tax_due"], expected[body]["tax_due"],
+            "{body} tax"
+        );
+    }
+    // The demo is clean: nothing needs a person.
+    let issues = read("issues.json");
+    assert_eq!(issues["counts"]["blocking"], 0, "{issues:#}");
+    assert_eq!(issues["counts"]["warning"], 0, "{issues:#}");
+}
+
+#[test]
+fn the_demo_can_read_ticketing_through_vendor_replay_servers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = releve(&["demo", "--with-vendors", "--out", out.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let aggregates: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            out.join("theatre-des-digues")
+                .join("2025-11")
+                .join("aggregates.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    // Figures of the replay fixtures (collectors/src/replay/demo.rs): Les Marées 11 paid,
+    // 206.80 € incl. VAT, 3 invitations; the HelloAsso bal folk 10 paid, 108.00 €, 2 free.
+    let marees = performance(&aggregates, "billetweb:61001-0");
+    assert_eq!(marees["paid_tickets"], 11);
+    assert_eq!(marees["free_tickets"], 3);
+    assert_eq!(marees["receipts_incl_vat"], "206.80");
+    assert_eq!(marees["discipline"], "theatre");
+    let bal = performance(&aggregates, "helloasso:bal-folk-2025-11-15");
+    assert_eq!(bal["paid_tickets"], 10);
+    assert_eq!(bal["receipts_incl_vat"], "108.00");
+    let late = performance(&aggregates, "billetweb:61002-880102");
+    assert_eq!(late["date"], "2025-11-30");
+    assert_eq!(late["starts_at"], "2025-11-30T23:30:00+01:00");
+}
