@@ -257,6 +257,22 @@ impl CsvInput {
 }
 
 impl<'a> Row<'a> {
+    /// A row whose cells did not come from a CSV file (spreadsheets, calendars, JSON-LD), so
+    /// that every programme source maps its rows with the same code (`crate::programme_row`).
+    pub(crate) fn from_parts(
+        line: u64,
+        raw: &'a str,
+        record: &'a csv::StringRecord,
+        columns: &'a Columns,
+    ) -> Row<'a> {
+        Row {
+            line,
+            raw,
+            record,
+            columns,
+        }
+    }
+
     /// The trimmed cell of a known column; `None` when the column is absent or the cell empty.
     pub fn get(&self, column: &str) -> Option<&'a str> {
         let position = self.columns.position(column)?;

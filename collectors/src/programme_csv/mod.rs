@@ -73,6 +73,10 @@ mod row;
 mod values;
 
 pub use values::VENUE_TYPES;
+// Shared with the other programme sources (spreadsheets, calendars, JSON-LD) through
+// `crate::programme_row`, so that one row mapping serves them all.
+pub(crate) use columns::SPEC;
+pub(crate) use row::parse as parse_row;
 
 use crate::csv_input::CsvInput;
 use crate::{CollectorError, Record};
