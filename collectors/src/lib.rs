@@ -26,6 +26,7 @@ pub mod exact_number;
 pub mod dsn;
 pub mod payroll_csv;
 pub mod programme_ical;
+pub mod programme_jsonld;
 pub mod programme_row;
 pub mod programme_sheets;
 
