@@ -365,4 +365,6 @@ pub fn merge(files: &[DsnFile]) -> Vec<PayrollBatch> {
 }
 
 #[cfg(test)]
+mod robustness;
+#[cfg(test)]
 mod tests;
