@@ -82,14 +82,15 @@ pub fn read(source_key: &str, path: &Path) -> Result<Vec<Record>, CollectorError
 }
 
 fn check_header(columns: &[Option<&'static str>], header: &[Data]) -> Result<(), String> {
-    let has = |name: &str| columns.iter().any(|c| *c == Some(name));
+    let has = |name: &'static str| columns.contains(&Some(name));
     let mut missing = Vec::new();
     for required in ["show_title", "venue_name", "discipline"] {
         if !has(required) {
             missing.push(required);
         }
     }
-    if !has("starts_at") && !(has(DATE) && has(TIME)) {
+    let date_and_time = has(DATE) && has(TIME);
+    if !has("starts_at") && !date_and_time {
         missing.push("starts_at (ou Date et Heure)");
     }
     for (i, c) in columns
