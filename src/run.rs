@@ -256,7 +256,8 @@ pub async fn collect_sources(
     let mut imports = Vec::new();
     let mut failures = Vec::new();
     for spec in &org.sources {
-        match import_source(store, &org.organisation.slug, spec, ctx).await {
+        let assumed_vat = org.assumed_vat.get(&spec.key).copied();
+        match import_source(store, &org.organisation.slug, spec, ctx, assumed_vat).await {
             Ok(counts) => imports.push(counts),
             Err(e) => {
                 tracing::warn!(source = %spec.key, error = %e, "source failed");
