@@ -400,14 +400,28 @@ subsidised = true
 
     #[test]
     fn a_vat_rate_can_be_set_only_for_weezevent() {
-        let text = GOOD.replace("credentials_env = \"BILLETWEB\"", "credentials_env = \"BILLETWEB\"\n  vat_rate = \"2.1\"");
-        let err = Config::parse(&text, Path::new("/x/r.toml")).unwrap_err().to_string();
-        assert!(err.contains("ne s'applique qu'aux sources weezevent"), "{err}");
+        let text = GOOD.replace(
+            "credentials_env = \"BILLETWEB\"",
+            "credentials_env = \"BILLETWEB\"\n  vat_rate = \"2.1\"",
+        );
+        let err = Config::parse(&text, Path::new("/x/r.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("ne s'applique qu'aux sources weezevent"),
+            "{err}"
+        );
         let text = text.replace("kind = \"billetweb\"", "kind = \"weezevent\"");
         let c = Config::parse(&text, Path::new("/x/r.toml")).unwrap();
-        assert_eq!(c.organisations[0].assumed_vat["weezevent"].to_string(), "2.1");
+        assert_eq!(
+            c.organisations[0].assumed_vat["weezevent"].to_string(),
+            "2.1"
+        );
         let text = text.replace("vat_rate = \"2.1\"", "vat_rate = \"55\"");
-        assert!(Config::parse(&text, Path::new("/x/r.toml")).unwrap_err().to_string().contains("taux de TVA inconnu"));
+        assert!(Config::parse(&text, Path::new("/x/r.toml"))
+            .unwrap_err()
+            .to_string()
+            .contains("taux de TVA inconnu"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use releve_store::{Store, StoredExchange};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::sync::Arc;
+use tracing::Instrument;
 
 /// What collecting needs besides the source itself: where credentials come from, how to wait
 /// between retries, the run's "now" (the sync cursor moves to it) and whether to draw progress.
@@ -59,7 +60,18 @@ pub async fn import_source(
     assumed_vat: Option<VatRate>,
 ) -> Result<ImportCounts> {
     let span = tracing::info_span!("import", org, source = %spec.key);
-    let _guard = span.enter();
+    import_source_in_span(store, org, spec, ctx, assumed_vat)
+        .instrument(span)
+        .await
+}
+
+async fn import_source_in_span(
+    store: &Store,
+    org: &str,
+    spec: &SourceSpec,
+    ctx: &ImportContext,
+    assumed_vat: Option<VatRate>,
+) -> Result<ImportCounts> {
     if spec.kind.is_api() {
         return import_api(store, org, spec, ctx, assumed_vat).await;
     }
