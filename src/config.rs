@@ -7,7 +7,7 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use releve_collectors::{SourceKind, SourceSpec};
-use releve_domain::{Organisation, Siret};
+use releve_domain::{Organisation, Siret, VatRate};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -70,6 +70,9 @@ struct RawSource {
     base_url: Option<String>,
     #[serde(default)]
     credentials_env: Option<String>,
+    /// VAT rate of paid tickets for a vendor whose API does not give it (Weezevent).
+    #[serde(default)]
+    vat_rate: Option<String>,
 }
 
 /// A validated configuration.
@@ -89,6 +92,8 @@ pub struct Config {
 pub struct OrganisationConfig {
     pub organisation: Organisation,
     pub sources: Vec<SourceSpec>,
+    /// Per source key: the VAT rate to apply to paid tickets of a vendor whose API gives none.
+    pub assumed_vat: BTreeMap<String, VatRate>,
 }
 
 impl Config {
@@ -186,6 +191,7 @@ fn validate_organisation(
     let siret = Siret::parse(&raw.siret).map_err(|e| anyhow!("{where_} : {e}"))?;
     let mut per_kind: BTreeMap<SourceKind, usize> = BTreeMap::new();
     let mut sources = Vec::new();
+    let mut assumed_vat = BTreeMap::new();
     for (i, s) in raw.source.into_iter().enumerate() {
         let where_source = format!("{where_}, source n°{}", i + 1);
         let kind = SourceKind::parse(&s.kind).ok_or_else(|| {
@@ -229,6 +235,17 @@ fn validate_organisation(
                 );
             }
         }
+        if let Some(rate) = &s.vat_rate {
+            if kind != SourceKind::Weezevent {
+                bail!(
+                    "{where_source} ({}) : « vat_rate » ne s'applique qu'aux sources weezevent, dont l'API ne donne pas le taux de TVA",
+                    kind.code()
+                );
+            }
+            let rate =
+                VatRate::parse(rate).map_err(|e| anyhow!("{where_source} : vat_rate : {e}"))?;
+            assumed_vat.insert(key.clone(), rate);
+        }
         sources.push(SourceSpec {
             key,
             kind,
@@ -251,6 +268,7 @@ fn validate_organisation(
             city: raw.city,
         },
         sources,
+        assumed_vat,
     })
 }
 
@@ -378,6 +396,32 @@ subsidised = true
             err.contains("type de source « billetterie » inconnu"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_vat_rate_can_be_set_only_for_weezevent() {
+        let text = GOOD.replace(
+            "credentials_env = \"BILLETWEB\"",
+            "credentials_env = \"BILLETWEB\"\n  vat_rate = \"2.1\"",
+        );
+        let err = Config::parse(&text, Path::new("/x/r.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("ne s'applique qu'aux sources weezevent"),
+            "{err}"
+        );
+        let text = text.replace("kind = \"billetweb\"", "kind = \"weezevent\"");
+        let c = Config::parse(&text, Path::new("/x/r.toml")).unwrap();
+        assert_eq!(
+            c.organisations[0].assumed_vat["weezevent"].to_string(),
+            "2.1"
+        );
+        let text = text.replace("vat_rate = \"2.1\"", "vat_rate = \"55\"");
+        assert!(Config::parse(&text, Path::new("/x/r.toml"))
+            .unwrap_err()
+            .to_string()
+            .contains("taux de TVA inconnu"));
     }
 
     #[test]

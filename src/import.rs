@@ -8,11 +8,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use releve_collectors::api::{self, EnvLookup, ProcessEnv};
 use releve_collectors::http::{Sleeper, TokioSleeper};
 use releve_collectors::{programme_csv, tickets_csv, Record, SourceKind, SourceSpec};
-use releve_domain::{PerformanceRecord, ProgrammeEntry, Quarantined, Ticket};
+use releve_domain::{PerformanceRecord, ProgrammeEntry, Quarantined, Ticket, VatRate};
 use releve_store::{Store, StoredExchange};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::sync::Arc;
+use tracing::Instrument;
 
 /// What collecting needs besides the source itself: where credentials come from, how to wait
 /// between retries, the run's "now" (the sync cursor moves to it) and whether to draw progress.
@@ -56,11 +57,23 @@ pub async fn import_source(
     org: &str,
     spec: &SourceSpec,
     ctx: &ImportContext,
+    assumed_vat: Option<VatRate>,
 ) -> Result<ImportCounts> {
     let span = tracing::info_span!("import", org, source = %spec.key);
-    let _guard = span.enter();
+    import_source_in_span(store, org, spec, ctx, assumed_vat)
+        .instrument(span)
+        .await
+}
+
+async fn import_source_in_span(
+    store: &Store,
+    org: &str,
+    spec: &SourceSpec,
+    ctx: &ImportContext,
+    assumed_vat: Option<VatRate>,
+) -> Result<ImportCounts> {
     if spec.kind.is_api() {
-        return import_api(store, org, spec, ctx).await;
+        return import_api(store, org, spec, ctx, assumed_vat).await;
     }
     let progress = ctx.progress;
     let path = spec
@@ -109,6 +122,7 @@ async fn import_api(
     org: &str,
     spec: &SourceSpec,
     ctx: &ImportContext,
+    assumed_vat: Option<VatRate>,
 ) -> Result<ImportCounts> {
     let cursor = store.sync_cursor(org, &spec.key).await?;
     let outcome = api::sync(spec, cursor, ctx.now, ctx.env.as_ref(), ctx.sleeper.clone())
@@ -116,6 +130,7 @@ async fn import_api(
         .map_err(|e| anyhow!("{e}"))?;
     let rereads = rereads_history(spec.kind);
     let mut sink = Sink::new(store, org, &spec.key, false);
+    sink.assumed_vat = assumed_vat;
     if !rereads {
         // Incremental: this sync's problems add to those of earlier syncs.
         sink.quarantine = store
@@ -183,8 +198,10 @@ pub async fn renormalise_source(
     store: &Store,
     org: &str,
     spec: &SourceSpec,
+    assumed_vat: Option<VatRate>,
 ) -> Result<ImportCounts> {
     let mut sink = Sink::new(store, org, &spec.key, false);
+    sink.assumed_vat = assumed_vat;
     for record in renormalised(store, org, spec).await? {
         sink.push(record).await?;
     }
@@ -217,6 +234,8 @@ struct Sink<'a> {
     counts: ImportCounts,
     /// A programme import replaces the source's whole programme, even with zero rows.
     programme_source: bool,
+    /// Configured VAT rate for paid tickets of a vendor whose API gives none (`vat_rate`).
+    assumed_vat: Option<VatRate>,
 }
 
 impl<'a> Sink<'a> {
@@ -234,6 +253,7 @@ impl<'a> Sink<'a> {
                 ..Default::default()
             },
             programme_source,
+            assumed_vat: None,
         }
     }
 
@@ -243,7 +263,10 @@ impl<'a> Sink<'a> {
                 self.counts.performances += 1;
                 self.performances.push(p);
             }
-            Record::Ticket(t) => {
+            Record::Ticket(mut t) => {
+                if let Some(rate) = self.assumed_vat.filter(|_| !t.is_free()) {
+                    t.vat_rate = rate;
+                }
                 self.counts.tickets += 1;
                 self.tickets.push(t);
                 if self.tickets.len() >= BATCH {

@@ -117,7 +117,13 @@ async fn renormalise_cmd(
             .filter(|s| s.kind.is_api() && source.is_none_or(|k| k == s.key))
         {
             found = true;
-            let counts = import::renormalise_source(&store, &o.organisation.slug, spec).await?;
+            let counts = import::renormalise_source(
+                &store,
+                &o.organisation.slug,
+                spec,
+                o.assumed_vat.get(&spec.key).copied(),
+            )
+            .await?;
             writeln!(
                 out,
                 "{} {} : {} représentations, {} billets relus, {} en quarantaine",

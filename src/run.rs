@@ -17,6 +17,7 @@ use releve_indicators::{DeclaredAmounts, MonthData};
 use releve_store::{RunOutcome, Store};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use tracing::Instrument;
 
 /// Everything a monthly run needs, resolved from the command line.
 pub struct RunOptions {
@@ -109,7 +110,10 @@ pub async fn run_monthly(options: &RunOptions, out: &mut dyn Write) -> Result<St
         {
             continue;
         }
-        let result = run_organisation(&store, org, month, options, &rules, &table).await?;
+        let span = tracing::info_span!("run", org = %org.organisation.slug, month = %month);
+        let result = run_organisation(&store, org, month, options, &rules, &table)
+            .instrument(span)
+            .await?;
         outputs::summary::print(out, &result)?;
         status = status.worst(result.status());
     }
@@ -157,8 +161,6 @@ async fn run_organisation(
     table: &DisciplineTable,
 ) -> Result<OrganisationRun> {
     let slug = org.organisation.slug.as_str();
-    let span = tracing::info_span!("run", org = slug, month = %month);
-    let _guard = span.enter();
     store.upsert_organisation(&org.organisation).await?;
     let run_id = store.start_run(slug, "run", options.generated_at).await?;
     let (imports, failures) = collect_sources(store, org, &options.import).await;
@@ -256,7 +258,8 @@ pub async fn collect_sources(
     let mut imports = Vec::new();
     let mut failures = Vec::new();
     for spec in &org.sources {
-        match import_source(store, &org.organisation.slug, spec, ctx).await {
+        let assumed_vat = org.assumed_vat.get(&spec.key).copied();
+        match import_source(store, &org.organisation.slug, spec, ctx, assumed_vat).await {
             Ok(counts) => imports.push(counts),
             Err(e) => {
                 tracing::warn!(source = %spec.key, error = %e, "source failed");

@@ -4,6 +4,7 @@
 //! generation time give byte-identical files.
 
 pub mod aggregates;
+pub mod chart;
 pub mod issues;
 pub mod report;
 pub mod summary;

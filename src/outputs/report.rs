@@ -187,6 +187,7 @@ pub fn render_html(
     );
     context.insert("total_incl", &total_incl.to_french());
     context.insert("total_excl", &total_excl.to_french());
+    context.insert("chart", &super::chart::attendance_and_receipts(facts));
     let html = tera::Tera::one_off(TEMPLATE, &context, true).context("modèle du rapport")?;
     Ok(html.into_bytes())
 }

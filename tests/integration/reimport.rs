@@ -62,3 +62,68 @@ fn a_later_export_with_refunds_and_late_sales_gives_the_new_figures_without_doub
     // 93.25 × 3.5 % = 3.26375 → 3.26
     assert_eq!(astp["totals"]["tax_due"], "3.26");
 }
+
+#[test]
+fn the_demo_season_replaced_by_its_later_export_matches_the_independent_figures() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("expected-2025-11.json")).unwrap())
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["releve.toml", "tickets.csv", "programme.csv"] {
+        std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
+    }
+    let config = dir.path().join("releve.toml");
+    let out = dir.path().join("out");
+    let run = || {
+        let output = releve(&[
+            "run",
+            "--config",
+            config.to_str().unwrap(),
+            "--month",
+            "2025-11",
+            "--out",
+            out.to_str().unwrap(),
+            "--generated-at",
+            GENERATED_AT,
+        ]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let folder = out.join("quai-des-arts").join("2025-11");
+        let read = |name: &str| -> serde_json::Value {
+            serde_json::from_slice(&std::fs::read(folder.join(name)).unwrap()).unwrap()
+        };
+        (read("aggregates.json"), read("cnm.json"), read("astp.json"))
+    };
+    let (first, _, _) = run();
+    assert_eq!(
+        first["totals"]["paid_tickets"],
+        expected["totals"]["paid_tickets"]
+    );
+
+    // The same path now holds the later export: refunds and late sales, same ticket ids.
+    std::fs::copy(
+        root.join("tickets-later.csv"),
+        dir.path().join("tickets.csv"),
+    )
+    .unwrap();
+    let (aggregates, cnm, astp) = run();
+    let later = &expected["after_tickets_later_csv"];
+    for field in [
+        "paid_tickets",
+        "free_tickets",
+        "receipts_incl_vat",
+        "receipts_excl_vat",
+    ] {
+        assert_eq!(
+            aggregates["totals"][field], later["totals"][field],
+            "totals.{field}"
+        );
+    }
+    assert_eq!(cnm["totals"]["tax_due"], later["cnm"]["tax_due"]);
+    assert_eq!(astp["totals"]["tax_due"], later["astp"]["tax_due"]);
+}

@@ -35,6 +35,7 @@ import csv
 import io
 import json
 import random
+import re
 import sys
 from datetime import datetime, timedelta
 from decimal import Decimal, ROUND_HALF_UP
@@ -668,33 +669,63 @@ def month_figures(perfs, exported, month="2025-11"):
     return {"totals": totals, "performances": figures, "cnm": bodies["cnm"], "astp": bodies["astp"]}
 
 
+def slug(text):
+    """releve_domain::text::slug: folded key, every run of other characters one dash."""
+    return re.sub("[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def keyed(figures):
+    """Performances keyed by the engine's id: `tickets_csv:<performance_id>`, or for a row of
+    the programme without ticketing `programme_csv:<slug of title>-<YYYYMMDDTHHMM>`."""
+    out = {}
+    for f in figures:
+        key = f["performance_id"] or "programme_csv:{}-{}".format(
+            slug(f["show_title"]), f["starts_at"][:16].replace("-", "").replace(":", ""))
+        out[key] = f
+    return out
+
+
+def body_summary(b):
+    return {
+        "lines": b["totals"]["lines"],
+        "paid_tickets": b["totals"]["paid_tickets"],
+        "tax_base": b["totals"]["tax_base"],
+        "tax_due": b["totals"]["tax_due"],
+        "taxable": b["lines"],
+        "not_taxable": b["not_taxable"],
+    }
+
+
 def expected_json(perfs, first, later, first_count, later_count):
     m1 = month_figures(perfs, first)
     m2 = month_figures(perfs, later)
-    by_id = {f["external_id"]: f for f in m1["performances"]}
-    changed = {f["external_id"]: f for f in m2["performances"] if f != by_id.get(f["external_id"])}
+    k1, k2 = keyed(m1["performances"]), keyed(m2["performances"])
+    for key, f in list(k1.items()) + list(k2.items()):
+        f["performance_id"] = key
     doc = {
         "schema_version": 1,
         "organisation": ORG["slug"],
         "month": "2025-11",
         "note": "Computed by tools/gen-demo/gen_demo.py with Python Decimal and ROUND_HALF_UP, independently "
-                "of the Rust engine: per performance and VAT rate r, excl = round(incl / (1 + r/100), 2); "
-                "tax per line = round(tax_base x 3.5 / 100, 2); totals are sums of the lines. Performances "
-                "whose Europe/Paris date is in November; performance_id = source key 'tickets_csv' + ':' + "
-                "the file's performance_id (null for the free concert, which has no ticketing).",
-        "tickets_csv": {
-            "rows": first_count,
-            "representative": {k: by_id[v] for k, v in REPRESENTATIVE.items()},
-            **m1,
-        },
+                "of the Rust engine, from tickets.csv and programme.csv: per performance and VAT rate r, "
+                "excl = round(incl / (1 + r/100), 2); tax per line = round(tax_base x 3.5 / 100, 2); totals "
+                "are sums of the lines. Performances whose Europe/Paris date is in November 2025, keyed by the "
+                "engine's performance id. 'performances' in totals counts the free concert (programme only) and "
+                "the cancelled performance.",
+        "tickets_csv_rows": first_count,
+        "representative": {k: "tickets_csv:" + v for k, v in REPRESENTATIVE.items()},
+        "performances": k1,
+        "totals": m1["totals"],
+        "cnm": body_summary(m1["cnm"]),
+        "astp": body_summary(m1["astp"]),
         "after_tickets_later_csv": {
-            "note": "November after importing tickets-later.csv on top of tickets.csv: same ticket ids are "
-                    "replaced, never counted twice. Only the performances listed here changed.",
-            "rows": later_count,
-            "changed_performances": changed,
+            "note": "November after importing tickets-later.csv in place of tickets.csv: ticket ids already "
+                    "known are replaced, never counted twice. Only the performances listed here changed.",
+            "tickets_csv_rows": later_count,
+            "changed_performances": {k: f for k, f in k2.items() if f != k1.get(k)},
             "totals": m2["totals"],
-            "cnm": {"totals": m2["cnm"]["totals"]},
-            "astp": {"totals": m2["astp"]["totals"]},
+            "cnm": {k: v for k, v in body_summary(m2["cnm"]).items() if k not in ("taxable", "not_taxable")},
+            "astp": {k: v for k, v in body_summary(m2["astp"]).items() if k not in ("taxable", "not_taxable")},
         },
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
