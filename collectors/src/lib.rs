@@ -25,6 +25,7 @@ pub mod exact_number;
 
 pub mod dsn;
 pub mod payroll_csv;
+pub mod payroll_source;
 pub mod programme_ical;
 pub mod programme_jsonld;
 pub mod programme_row;
