@@ -100,13 +100,21 @@ fn apply(d: &mut Declaration, r: &Rubric<'_>, fresh: bool) -> Result<(), DsnErro
     let value = r.value.trim();
     let text = || (!value.is_empty()).then(|| value.to_string());
     match r.block {
-        "S20.G00.05" => match r.number {
-            1 => d.nature = text(),
-            2 => d.kind = text(),
-            5 => d.month = Some((date(r)?, r.line)),
-            7 => d.declared_on = Some(date(r)?),
-            _ => {}
-        },
+        "S20.G00.05" => {
+            match r.number {
+                // One declaration per file: an envelope of several (S90.G00.90.002 > 1) would
+                // need its establishments split by declaration; refused rather than mixed up.
+                1 if d.nature.is_some() => return Err(bad(
+                    r,
+                    "plusieurs déclarations dans un même fichier ; exportez une DSN par fichier",
+                )),
+                1 => d.nature = text(),
+                2 => d.kind = text(),
+                5 => d.month = Some((date(r)?, r.line)),
+                7 => d.declared_on = Some(date(r)?),
+                _ => {}
+            }
+        }
         "S21.G00.06" if r.number == 1 => {
             if value.len() != 9 || !value.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad(r, "SIREN invalide ; attendu : 9 chiffres"));

@@ -212,6 +212,11 @@ fn structural_errors_name_line_and_rubric_never_values() {
     }
     let err = parse("dsn", b"S21.G00.30.001,'1'\n", &options()).unwrap_err();
     assert!(err.reason.contains("avant tout établissement"), "{err}");
+    let twice = format!("{base}{base}");
+    let err = parse("dsn", twice.as_bytes(), &options()).unwrap_err();
+    // The second file starts after the 169 lines of the first; its S20.G00.05.001 is line 9.
+    assert_eq!(err.line, Some(169 + 9), "{err}");
+    assert!(err.reason.contains("plusieurs déclarations"), "{err}");
     let err = parse("dsn", b"", &options()).unwrap_err();
     assert!(err.reason.contains("bloc déclaration absent"), "{err}");
 }
