@@ -91,8 +91,50 @@ async fn check_source(spec: &SourceSpec) -> Result<String, String> {
                 reader.progress().1
             ))
         }
+        SourceKind::Dsn | SourceKind::PayrollCsv => {
+            let path = path.ok_or("aucun chemin configuré")?;
+            // A throw-away salt: nothing is kept, only the files' validity matters here.
+            let options = releve_collectors::dsn::DsnOptions::new("releve-check");
+            let imported = releve_collectors::payroll_source::import(spec, &options)
+                .map_err(|e| e.to_string())?;
+            let engagements: usize = imported.batches.iter().map(|b| b.engagements.len()).sum();
+            match imported.quarantined.first() {
+                None => Ok(format!("{} : {engagements} contrat(s) × période(s) de paie lisibles", path.display())),
+                Some(first) => Err(format!(
+                    "{} : {engagements} contrat(s) lisibles, {} fichier(s) ou ligne(s) refusé(s) : {}",
+                    path.display(),
+                    imported.quarantined.len(),
+                    first.reason
+                )),
+            }
+        }
+        SourceKind::ProgrammeXlsx
+        | SourceKind::ProgrammeOds
+        | SourceKind::ProgrammeIcal
+        | SourceKind::ProgrammeJsonld => {
+            let path = path.ok_or("aucun chemin configuré")?;
+            let records = match spec.kind {
+                SourceKind::ProgrammeIcal => {
+                    releve_collectors::programme_ical::read(&spec.key, path)
+                }
+                SourceKind::ProgrammeJsonld => {
+                    releve_collectors::programme_jsonld::read(&spec.key, path)
+                }
+                _ => releve_collectors::programme_sheets::read(&spec.key, path),
+            }
+            .map_err(|e| e.to_string())?;
+            let bad = records
+                .iter()
+                .filter(|r| matches!(r, releve_collectors::Record::Quarantined(_)))
+                .count();
+            Ok(format!(
+                "{} : {} ligne(s) de programme, dont {bad} à corriger",
+                path.display(),
+                records.len()
+            ))
+        }
         other => Err(format!(
-            "le type « {} » n'est pas encore pris en charge par cette version",
+            "le type « {} » n'est pas vérifié par cette commande",
             other.code()
         )),
     }

@@ -7,7 +7,10 @@ use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use releve_collectors::api::{self, EnvLookup, ProcessEnv};
 use releve_collectors::http::{Sleeper, TokioSleeper};
-use releve_collectors::{programme_csv, tickets_csv, Record, SourceKind, SourceSpec};
+use releve_collectors::{
+    programme_csv, programme_ical, programme_jsonld, programme_sheets, tickets_csv, Record,
+    SourceKind, SourceSpec,
+};
 use releve_domain::{PerformanceRecord, ProgrammeEntry, Quarantined, Ticket, VatRate};
 use releve_store::{Store, StoredExchange};
 use serde::Serialize;
@@ -48,6 +51,8 @@ pub struct ImportCounts {
     pub tickets: u64,
     pub programme_rows: u64,
     pub quarantined: u64,
+    /// Payroll engagements (contract × pay period) read.
+    pub engagements: u64,
 }
 
 /// Imports one source. An error means the whole source failed (unreadable file, bad header,
@@ -74,6 +79,9 @@ async fn import_source_in_span(
 ) -> Result<ImportCounts> {
     if spec.kind.is_api() {
         return import_api(store, org, spec, ctx, assumed_vat).await;
+    }
+    if crate::payroll::is_payroll(spec.kind) {
+        return crate::payroll::import_payroll(store, org, spec).await;
     }
     let progress = ctx.progress;
     let path = spec
@@ -106,8 +114,23 @@ async fn import_source_in_span(
             }
             sink.finish().await
         }
+        SourceKind::ProgrammeXlsx
+        | SourceKind::ProgrammeOds
+        | SourceKind::ProgrammeIcal
+        | SourceKind::ProgrammeJsonld => {
+            let records = match spec.kind {
+                SourceKind::ProgrammeIcal => programme_ical::read(&spec.key, path)?,
+                SourceKind::ProgrammeJsonld => programme_jsonld::read(&spec.key, path)?,
+                _ => programme_sheets::read(&spec.key, path)?,
+            };
+            let mut sink = Sink::new(store, org, &spec.key, true);
+            for record in records {
+                sink.push(record).await?;
+            }
+            sink.finish().await
+        }
         other => Err(anyhow!(
-            "source {} : le type « {} » n'est pas encore pris en charge par cette version",
+            "source {} : le type « {} » n'est pas lu par cette commande",
             spec.key,
             other.code()
         )),

@@ -11,6 +11,7 @@ pub mod indicators_cmd;
 pub mod lifecycle;
 pub mod logging;
 pub mod outputs;
+pub mod payroll;
 pub mod run;
 pub mod status;
 pub mod versions_cmd;

@@ -7,10 +7,13 @@ use crate::config::{Config, OrganisationConfig};
 use crate::import::{import_source, ImportContext, ImportCounts};
 use crate::lifecycle::record_drafts;
 use crate::outputs::{self, MonthOutputs};
+use crate::payroll;
 use crate::status::Status;
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, Duration, Utc};
+use releve_declarations::sacem;
 use releve_declarations::{registry, Body, BuildInput, Draft, RenderedFile};
+use releve_domain::employment_facts::EmploymentReport;
 use releve_domain::facts::{build_month_facts, FactsInput};
 use releve_domain::{Clock, DisciplineTable, Issue, Month, MonthFacts, Rules, SystemClock};
 use releve_indicators::{DeclaredAmounts, MonthData};
@@ -182,6 +185,7 @@ async fn run_organisation(
     )?;
     let facts = build.facts;
     let mut drafts = build.drafts;
+    let employment = build.employment.map(|e| (e.facts, e.issues));
     let quarantine = store.quarantine(slug).await?;
     let failure_issues: Vec<Issue> = failures
         .iter()
@@ -209,8 +213,12 @@ async fn run_organisation(
     }
     let mut extra_issues = failure_issues;
     extra_issues.extend(recorded.issues);
+    if let Some((_, issues)) = &employment {
+        extra_issues.extend(issues.iter().cloned());
+    }
     let mut outputs = outputs::build(
         &facts,
+        employment.as_ref().map(|(facts, _)| facts.as_slice()),
         &drafts,
         &quarantine,
         extra_issues,
@@ -277,6 +285,8 @@ pub async fn collect_sources(
 pub struct MonthBuild {
     pub facts: MonthFacts,
     pub drafts: Vec<Draft>,
+    /// Employment per show, when the organisation has a payroll source.
+    pub employment: Option<EmploymentReport>,
 }
 
 impl MonthBuild {
@@ -295,7 +305,7 @@ impl MonthBuild {
         }
         MonthData {
             facts: self.facts.clone(),
-            employment: None,
+            employment: self.employment.as_ref().map(|e| e.facts.clone()),
             declared,
         }
     }
@@ -311,6 +321,13 @@ pub async fn build_month(
     generated_at: DateTime<Utc>,
 ) -> Result<MonthBuild> {
     let facts = load_facts(store, org, month).await?;
+    let employment = if payroll::has_payroll(org) {
+        let previous = load_facts(store, org, month.previous()).await?;
+        let next = load_facts(store, org, month.next()).await?;
+        Some(payroll::month_employment(store, org, month, &[&previous, &facts, &next]).await?)
+    } else {
+        None
+    };
     let input = BuildInput {
         facts: &facts,
         rules,
@@ -319,9 +336,22 @@ pub async fn build_month(
     };
     let mut drafts = Vec::new();
     for declaration in registry() {
-        drafts.push(declaration.build(&input)?);
+        let draft = match (declaration.body(), &employment) {
+            // With payroll, the SACEM state also lists the engagement contracts' gross pay.
+            (Body::Sacem, Some(report)) => sacem::build_with_engagements(
+                &input,
+                sacem::AgencyTable::default_table(),
+                &payroll::engagement_expenses(&facts, &report.facts),
+            )?,
+            _ => declaration.build(&input)?,
+        };
+        drafts.push(draft);
     }
-    Ok(MonthBuild { facts, drafts })
+    Ok(MonthBuild {
+        facts,
+        drafts,
+        employment,
+    })
 }
 
 /// The month's facts from the store. Records are read one day beyond each end of the month so

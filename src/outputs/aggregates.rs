@@ -1,6 +1,7 @@
 //! `aggregates.json` (`formats.md` §5.1): the per-performance facts of the month, with the
 //! documented fields first and a few added ones (never renamed).
 
+use releve_domain::employment::EmploymentFacts;
 use releve_domain::{Money, MonthFacts, PerformanceFacts};
 use serde::Serialize;
 
@@ -11,6 +12,9 @@ struct Aggregates<'a> {
     month: String,
     performances: Vec<Line<'a>>,
     totals: Totals,
+    /// Present when the organisation has a payroll source (`formats.md` §5.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    employment: Option<&'a [EmploymentFacts]>,
 }
 
 #[derive(Serialize)]
@@ -99,7 +103,7 @@ fn line(p: &PerformanceFacts) -> Line<'_> {
     }
 }
 
-pub fn render(facts: &MonthFacts) -> Vec<u8> {
+pub fn render(facts: &MonthFacts, employment: Option<&[EmploymentFacts]>) -> Vec<u8> {
     let performances: Vec<Line> = facts.performances.iter().map(line).collect();
     let totals = Totals {
         performances: performances.len(),
@@ -114,6 +118,7 @@ pub fn render(facts: &MonthFacts) -> Vec<u8> {
         month: facts.month.to_string(),
         performances,
         totals,
+        employment,
     };
     to_json(&doc)
 }

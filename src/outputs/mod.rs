@@ -13,6 +13,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use releve_declarations::report_pdf::render_report_pdf_with_statuses;
 use releve_declarations::{Body, Draft, RenderedFile, Summary};
+use releve_domain::employment::EmploymentFacts;
 use releve_domain::{Issue, MonthFacts, Quarantined};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -34,6 +35,7 @@ pub struct MonthOutputs {
 
 pub fn build(
     facts: &MonthFacts,
+    employment: Option<&[EmploymentFacts]>,
     drafts: &[Draft],
     quarantine: &[Quarantined],
     extra_issues: Vec<Issue>,
@@ -50,7 +52,7 @@ pub fn build(
 
     let mut files = vec![RenderedFile {
         name: "aggregates.json".into(),
-        bytes: aggregates::render(facts),
+        bytes: aggregates::render(facts, employment),
     }];
     for draft in drafts {
         files.extend(draft.files.iter().cloned());

@@ -7,5 +7,6 @@ mod config_errors;
 mod demo;
 mod lifecycle;
 mod month_run;
+mod payroll;
 mod reimport;
 mod source_formats;

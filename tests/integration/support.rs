@@ -11,6 +11,8 @@ pub struct Scenario {
     pub dir: tempfile::TempDir,
     pub subsidised: bool,
     pub extra_org_keys: String,
+    /// More `[[organisation.source]]` blocks, appended to the standard two.
+    pub extra_sources: String,
 }
 
 pub struct RunResult {
@@ -26,6 +28,7 @@ impl Scenario {
             dir: tempfile::tempdir().expect("temp dir"),
             subsidised: true,
             extra_org_keys: String::new(),
+            extra_sources: String::new(),
         }
     }
 
@@ -60,8 +63,8 @@ city = "Nantes"
   [[organisation.source]]
   kind = "programme_csv"
   path = "programme.csv"
-"#,
-            self.subsidised, self.extra_org_keys
+{}"#,
+            self.subsidised, self.extra_org_keys, self.extra_sources
         );
         let path = self.path("releve.toml");
         std::fs::write(&path, config).expect("write config");
