@@ -42,13 +42,20 @@ pub async fn run(
             writeln!(out, "  ÉCHEC de la source {} : {}", f.source, f.message)?;
             status = Status::NeedsAttention;
         }
-        let mut months: Vec<MonthData> = Vec::new();
-        for month in period
-            .previous()
-            .months()
-            .into_iter()
-            .chain(period.months())
+        let mut previous: Vec<MonthData> = Vec::new();
+        for month in period.previous().months() {
+            let build =
+                build_month(&store, org, month, &rules, &table, options.generated_at).await?;
+            previous.push(build.indicator_data());
+        }
+        // A previous period without any performance is "no data", not zeros.
+        let mut months: Vec<MonthData> = if previous.iter().all(|m| m.facts.performances.is_empty())
         {
+            Vec::new()
+        } else {
+            previous
+        };
+        for month in period.months() {
             let build =
                 build_month(&store, org, month, &rules, &table, options.generated_at).await?;
             months.push(build.indicator_data());

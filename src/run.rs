@@ -180,7 +180,7 @@ async fn run_organisation(
     let indicator_files = releve_indicators::month_outputs(
         &org.organisation,
         month,
-        &[previous.indicator_data(), build.indicator_data()],
+        &indicator_months(&previous, &build),
         options.generated_at,
     )?;
     let facts = build.facts;
@@ -298,7 +298,8 @@ impl MonthBuild {
             match draft.body {
                 Body::Cnm => declared.cnm_tax = amount,
                 Body::Astp => declared.astp_tax = amount,
-                Body::Sacem => declared.sacem_estimate = amount,
+                // SACEM computes the rights itself; releve's figure is the estimate per show.
+                Body::Sacem => declared.sacem_estimate = sacem_estimate(&draft.model),
                 Body::Sacd => declared.sacd_estimate = amount,
                 Body::Sibil => {}
             }
@@ -309,6 +310,32 @@ impl MonthBuild {
             declared,
         }
     }
+}
+
+/// The months given to the indicators: the month, and the previous one when it has any
+/// performance (otherwise the previous figures are "no data", not zeros).
+fn indicator_months(previous: &MonthBuild, month: &MonthBuild) -> Vec<MonthData> {
+    let mut months = Vec::new();
+    if !previous.facts.performances.is_empty() {
+        months.push(previous.indicator_data());
+    }
+    months.push(month.indicator_data());
+    months
+}
+
+/// Sum of the per-show rights estimates of a SACEM model (`shows[].rights_estimate.amount`).
+fn sacem_estimate(model: &serde_json::Value) -> Option<releve_domain::Money> {
+    let shows = model["shows"].as_array()?;
+    shows
+        .iter()
+        .map(|show| {
+            let amount = show["rights_estimate"]["amount"].as_str()?;
+            amount
+                .parse::<rust_decimal::Decimal>()
+                .ok()
+                .map(releve_domain::Money::new)
+        })
+        .sum()
 }
 
 /// Builds the facts and every declaration of a month from the store (pure after loading).

@@ -87,6 +87,84 @@ fn the_demo_writes_the_month_and_prints_what_is_due() {
             "{body} tax"
         );
     }
+    // Indicators of the month from the same independent figures.
+    let indicators = read("indicators.json");
+    let value = |id: &str| -> serde_json::Value {
+        indicators["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("{id}"))["value"]
+            .clone()
+    };
+    let performances = expected["performances"].as_object().unwrap();
+    let kept: Vec<&serde_json::Value> = performances
+        .values()
+        .filter(|p| p["cancelled"] == false)
+        .collect();
+    let kept_ticketed: Vec<&serde_json::Value> = performances
+        .iter()
+        .filter(|(id, p)| id.starts_with("tickets_csv:") && p["cancelled"] == false)
+        .map(|(_, p)| p)
+        .collect();
+    let paid: u64 = kept
+        .iter()
+        .map(|p| p["paid_tickets"].as_u64().unwrap())
+        .sum();
+    let free: u64 = kept
+        .iter()
+        .map(|p| p["free_tickets"].as_u64().unwrap())
+        .sum();
+    assert_eq!(value("attendance.paid"), paid);
+    assert_eq!(value("attendance.free"), free);
+    assert_eq!(
+        value("receipts.ticketing_incl_vat"),
+        expected["totals"]["receipts_incl_vat"]
+    );
+    assert_eq!(
+        value("receipts.ticketing_excl_vat"),
+        expected["totals"]["receipts_excl_vat"]
+    );
+    // The free concert is a performance too; the cancelled one is not counted.
+    assert_eq!(
+        value("performances.total"),
+        expected["totals"]["performances"].as_u64().unwrap() - 1
+    );
+    // Average price: receipts incl. VAT / paid tickets, half-up at the cent, in integer cents.
+    let receipts_cents: u64 = expected["totals"]["receipts_incl_vat"]
+        .as_str()
+        .unwrap()
+        .replace('.', "")
+        .parse()
+        .unwrap();
+    let average_cents = (2 * receipts_cents + paid) / (2 * paid);
+    assert_eq!(
+        value("receipts.average_price"),
+        format!("{}.{:02}", average_cents / 100, average_cents % 100)
+    );
+    // Fill rate over ticketed performances with a known capacity (the free concert has no
+    // ticketing), in tenths of a percent, half-up.
+    let ticketed: Vec<&&serde_json::Value> = kept_ticketed
+        .iter()
+        .filter(|p| p["capacity"].as_u64().is_some())
+        .collect();
+    let seats: u64 = ticketed
+        .iter()
+        .map(|p| p["capacity"].as_u64().unwrap())
+        .sum();
+    let entries: u64 = ticketed
+        .iter()
+        .map(|p| p["paid_tickets"].as_u64().unwrap() + p["free_tickets"].as_u64().unwrap())
+        .sum();
+    let tenths = (2 * 1000 * entries + seats) / (2 * seats);
+    assert_eq!(
+        value("attendance.fill_rate"),
+        format!("{}.{}", tenths / 10, tenths % 10)
+    );
+    assert_eq!(value("taxes_rights.cnm_tax"), expected["cnm"]["tax_due"]);
+    assert_eq!(value("taxes_rights.astp_tax"), expected["astp"]["tax_due"]);
+
     // The demo is clean: nothing needs a person.
     let issues = read("issues.json");
     assert_eq!(issues["counts"]["blocking"], 0, "{issues:#}");
@@ -127,4 +205,42 @@ fn the_demo_can_read_ticketing_through_vendor_replay_servers() {
     let late = performance(&aggregates, "billetweb:61002-880102");
     assert_eq!(late["date"], "2025-11-30");
     assert_eq!(late["starts_at"], "2025-11-30T23:30:00+01:00");
+}
+
+#[test]
+fn the_demo_season_indicators_match_the_reviewed_golden_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["releve.toml", "tickets.csv", "programme.csv"] {
+        std::fs::copy(root.join("fixtures/demo").join(file), dir.path().join(file)).unwrap();
+    }
+    let out = dir.path().join("out");
+    let config = dir.path().join("releve.toml");
+    let output = releve(&[
+        "indicators",
+        "--config",
+        config.to_str().unwrap(),
+        "--season",
+        "2025-2026",
+        "--out",
+        out.to_str().unwrap(),
+        "--generated-at",
+        GENERATED_AT,
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let folder = out.join("quai-des-arts").join("season-2025-2026");
+    for name in ["indicators.json", "indicators.csv"] {
+        let text = std::fs::read_to_string(folder.join(name)).unwrap();
+        releve_testkit::assert_golden(
+            &root.join("tests/golden/demo-season-2025-2026").join(name),
+            &text,
+        );
+    }
+    let html = std::fs::read_to_string(folder.join("indicators.html")).unwrap();
+    assert!(html.contains("<svg"), "the season report has its charts");
 }

@@ -54,7 +54,7 @@ pub static INDICATORS: &[Def] = &[
         unit: Unit::Euros,
         period: PERIODS,
         sources: "bordereaux SACD produits par releve",
-        edge_cases: "Aucun bordereau SACD pour la période : non applicable.",
+        edge_cases: "La SACD calcule ses droits selon ses conditions générales (non publiées) : releve ne les estime pas, non applicable.",
         eval: sacd,
     },
 ];
@@ -79,5 +79,11 @@ fn sacem(i: &Inputs<'_>) -> Outcome {
 }
 
 fn sacd(i: &Inputs<'_>) -> Outcome {
-    declared(i.declared.sacd_estimate, "SACD")
+    Outcome::of(match i.declared.sacd_estimate {
+        Some(m) => Value::Money(m),
+        // The SACD's rates are in its general conditions, not public: releve does not guess.
+        None => Value::not_applicable(
+            "droits calculés par la SACD selon ses conditions générales : releve n'en fait pas d'estimation",
+        ),
+    })
 }
