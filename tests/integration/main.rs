@@ -10,3 +10,4 @@ mod month_run;
 mod payroll;
 mod reimport;
 mod source_formats;
+mod two_months;
