@@ -26,6 +26,9 @@ pub mod vat;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 
+#[cfg(test)]
+mod properties;
+
 pub use calendar::{Month, Quarter, PARIS};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use discipline::{Discipline, DisciplineTable, Fraction, Repertoire};
