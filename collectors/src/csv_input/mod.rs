@@ -293,4 +293,6 @@ impl<'a> Row<'a> {
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
