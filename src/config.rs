@@ -26,6 +26,9 @@ struct RawConfig {
     /// First month of the season for funders' indicators (9 = September).
     #[serde(default)]
     season_start_month: Option<u32>,
+    /// Optional replacement of the SACEM regional delegations table (`sacem_agencies.csv` shape).
+    #[serde(default)]
+    sacem_agencies_file: Option<String>,
     #[serde(default)]
     organisation: Vec<RawOrganisation>,
 }
@@ -85,6 +88,7 @@ pub struct Config {
     pub disciplines_file: Option<PathBuf>,
     /// First month of the season (1–12), September by default.
     pub season_start_month: u32,
+    pub sacem_agencies_file: Option<PathBuf>,
     pub organisations: Vec<OrganisationConfig>,
 }
 
@@ -163,6 +167,7 @@ impl Config {
         Ok(Config {
             path: path.to_path_buf(),
             season_start_month,
+            sacem_agencies_file: raw.sacem_agencies_file.map(|f| base.join(f)),
             database_url,
             rules_file: raw.rules_file.map(|f| base.join(f)),
             disciplines_file: raw.disciplines_file.map(|f| base.join(f)),

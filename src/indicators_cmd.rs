@@ -3,7 +3,7 @@
 //! month of the period and of the previous one is rebuilt from the store; files go to
 //! `OUT/<organisation>/season-2025-2026/` (or `year-2025/`).
 
-use crate::run::{build_month, collect_sources, load_reference_data, RunOptions};
+use crate::run::{build_month, collect_sources, load_reference, RunOptions};
 use crate::status::Status;
 use anyhow::{bail, Context, Result};
 use releve_indicators::{season_outputs, MonthData, Period};
@@ -25,7 +25,7 @@ pub async fn run(
         (Some(text), _) => format!("season-{text}"),
         _ => format!("year-{}", year.unwrap_or_default()),
     };
-    let (rules, table) = load_reference_data(&options.config)?;
+    let reference = load_reference(&options.config)?;
     let store = Store::connect(&options.config.database_url).await?;
     let mut status = Status::Success;
     for org in &options.config.organisations {
@@ -44,8 +44,7 @@ pub async fn run(
         }
         let mut previous: Vec<MonthData> = Vec::new();
         for month in period.previous().months() {
-            let build =
-                build_month(&store, org, month, &rules, &table, options.generated_at).await?;
+            let build = build_month(&store, org, month, &reference, options.generated_at).await?;
             previous.push(build.indicator_data());
         }
         // A previous period without any performance is "no data", not zeros.
@@ -56,8 +55,7 @@ pub async fn run(
             previous
         };
         for month in period.months() {
-            let build =
-                build_month(&store, org, month, &rules, &table, options.generated_at).await?;
+            let build = build_month(&store, org, month, &reference, options.generated_at).await?;
             months.push(build.indicator_data());
         }
         let files = season_outputs(&org.organisation, period, &months, options.generated_at)?;

@@ -76,6 +76,32 @@ impl RunOptions {
     }
 }
 
+/// Rules, discipline table and SACEM delegations in force for this configuration.
+pub struct ReferenceData {
+    pub rules: Rules,
+    pub disciplines: DisciplineTable,
+    pub sacem_agencies: sacem::AgencyTable,
+}
+
+pub fn load_reference(config: &Config) -> Result<ReferenceData> {
+    let (rules, disciplines) = load_reference_data(config)?;
+    let sacem_agencies = match &config.sacem_agencies_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!("table des délégations SACEM illisible : {}", path.display())
+            })?;
+            sacem::AgencyTable::parse(&text)
+                .with_context(|| format!("table des délégations SACEM {}", path.display()))?
+        }
+        None => sacem::AgencyTable::default_table().clone(),
+    };
+    Ok(ReferenceData {
+        rules,
+        disciplines,
+        sacem_agencies,
+    })
+}
+
 /// The rules and discipline table in force for this configuration.
 pub fn load_reference_data(config: &Config) -> Result<(Rules, DisciplineTable)> {
     let rules = match &config.rules_file {
@@ -99,7 +125,7 @@ pub fn load_reference_data(config: &Config) -> Result<(Rules, DisciplineTable)> 
 }
 
 pub async fn run_monthly(options: &RunOptions, out: &mut dyn Write) -> Result<Status> {
-    let (rules, table) = load_reference_data(&options.config)?;
+    let reference = load_reference(&options.config)?;
     let store = Store::connect(&options.config.database_url).await?;
     let month = options
         .month
@@ -114,7 +140,7 @@ pub async fn run_monthly(options: &RunOptions, out: &mut dyn Write) -> Result<St
             continue;
         }
         let span = tracing::info_span!("run", org = %org.organisation.slug, month = %month);
-        let result = run_organisation(&store, org, month, options, &rules, &table)
+        let result = run_organisation(&store, org, month, options, &reference)
             .instrument(span)
             .await?;
         outputs::summary::print(out, &result)?;
@@ -160,20 +186,18 @@ async fn run_organisation(
     org: &OrganisationConfig,
     month: Month,
     options: &RunOptions,
-    rules: &Rules,
-    table: &DisciplineTable,
+    reference: &ReferenceData,
 ) -> Result<OrganisationRun> {
     let slug = org.organisation.slug.as_str();
     store.upsert_organisation(&org.organisation).await?;
     let run_id = store.start_run(slug, "run", options.generated_at).await?;
     let (imports, failures) = collect_sources(store, org, &options.import).await;
-    let build = build_month(store, org, month, rules, table, options.generated_at).await?;
+    let build = build_month(store, org, month, reference, options.generated_at).await?;
     let previous = build_month(
         store,
         org,
         month.previous(),
-        rules,
-        table,
+        reference,
         options.generated_at,
     )
     .await?;
@@ -202,8 +226,8 @@ async fn run_organisation(
         // A correction of an approved SACD bordereau is re-sent with rep_version + 1.
         let input = BuildInput {
             facts: &facts,
-            rules,
-            disciplines: table,
+            rules: &reference.rules,
+            disciplines: &reference.disciplines,
             generated_at: options.generated_at,
         };
         let corrected = releve_declarations::sacd::build_version(&input, rep_version)?;
@@ -343,8 +367,7 @@ pub async fn build_month(
     store: &Store,
     org: &OrganisationConfig,
     month: Month,
-    rules: &Rules,
-    table: &DisciplineTable,
+    reference: &ReferenceData,
     generated_at: DateTime<Utc>,
 ) -> Result<MonthBuild> {
     let facts = load_facts(store, org, month).await?;
@@ -357,19 +380,22 @@ pub async fn build_month(
     };
     let input = BuildInput {
         facts: &facts,
-        rules,
-        disciplines: table,
+        rules: &reference.rules,
+        disciplines: &reference.disciplines,
         generated_at,
     };
     let mut drafts = Vec::new();
     for declaration in registry() {
-        let draft = match (declaration.body(), &employment) {
-            // With payroll, the SACEM state also lists the engagement contracts' gross pay.
-            (Body::Sacem, Some(report)) => sacem::build_with_engagements(
-                &input,
-                sacem::AgencyTable::default_table(),
-                &payroll::engagement_expenses(&facts, &report.facts),
-            )?,
+        let draft = match declaration.body() {
+            // The SACEM state goes to the delegation of the configured table and, with payroll,
+            // also lists the engagement contracts' gross pay.
+            Body::Sacem => {
+                let expenses = employment
+                    .as_ref()
+                    .map(|report| payroll::engagement_expenses(&facts, &report.facts))
+                    .unwrap_or_default();
+                sacem::build_with_engagements(&input, &reference.sacem_agencies, &expenses)?
+            }
             _ => declaration.build(&input)?,
         };
         drafts.push(draft);

@@ -13,6 +13,8 @@ pub struct Scenario {
     pub extra_org_keys: String,
     /// More `[[organisation.source]]` blocks, appended to the standard two.
     pub extra_sources: String,
+    /// Top-level keys written before the organisation.
+    pub extra_root_keys: String,
 }
 
 pub struct RunResult {
@@ -29,6 +31,7 @@ impl Scenario {
             subsidised: true,
             extra_org_keys: String::new(),
             extra_sources: String::new(),
+            extra_root_keys: String::new(),
         }
     }
 
@@ -44,7 +47,7 @@ impl Scenario {
     /// The standard configuration: one organisation with `tickets.csv` and `programme.csv`.
     pub fn write_config(&self) -> PathBuf {
         let config = format!(
-            r#"[[organisation]]
+            r#"{}[[organisation]]
 slug = "theatre-des-digues"
 name = "Théâtre des Digues"
 siret = "{SIRET}"
@@ -64,7 +67,7 @@ city = "Nantes"
   kind = "programme_csv"
   path = "programme.csv"
 {}"#,
-            self.subsidised, self.extra_org_keys, self.extra_sources
+            self.extra_root_keys, self.subsidised, self.extra_org_keys, self.extra_sources
         );
         let path = self.path("releve.toml");
         std::fs::write(&path, config).expect("write config");

@@ -172,3 +172,20 @@ fn each_month_declares_only_its_own_dates() {
     assert!(late.is_some(), "{sibil_dec:#}");
     assert_eq!(late.unwrap()["recetteTotalBilletterie"], "40.00");
 }
+
+#[test]
+fn the_sacem_delegation_table_can_be_replaced_in_the_configuration() {
+    let mut s = scenario();
+    s.write(
+        "delegations.csv",
+        "department;agency;city;email\n44;Bureau de test;Nantes;test@example.org\n",
+    );
+    s.extra_root_keys = "sacem_agencies_file = \"delegations.csv\"\n".into();
+    let r = s.run_month("2025-11");
+    let sacem = r.json("2025-11", "sacem.json");
+    assert_eq!(
+        sacem["agency"]["name"], "Bureau de test",
+        "{:#}",
+        sacem["agency"]
+    );
+}
