@@ -14,8 +14,10 @@
 //! - `pg run 1`, `pg run 2`: the same on PostgreSQL when `DATABASE_URL=postgres://…` is set
 //!   (each N in a fresh schema, created and dropped with `psql`).
 //!
-//! Peak memory is the process's `VmHWM` (`/proc/self/status`), reset before each phase by
-//! writing `5` to `/proc/self/clear_refs`, so each figure is the peak of that phase alone.
+//! Each phase runs in a child process of its own (this program started again with
+//! `RELEVE_BENCH_PHASE` set), so its peak memory, the child's `VmHWM` (`/proc/self/status`),
+//! never includes what an earlier phase left behind. The second run's summary must equal the
+//! first's.
 //!
 //! Environment: `BENCH_SIZES=10000,100000` to choose the sizes; `DATABASE_URL` as above.
 //! Results are printed as a Markdown table (see `docs/performance.md`).
@@ -235,13 +237,7 @@ fn config(folder: &Path, database_url: &str) -> Config {
     Config::load(&path).unwrap()
 }
 
-/// Resets the peak resident set size of this process (Linux ≥ 4.0).
-fn reset_peak() {
-    // Without the reset the figures are cumulative peaks; they are still printed.
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// `VmHWM` in MiB: the peak resident set size since the last reset.
+/// `VmHWM` in MiB: the peak resident set size of this process.
 fn peak_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -256,18 +252,65 @@ struct Measure {
     peak_mib: f64,
 }
 
-fn measure<T>(f: impl FnOnce() -> T) -> (T, Measure) {
-    reset_peak();
+/// Environment of a measuring child process.
+const PHASE: &str = "RELEVE_BENCH_PHASE";
+const FOLDER: &str = "RELEVE_BENCH_FOLDER";
+const DATABASE: &str = "RELEVE_BENCH_DATABASE";
+const RESULT: &str = "bench-result";
+
+/// Child side: runs one phase in this fresh process and prints its time, its peak memory
+/// and what it produced. Each phase has a process of its own, so a peak never includes what
+/// an earlier phase left in the allocator.
+fn child(phase: &str) {
+    let folder = PathBuf::from(std::env::var(FOLDER).unwrap());
     let start = Instant::now();
-    let value = f();
+    let report = match phase {
+        "parse" => {
+            let (tickets, quarantined) = parse_only(&folder.join("tickets.csv"));
+            format!("{tickets} tickets, {quarantined} quarantined")
+        }
+        _ => {
+            let config = config(&folder, &std::env::var(DATABASE).unwrap());
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let (status, summary) = run_once(&runtime, config, folder.join(phase));
+            format!("{status:?}\n{summary}")
+        }
+    };
     let seconds = start.elapsed().as_secs_f64();
-    (
-        value,
-        Measure {
-            seconds,
-            peak_mib: peak_mib(),
-        },
-    )
+    println!("{RESULT} {seconds} {}\n{report}", peak_mib());
+}
+
+/// Parent side: runs one phase in a child process; returns the measure and the child's report.
+fn measure(phase: &str, folder: &Path, database: &str) -> (Measure, String) {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .env(PHASE, phase)
+        .env(FOLDER, folder)
+        .env(DATABASE, database)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "phase {phase}: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (first, report) = stdout
+        .split_once('\n')
+        .filter(|(first, _)| first.starts_with(RESULT))
+        .expect("the child prints its result first");
+    let figures: Vec<f64> = first
+        .split_whitespace()
+        .skip(1)
+        .map(|f| f.parse().unwrap())
+        .collect();
+    let measure = Measure {
+        seconds: figures[0],
+        peak_mib: figures[1],
+    };
+    (measure, report.to_string())
 }
 
 fn parse_only(path: &Path) -> (u64, u64) {
@@ -330,20 +373,25 @@ fn row(table: &mut String, n: usize, phase: &str, m: &Measure) {
 
 /// Runs the month twice on the same database; the second run re-imports the same files and
 /// must print exactly the same summary (the import is idempotent).
-fn twice(table: &mut String, n: usize, backend: &str, run: impl Fn() -> (Status, String)) {
-    let ((status, first), m) = measure(&run);
-    println!("  {backend} run 1: {status:?}\n{first}");
+fn twice(table: &mut String, n: usize, backend: &str, folder: &Path, database: &str) {
+    let (m, first) = measure("run1", folder, database);
+    println!("  {backend} run 1: {first}");
     row(table, n, &format!("{backend} run 1"), &m);
-    let ((status, second), m) = measure(&run);
+    let (m, second) = measure("run2", folder, database);
+    // The summaries name the output folder (`run1`, `run2`); everything else must agree.
     assert_eq!(
-        second, first,
+        second.replace("run2", "run1"),
+        first,
         "{backend}: the second run must not change anything"
     );
-    println!("  {backend} run 2: {status:?}, same summary");
+    println!("  {backend} run 2: same summary");
     row(table, n, &format!("{backend} run 2"), &m);
 }
 
 fn main() {
+    if let Ok(phase) = std::env::var(PHASE) {
+        return child(&phase);
+    }
     // `cargo bench` passes `--bench`; any other argument is ignored as well.
     let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
         .unwrap_or_else(|_| "10000,100000,500000".into())
@@ -357,10 +405,6 @@ fn main() {
     let postgres = std::env::var("DATABASE_URL")
         .ok()
         .filter(|u| u.starts_with("postgres"));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     let performances = season();
     let november = performances
         .iter()
@@ -384,25 +428,22 @@ fn main() {
         let bytes = generate(folder, n, &performances);
         println!("N = {n}: tickets.csv {:.1} MiB", bytes as f64 / 1048576.0);
 
-        let ((tickets, quarantined), m) = measure(|| parse_only(&folder.join("tickets.csv")));
-        assert_eq!(tickets + quarantined, n as u64, "every row read");
-        assert_eq!(quarantined, 0, "the generated file is clean");
+        let (m, report) = measure("parse", folder, "");
+        assert_eq!(
+            report.trim(),
+            format!("{n} tickets, 0 quarantined"),
+            "every row read, none quarantined"
+        );
         row(&mut table, n, "parse", &m);
 
-        let sqlite = config(folder, "sqlite://releve.db");
-        twice(&mut table, n, "SQLite", || {
-            run_once(&runtime, sqlite.clone(), folder.join("out"))
-        });
+        twice(&mut table, n, "SQLite", folder, "sqlite://releve.db");
 
         if let Some(url) = &postgres {
             let schema = format!("bench_{n}_{}", std::process::id());
             psql(url, &format!("CREATE SCHEMA {schema}"));
             let separator = if url.contains('?') { '&' } else { '?' };
             let scoped = format!("{url}{separator}options=-c%20search_path%3D{schema}");
-            let pg = config(folder, &scoped);
-            twice(&mut table, n, "PostgreSQL", || {
-                run_once(&runtime, pg.clone(), folder.join("pg"))
-            });
+            twice(&mut table, n, "PostgreSQL", folder, &scoped);
             psql(url, &format!("DROP SCHEMA {schema} CASCADE"));
         }
         println!("{table}");
