@@ -4,6 +4,7 @@
 mod support;
 
 mod config_errors;
+mod contract;
 mod demo;
 mod lifecycle;
 mod month_run;
