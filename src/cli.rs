@@ -133,6 +133,11 @@ pub enum Command {
         #[arg(long)]
         source: Option<String>,
     },
+    /// Web UI and JSON API for administrators (not in this version: use `versions` and `approve`).
+    Serve {
+        #[arg(long)]
+        config: PathBuf,
+    },
     /// Validates the configuration and tests every source, without writing anything.
     Check {
         #[arg(long)]

@@ -40,6 +40,13 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             run::run_monthly(&options, out).await
         }
         Command::Check { config } => check::check(&config, out).await,
+        Command::Serve { config } => {
+            config::Config::load(&config)?;
+            anyhow::bail!(
+                "l'interface web (releve serve) n'est pas encore disponible dans cette version : \
+                 relisez les fichiers du mois, puis approuvez avec `releve approve` et suivez les versions avec `releve versions`"
+            )
+        }
         Command::Renormalise {
             config,
             org,
