@@ -120,11 +120,15 @@ pub(crate) fn model(
             show_id,
             perfs,
             has_engagement.then_some(extra),
+            agencies,
             &mut issues,
         )?);
     }
 
     let (agency, agency_postal_code) = choose_agency(input, &groups, agencies, &mut issues);
+    if let Some(warning) = several_agencies(&shows) {
+        issues.push(issue(warning, None));
+    }
     if !shows.is_empty() && org.sacem_client_id.is_none() {
         issues.push(issue(
             Issue::warning(
@@ -192,6 +196,37 @@ fn choose_agency(
     (agency, Some(code))
 }
 
+/// Each state goes to the delegation of its show's venue (`domain.md` §5): when the month's
+/// shows play in the areas of several delegations, one file cannot be sent to a single one, so
+/// a warning says which state goes where.
+fn several_agencies(shows: &[Show]) -> Option<Issue> {
+    let name = |s: &Show| {
+        s.agency
+            .as_ref()
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| "délégation à déterminer".into())
+    };
+    let mut names: Vec<String> = shows.iter().map(name).collect();
+    names.sort();
+    names.dedup();
+    if names.len() < 2 {
+        return None;
+    }
+    let routing = shows
+        .iter()
+        .map(|s| format!("« {} » → {}", s.show_title, name(s)))
+        .collect::<Vec<_>>()
+        .join(" ; ");
+    Some(Issue::warning(
+        "sacem.agency.several",
+        format!(
+            "Les spectacles du mois relèvent de plusieurs délégations régionales SACEM ({routing}) : \
+             adressez chaque état des recettes et des dépenses à la délégation de sa salle (champ agency de \
+             chaque spectacle dans sacem.json), et non le document entier à une seule."
+        ),
+    ))
+}
+
 fn amounts(excl_vat: Money, rate: VatRate) -> (Money, Money) {
     let vat = excl_vat.percent(rate.percent());
     (vat, excl_vat + vat)
@@ -225,6 +260,7 @@ fn show(
     show_id: &str,
     perfs: &[&PerformanceFacts],
     engagement: Option<Money>,
+    agencies: &AgencyTable,
     issues: &mut Vec<Issue>,
 ) -> Result<Show, DeclarationError> {
     let first = perfs[0];
@@ -325,6 +361,15 @@ fn show(
         (EstimateBase::Expenses, expenses_total.excl_vat)
     };
     let deadline = input.rules.sacem_deadline(last.date).map_err(rules_error)?;
+    // The delegation of the show's venue, else of the organisation (`domain.md` §5).
+    let agency_postal_code = perfs
+        .iter()
+        .find_map(|p| p.venue.postal_code.clone())
+        .or_else(|| input.facts.organisation.postal_code.clone());
+    let agency = agency_postal_code
+        .as_deref()
+        .and_then(|code| agencies.for_postal_code(code))
+        .cloned();
 
     Ok(Show {
         show_id: show_id.to_string(),
@@ -357,5 +402,7 @@ fn show(
             note: ESTIMATE_NOTE.into(),
         },
         deadline,
+        agency,
+        agency_postal_code,
     })
 }

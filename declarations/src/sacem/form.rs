@@ -74,7 +74,13 @@ fn show_section(
     show: &Show,
 ) {
     f.heading(format!("État n° {number} — « {} »", show.show_title));
+    let agency = show
+        .agency
+        .as_ref()
+        .map(|a| format!("{} ({})", a.name, a.city))
+        .unwrap_or_else(|| "à déterminer".into());
     f.fields([
+        ("Délégation régionale", agency),
         ("Organisateur / structure", org.name.clone()),
         (
             "N° client SACEM",

@@ -104,11 +104,27 @@ fn note(model: &SacemDeclaration) -> String {
         return "SACEM : aucun spectacle du répertoire de la SACEM ce mois-ci, rien à déclarer."
             .into();
     }
-    let to = model
-        .agency
-        .as_ref()
-        .map(|a| a.name.clone())
-        .unwrap_or_else(|| "délégation régionale à déterminer".into());
+    // Each state goes to its show's delegation: name them all when there are several.
+    let mut names: Vec<String> = model
+        .shows
+        .iter()
+        .map(|s| {
+            s.agency
+                .as_ref()
+                .map(|a| a.name.clone())
+                .unwrap_or_else(|| "délégation régionale à déterminer".into())
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    let to = match names.as_slice() {
+        [one] => one.clone(),
+        [init @ .., last] => format!(
+            "{} et {last} (chacun à la délégation de sa salle)",
+            init.join(", ")
+        ),
+        [] => "délégation régionale à déterminer".into(),
+    };
     format!(
         "SACEM : {n} état{s} des recettes et des dépenses à adresser à {to}, au plus tard le {deadline} ; \
          droits estimés à titre indicatif à {estimate} (montant calculé par la SACEM).",

@@ -92,6 +92,11 @@ pub struct Show {
     pub expenses_total: Amounts,
     pub rights_estimate: RightsEstimate,
     pub deadline: NaiveDate,
+    /// Added: the regional delegation this show's state goes to, the one of its venue's postal
+    /// code (`domain.md` §5), else of the organisation's; `None` when no delegation matches.
+    pub agency: Option<Agency>,
+    /// Added: the postal code that delegation was chosen by.
+    pub agency_postal_code: Option<String>,
 }
 
 /// `sacem.json`.
@@ -101,7 +106,9 @@ pub struct SacemDeclaration {
     /// Organisation slug.
     pub organisation: String,
     pub month: Month,
-    /// `None` when no delegation matches the postal code (a warning says so).
+    /// The delegation of the first show's venue; `None` when no delegation matches the postal
+    /// code (a warning says so). When the month's shows go to several delegations, each show
+    /// carries its own (`Show::agency`) and a warning lists them.
     pub agency: Option<Agency>,
     /// Added: the postal code the agency was chosen by.
     pub agency_postal_code: Option<String>,

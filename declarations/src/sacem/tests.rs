@@ -354,3 +354,55 @@ fn no_show_means_nothing_to_declare() {
     assert_eq!(d.summary.deadline, None);
     assert!(pdf_text(&d.files[1].bytes).contains("Aucun spectacle du répertoire"));
 }
+
+#[test]
+fn each_show_goes_to_the_delegation_of_its_venue() {
+    // Nuit Jazz plays in Nantes (44 → Délégation de Nantes), Tournée Rock in Paris (75 →
+    // Délégation de Paris): each state names its own delegation and a warning says the file
+    // cannot go to a single one.
+    let mut m = Month::new();
+    m.ticketed("P1", "Nuit Jazz", "2025-11-14 20:30", Discipline::Jazz);
+    let paris = m.ticketed(
+        "P2",
+        "Tournée Rock",
+        "2025-11-20 20:30",
+        Discipline::MusiquesActuelles,
+    );
+    paris.venue.postal_code = Some("75011".into());
+    m.sell("P1", 0, 2, "10.00", "5.5");
+    m.sell("P2", 2, 2, "10.00", "5.5");
+    let d = draft(&m, &[]);
+    let shows = d.model["shows"].as_array().unwrap();
+    assert_eq!(shows[0]["agency"]["name"], "Délégation de Nantes");
+    assert_eq!(shows[0]["agency_postal_code"], "44000");
+    assert_eq!(shows[1]["agency"]["name"], "Délégation de Paris");
+    assert_eq!(shows[1]["agency_postal_code"], "75011");
+    // The file-level delegation is still the first show's.
+    assert_eq!(d.model["agency"]["name"], "Délégation de Nantes");
+    let several: Vec<&releve_domain::Issue> = d
+        .issues
+        .iter()
+        .filter(|i| i.code == "sacem.agency.several")
+        .collect();
+    assert_eq!(several.len(), 1, "{:?}", d.issues);
+    assert!(several[0]
+        .message
+        .contains("« Tournée Rock » → Délégation de Paris"));
+    assert!(d
+        .summary
+        .note
+        .contains("Délégation de Nantes et Délégation de Paris"));
+    let text = pdf_text(&d.files[1].bytes);
+    assert!(text.contains("Délégation de Paris (Paris)"), "{text}");
+
+    // One delegation for every show: no warning.
+    let mut m = Month::new();
+    m.ticketed("P1", "Nuit Jazz", "2025-11-14 20:30", Discipline::Jazz);
+    m.sell("P1", 0, 2, "10.00", "5.5");
+    let d = draft(&m, &[]);
+    assert_eq!(
+        d.model["shows"][0]["agency"]["name"],
+        "Délégation de Nantes"
+    );
+    assert!(d.issues.iter().all(|i| i.code != "sacem.agency.several"));
+}
