@@ -8,11 +8,12 @@
 //! matching `programme_csv`, then measures with `std::time::Instant`:
 //!
 //! - `parse`: the `tickets_csv` reader over the whole file, records counted and dropped;
-//! - `run 1`: `releve run` for November 2025 on a fresh SQLite database (import of both files,
-//!   facts, every declaration, every output file);
-//! - `run 2`: the same run again on the same database (re-import, idempotent);
-//! - `pg run 1`, `pg run 2`: the same on PostgreSQL when `DATABASE_URL=postgres://…` is set
-//!   (each N in a fresh schema, created and dropped with `psql`).
+//! - `SQLite run 1`: `releve run` for November 2025 on a fresh SQLite database (import of
+//!   both files, facts, every declaration, every output file);
+//! - `SQLite run 2`: the same run again on the same database (re-import, idempotent);
+//! - `PostgreSQL run 1`, `run 2`: the same on PostgreSQL when `DATABASE_URL=postgres://…` is
+//!   set (each N in a fresh schema, created and dropped with `psql`), then `run 3` after
+//!   `ANALYZE tickets` (what autovacuum does some time after a bulk import).
 //!
 //! Each phase runs in a child process of its own (this program started again with
 //! `RELEVE_BENCH_PHASE` set), so its peak memory, the child's `VmHWM` (`/proc/self/status`),
@@ -444,6 +445,12 @@ fn main() {
             let separator = if url.contains('?') { '&' } else { '?' };
             let scoped = format!("{url}{separator}options=-c%20search_path%3D{schema}");
             twice(&mut table, n, "PostgreSQL", folder, &scoped);
+            // Right after a bulk import the table has no planner statistics (autovacuum
+            // analyses it a little later); a third run after ANALYZE shows the steady state.
+            psql(url, &format!("ANALYZE {schema}.tickets"));
+            let (m, third) = measure("run3", folder, &scoped);
+            println!("  PostgreSQL run 3: {third}");
+            row(&mut table, n, "PostgreSQL run 3 (after ANALYZE)", &m);
             psql(url, &format!("DROP SCHEMA {schema} CASCADE"));
         }
         println!("{table}");
