@@ -17,7 +17,7 @@ use releve_domain::employment_facts::EmploymentReport;
 use releve_domain::facts::{build_month_facts, FactsInput};
 use releve_domain::{Clock, DisciplineTable, Issue, Month, MonthFacts, Rules, SystemClock};
 use releve_indicators::{DeclaredAmounts, MonthData};
-use releve_store::{RunOutcome, Store};
+use releve_store::{RunOutcome, Store, VersionStatus};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use tracing::Instrument;
@@ -347,6 +347,24 @@ fn indicator_months(previous: &MonthBuild, month: &MonthBuild) -> Vec<MonthData>
     months
 }
 
+/// The `idExtBilletterie` of the month's SIBIL versions that were approved or sent.
+async fn sibil_ids_sent(
+    store: &Store,
+    org: &str,
+    month: Month,
+) -> Result<std::collections::BTreeSet<String>> {
+    let versions = store
+        .versions(org, Some(Body::Sibil.code()), Some(month))
+        .await?;
+    Ok(versions
+        .iter()
+        .filter(|v| !matches!(v.status, VersionStatus::Draft | VersionStatus::Superseded))
+        .filter_map(|v| v.model["declarations"].as_array())
+        .flatten()
+        .filter_map(|d| d["idExtBilletterie"].as_str().map(str::to_string))
+        .collect())
+}
+
 /// Sum of the per-show rights estimates of a SACEM model (`shows[].rights_estimate.amount`).
 fn sacem_estimate(model: &serde_json::Value) -> Option<releve_domain::Money> {
     let shows = model["shows"].as_array()?;
@@ -395,6 +413,11 @@ pub async fn build_month(
                     .map(|report| payroll::engagement_expenses(&facts, &report.facts))
                     .unwrap_or_default();
                 sacem::build_with_engagements(&input, &reference.sacem_agencies, &expenses)?
+            }
+            // A cancelled performance goes to SIBIL as ANNULE only if SIBIL had it.
+            Body::Sibil => {
+                let sent = sibil_ids_sent(store, &org.organisation.slug, month).await?;
+                releve_declarations::sibil::build_with_history(&input, Some(&sent))?
             }
             _ => declaration.build(&input)?,
         };

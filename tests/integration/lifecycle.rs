@@ -120,3 +120,57 @@ fn approving_needs_a_known_body_and_a_draft() {
     assert_eq!(status, 2);
     assert!(stderr.contains("« urssaf » inconnu"), "{stderr}");
 }
+
+#[test]
+fn a_performance_cancelled_after_sibil_had_it_is_resent_as_annule() {
+    use crate::month_run::november_programme;
+    let s = november();
+    let valid = november_tickets().replace("20.00,5.5,refunded", "20.00,5.5,valid");
+    let programme_not_cancelled =
+        november_programme("44306184100047").replace(";;;;;;;;yes\n", ";;;;;;;;\n");
+    s.write("tickets.csv", &valid);
+    s.write("programme.csv", &programme_not_cancelled);
+    let first = s.run_month("2025-11");
+    let sibil = first.json("2025-11", "sibil.json");
+    let rire = |v: &serde_json::Value| {
+        v["declarations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["performance_id"] == "tickets_csv:P6")
+            .cloned()
+    };
+    assert_eq!(
+        rire(&sibil).expect("P6 declared")["statutDeclaration"],
+        "ENREGISTRE"
+    );
+    let (status, out, err) = cli(
+        &s,
+        &[
+            "approve",
+            "--month",
+            "2025-11",
+            "--body",
+            "sibil",
+            "--by",
+            "Claire Martin",
+        ],
+    );
+    assert_eq!(status, 0, "{out}{err}");
+
+    // Then the show is cancelled and its tickets refunded.
+    s.write("tickets.csv", november_tickets());
+    s.write("programme.csv", november_programme("44306184100047"));
+    let second = s.run_month("2025-11");
+    let resent = rire(&second.json("2025-11", "sibil.json")).expect("P6 re-sent");
+    assert_eq!(resent["statutDeclaration"], "ANNULE");
+    assert_eq!(
+        resent["idExtBilletterie"],
+        rire(&sibil).unwrap()["idExtBilletterie"]
+    );
+
+    // A performance cancelled before SIBIL ever had it is not declared at all.
+    let fresh = november();
+    let r = fresh.run_month("2025-11");
+    assert!(rire(&r.json("2025-11", "sibil.json")).is_none());
+}

@@ -7,6 +7,7 @@ use crate::{Body, BuildInput, DeclarationError};
 use releve_domain::calendar::rfc3339_paris;
 use releve_domain::{Issue, Money, PerformanceFacts};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
 
 pub(crate) struct Built {
     pub model: SibilFile,
@@ -29,7 +30,13 @@ pub fn external_id(organisation_slug: &str, performance_id: &str) -> String {
     format!("rl{hex}")
 }
 
-pub(crate) fn model(input: &BuildInput<'_>) -> Result<Built, DeclarationError> {
+/// `sent`: the `idExtBilletterie` already approved or sent for this month, when the caller
+/// knows the history; `None` builds as if every cancelled performance with tickets had been
+/// declared before.
+pub(crate) fn model(
+    input: &BuildInput<'_>,
+    sent: Option<&BTreeSet<String>>,
+) -> Result<Built, DeclarationError> {
     let facts = input.facts;
     let org = &facts.organisation;
     let quarter = facts.month.quarter();
@@ -44,6 +51,12 @@ pub(crate) fn model(input: &BuildInput<'_>) -> Result<Built, DeclarationError> {
     let mut issues = Vec::new();
     for p in &facts.performances {
         if !declared(p) {
+            continue;
+        }
+        if p.cancelled
+            && sent.is_some_and(|ids| !ids.contains(&external_id(&org.slug, &p.performance_id)))
+        {
+            // Cancelled before SIBIL ever heard of it: nothing to cancel there.
             continue;
         }
         let Some(discipline) = p.discipline else {
@@ -79,10 +92,9 @@ pub(crate) fn model(input: &BuildInput<'_>) -> Result<Built, DeclarationError> {
 
 /// A performance is declared when at least one ticket was issued for it (paid or free). A
 /// cancelled performance is declared with status `ANNULE` when tickets had been issued for it,
-/// even if they were all refunded since (then void): the build is pure and cannot know whether
-/// an earlier run sent it, and re-sending `ANNULE` for the same `idExtBilletterie` is exactly
-/// how SIBIL learns of a cancellation; when it was never sent, SIBIL records a cancelled
-/// declaration, which is true.
+/// even if they were all refunded since (then void), and it was declared before (`domain.md`
+/// §5): the caller passes the ids already approved or sent (see [`model`]); re-sending
+/// `ANNULE` for the same `idExtBilletterie` is how SIBIL learns of a cancellation.
 fn declared(p: &PerformanceFacts) -> bool {
     if p.cancelled {
         p.total_tickets() + p.void_tickets > 0

@@ -37,6 +37,7 @@ pub use model::{Lieu, SibilDeclaration, SibilFile, Spectacle, Status, VENUE_TYPE
 
 use crate::render::json;
 use crate::{Body, BuildInput, Declaration, DeclarationError, Draft, RenderedFile, Summary};
+use std::collections::BTreeSet;
 
 pub struct Sibil;
 
@@ -46,8 +47,19 @@ impl Declaration for Sibil {
     }
 
     fn build(&self, input: &BuildInput<'_>) -> Result<Draft, DeclarationError> {
+        build_with_history(input, None)
+    }
+}
+
+/// Builds the SIBIL declarations knowing which `idExtBilletterie` of the month were already
+/// approved or sent: a cancelled performance is sent as `ANNULE` only if it was.
+pub fn build_with_history(
+    input: &BuildInput<'_>,
+    sent: Option<&BTreeSet<String>>,
+) -> Result<Draft, DeclarationError> {
+    {
         let body = Body::Sibil;
-        let built = build::model(input)?;
+        let built = build::model(input, sent)?;
         let model = built.model;
         let files = vec![RenderedFile {
             name: "sibil.json".into(),

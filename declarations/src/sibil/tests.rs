@@ -417,7 +417,7 @@ fn credentials(password: &str) -> Credentials {
 
 fn model_of(m: &TestMonth) -> SibilFile {
     let facts = m.facts();
-    super::build::model(&input(&facts)).unwrap().model
+    super::build::model(&input(&facts), None).unwrap().model
 }
 
 #[tokio::test]
@@ -597,4 +597,24 @@ fn domain_labels_match_ignoring_case_accents_and_spaces() {
         Some(5)
     );
     assert_eq!(domain_id(&domains, "Théâtre"), None);
+}
+
+#[test]
+fn a_cancelled_performance_is_sent_as_annule_only_if_sibil_had_it() {
+    let mut m = TestMonth::new("2025-11");
+    m.ticketed("P1", "Les Vagues", "2025-11-14 20:30", Discipline::Theatre)
+        .cancelled = true;
+    m.refunded("P1", 20, "18.00");
+    let facts = m.facts();
+    let id = super::external_id("theatre-des-digues", "tickets_csv:P1");
+    // Never approved nor sent: nothing to cancel at SIBIL.
+    let never = super::build_with_history(&input(&facts), Some(&Default::default())).unwrap();
+    assert!(never.model["declarations"].as_array().unwrap().is_empty());
+    // Sent before: re-sent with the same id as ANNULE.
+    let sent: std::collections::BTreeSet<String> = [id.clone()].into();
+    let again = super::build_with_history(&input(&facts), Some(&sent)).unwrap();
+    let list = again.model["declarations"].as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["idExtBilletterie"], id.as_str());
+    assert_eq!(list[0]["statutDeclaration"], "ANNULE");
 }
