@@ -50,12 +50,14 @@ pub(crate) fn model(
     let mut declarations = Vec::new();
     let mut issues = Vec::new();
     for p in &facts.performances {
-        if !declared(p) {
+        let known =
+            sent.is_some_and(|ids| ids.contains(&external_id(&org.slug, &p.performance_id)));
+        // Once SIBIL has a performance, it keeps getting its figures, even when every ticket was
+        // refunded since (zero counts), so that its totals are corrected rather than left stale.
+        if !declared(p) && !known {
             continue;
         }
-        if p.cancelled
-            && sent.is_some_and(|ids| !ids.contains(&external_id(&org.slug, &p.performance_id)))
-        {
+        if p.cancelled && sent.is_some() && !known {
             // Cancelled before SIBIL ever heard of it: nothing to cancel there.
             continue;
         }

@@ -618,3 +618,22 @@ fn a_cancelled_performance_is_sent_as_annule_only_if_sibil_had_it() {
     assert_eq!(list[0]["idExtBilletterie"], id.as_str());
     assert_eq!(list[0]["statutDeclaration"], "ANNULE");
 }
+
+#[test]
+fn a_declared_performance_whose_tickets_were_all_refunded_is_resent_with_zeros() {
+    let mut m = TestMonth::new("2025-11");
+    m.ticketed("P1", "Les Vagues", "2025-11-14 20:30", Discipline::Theatre);
+    m.refunded("P1", 3, "18.00");
+    let facts = m.facts();
+    let sent: std::collections::BTreeSet<String> =
+        [super::external_id("theatre-des-digues", "tickets_csv:P1")].into();
+    let draft = super::build_with_history(&input(&facts), Some(&sent)).unwrap();
+    let list = draft.model["declarations"].as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["statutDeclaration"], "ENREGISTRE");
+    assert_eq!(list[0]["nbBilletsTotalBilletterie"], 0);
+    assert_eq!(list[0]["prixMoyenTotalBilletterie"], "0.00");
+    // Unknown to SIBIL: not declared.
+    let none = super::build_with_history(&input(&facts), Some(&Default::default())).unwrap();
+    assert!(none.model["declarations"].as_array().unwrap().is_empty());
+}
