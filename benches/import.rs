@@ -20,7 +20,8 @@
 //! never includes what an earlier phase left behind. The second run's summary must equal the
 //! first's.
 //!
-//! Environment: `BENCH_SIZES=10000,100000` to choose the sizes; `DATABASE_URL` as above.
+//! Environment: `BENCH_SIZES=10000,100000` to choose the sizes; `DATABASE_URL` as above;
+//! `BENCH_MONTH=2027-01` to declare a month without performances (import cost alone).
 //! Results are printed as a Markdown table (see `docs/performance.md`).
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -38,7 +39,12 @@ use std::time::Instant;
 /// Performances in the season (one every 18 hours on average over ten months).
 const PERFORMANCES: usize = 400;
 const PERFORMANCES_PER_SHOW: usize = 5;
+/// The month declared; `BENCH_MONTH=2027-01` (no performance) measures the import alone.
 const MONTH: &str = "2025-11";
+
+fn month() -> String {
+    std::env::var("BENCH_MONTH").unwrap_or_else(|_| MONTH.to_string())
+}
 const GENERATED_AT: &str = "2025-12-05T09:00:00+01:00";
 
 /// xorshift64*: a small deterministic generator, so every run measures the same files.
@@ -339,7 +345,7 @@ fn run_once(runtime: &tokio::runtime::Runtime, config: Config, out: PathBuf) -> 
         .with_timezone(&Utc);
     let options = RunOptions {
         config,
-        month: Some(MONTH.parse().unwrap()),
+        month: Some(month().parse().expect("BENCH_MONTH: YYYY-MM")),
         org: None,
         out,
         generated_at,
@@ -409,11 +415,12 @@ fn main() {
     let performances = season();
     let november = performances
         .iter()
-        .filter(|p| p.date.format("%Y-%m").to_string() == MONTH)
+        .filter(|p| p.date.format("%Y-%m").to_string() == month())
         .count();
     println!(
-        "season: {} performances, {november} in {MONTH}; sizes {sizes:?}; PostgreSQL: {}",
+        "season: {} performances, {november} in {}; sizes {sizes:?}; PostgreSQL: {}",
         performances.len(),
+        month(),
         if postgres.is_some() { "yes" } else { "no" }
     );
 
