@@ -302,7 +302,7 @@ fn facts_of(
                 "free_admission.with_paid_tickets",
                 format!(
                     "La représentation {what} est marquée en entrée libre mais {} billets payants ont été vendus : \
-                     vérifiez le programme.",
+                     les taxes sont calculées sur ces recettes. Vérifiez le programme.",
                     t.paid
                 ),
             )

@@ -173,7 +173,9 @@ fn classify(
             return Ok(outcome);
         }
     }
-    if p.free_admission {
+    // Paid tickets win over the programme's flag: receipts exist, so they are the base (the
+    // facts carry a warning asking to check the programme).
+    if p.free_admission && p.paid_tickets == 0 {
         return free_admission(body, p, sold_by_us, rules);
     }
     if p.paid_tickets == 0 {

@@ -648,3 +648,33 @@ fn csv_has_one_row_per_taxable_line() {
         rows[2]
     );
 }
+
+#[test]
+fn paid_tickets_win_over_a_free_admission_flag() {
+    // Flagged free admission, but 2 tickets at 10.55 were sold: the receipts are the base.
+    // 21.10 / 1.055 = 20.00 ; 20.00 × 3.5 % = 0.70
+    let mut p =
+        releve_domain::testing::programme(Some("P1"), "Fête", "2025-11-20 20:00", Discipline::Jazz);
+    p.free_admission = true;
+    let records = vec![releve_domain::testing::performance(
+        "P1",
+        "Fête",
+        "2025-11-20 20:00",
+    )];
+    let tickets =
+        releve_domain::testing::tickets("P1", 0, 2, "10.55", "5.5", releve_domain::PriceKind::Full);
+    let org = releve_domain::testing::organisation(false);
+    let facts = releve_domain::facts::build_month_facts(releve_domain::facts::FactsInput {
+        organisation: &org,
+        month: "2025-11".parse().unwrap(),
+        records: &records,
+        tickets: &tickets,
+        programme: &[p],
+    });
+    let draft = crate::cnm::Cnm
+        .build(&input(&facts, Rules::default_rules()))
+        .unwrap();
+    assert_eq!(draft.model["lines"][0]["base_kind"], "receipts");
+    assert_eq!(draft.model["lines"][0]["tax_base"], "20.00");
+    assert_eq!(draft.model["lines"][0]["tax_due"], "0.70");
+}
