@@ -43,6 +43,9 @@ impl ImportContext {
 /// Records per database batch.
 const BATCH: usize = 2_000;
 
+/// Tickets written between two refreshes of the database statistics (PostgreSQL `ANALYZE`).
+const STATISTICS_EVERY: usize = 20_000;
+
 /// What an import did, for the run record and the summary.
 #[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
 pub struct ImportCounts {
@@ -259,6 +262,8 @@ struct Sink<'a> {
     programme_source: bool,
     /// Configured VAT rate for paid tickets of a vendor whose API gives none (`vat_rate`).
     assumed_vat: Option<VatRate>,
+    /// Tickets written since the database statistics were last refreshed.
+    since_statistics: usize,
 }
 
 impl<'a> Sink<'a> {
@@ -277,6 +282,7 @@ impl<'a> Sink<'a> {
             },
             programme_source,
             assumed_vat: None,
+            since_statistics: 0,
         }
     }
 
@@ -319,13 +325,22 @@ impl<'a> Sink<'a> {
         }
         if !self.tickets.is_empty() {
             self.store.upsert_tickets(self.org, &self.tickets).await?;
+            self.since_statistics += self.tickets.len();
             self.tickets.clear();
+        }
+        if self.since_statistics >= STATISTICS_EVERY {
+            // Large imports: keep PostgreSQL's planner informed as the table fills up.
+            self.store.refresh_statistics().await?;
+            self.since_statistics = 0;
         }
         Ok(())
     }
 
     async fn finish(mut self) -> Result<ImportCounts> {
         self.flush().await?;
+        if self.since_statistics >= STATISTICS_EVERY / 4 {
+            self.store.refresh_statistics().await?;
+        }
         if self.programme_source {
             self.store
                 .replace_programme(self.org, self.source, &self.programme)
