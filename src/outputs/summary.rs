@@ -14,20 +14,23 @@ pub fn print(out: &mut dyn Write, run: &OrganisationRun) -> Result<()> {
         o.performances, o.paid_tickets, o.free_tickets
     )?;
     for s in &o.summaries {
-        let deadline = s
-            .deadline
-            .map(super::report::french_date)
-            .unwrap_or_else(|| "—".into());
-        let amount = s
-            .amount_due
-            .map(|m| format!(", {}", m.to_french()))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "  {} : {} ligne(s){amount}, à déposer avant le {deadline}",
-            s.body.recipient_fr(),
-            s.lines
-        )?;
+        match (s.lines, s.deadline) {
+            (0, _) | (_, None) => {
+                writeln!(out, "  {} : rien à déclarer ce mois-ci", s.body.recipient_fr())?
+            }
+            (lines, Some(deadline)) => {
+                let amount = s
+                    .amount_due
+                    .map(|m| format!(", {}", m.to_french()))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "  {} : {lines} ligne(s){amount}, à déposer avant le {}",
+                    s.body.recipient_fr(),
+                    super::report::french_date(deadline)
+                )?
+            }
+        }
     }
     for f in &run.failures {
         writeln!(out, "  ÉCHEC de la source {} : {}", f.source, f.message)?;
