@@ -15,9 +15,11 @@ pub fn print(out: &mut dyn Write, run: &OrganisationRun) -> Result<()> {
     )?;
     for s in &o.summaries {
         match (s.lines, s.deadline) {
-            (0, _) | (_, None) => {
-                writeln!(out, "  {} : rien à déclarer ce mois-ci", s.body.recipient_fr())?
-            }
+            (0, _) | (_, None) => writeln!(
+                out,
+                "  {} : rien à déclarer ce mois-ci",
+                s.body.recipient_fr()
+            )?,
             (lines, Some(deadline)) => {
                 let amount = s
                     .amount_due
