@@ -3,7 +3,9 @@
 //! month of the period and of the previous one is rebuilt from the store; files go to
 //! `OUT/<organisation>/season-2025-2026/` (or `year-2025/`).
 
-use crate::run::{build_month, collect_sources, load_reference, RunOptions};
+use crate::month::build_month;
+use crate::reference::load_reference;
+use crate::run::{collect_sources, RunOptions};
 use crate::status::Status;
 use anyhow::{bail, Context, Result};
 use releve_indicators::{season_outputs, MonthData, Period};

@@ -6,18 +6,15 @@
 use crate::config::{Config, OrganisationConfig};
 use crate::import::{import_source, ImportContext, ImportCounts};
 use crate::lifecycle::record_drafts;
+use crate::month::{build_month, indicator_months};
 use crate::outputs::{self, MonthOutputs};
-use crate::payroll;
+use crate::reference::{load_reference, ReferenceData};
 use crate::status::Status;
-use anyhow::{anyhow, bail, Context, Result};
-use chrono::{DateTime, Duration, Utc};
-use releve_declarations::sacem;
-use releve_declarations::{registry, Body, BuildInput, Draft, RenderedFile};
-use releve_domain::employment_facts::EmploymentReport;
-use releve_domain::facts::{build_month_facts, FactsInput};
-use releve_domain::{Clock, DisciplineTable, Issue, Month, MonthFacts, Rules, SystemClock};
-use releve_indicators::{DeclaredAmounts, MonthData};
-use releve_store::{RunOutcome, Store, VersionStatus};
+use anyhow::{anyhow, bail, Result};
+use chrono::{DateTime, Utc};
+use releve_declarations::{Body, BuildInput, RenderedFile};
+use releve_domain::{Clock, Issue, Month, SystemClock};
+use releve_store::{RunOutcome, Store};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use tracing::Instrument;
@@ -74,54 +71,6 @@ impl RunOptions {
             import,
         })
     }
-}
-
-/// Rules, discipline table and SACEM delegations in force for this configuration.
-pub struct ReferenceData {
-    pub rules: Rules,
-    pub disciplines: DisciplineTable,
-    pub sacem_agencies: sacem::AgencyTable,
-}
-
-pub fn load_reference(config: &Config) -> Result<ReferenceData> {
-    let (rules, disciplines) = load_reference_data(config)?;
-    let sacem_agencies = match &config.sacem_agencies_file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| {
-                format!("table des délégations SACEM illisible : {}", path.display())
-            })?;
-            sacem::AgencyTable::parse(&text)
-                .with_context(|| format!("table des délégations SACEM {}", path.display()))?
-        }
-        None => sacem::AgencyTable::default_table().clone(),
-    };
-    Ok(ReferenceData {
-        rules,
-        disciplines,
-        sacem_agencies,
-    })
-}
-
-/// The rules and discipline table in force for this configuration.
-pub fn load_reference_data(config: &Config) -> Result<(Rules, DisciplineTable)> {
-    let rules = match &config.rules_file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("fichier de règles illisible : {}", path.display()))?;
-            Rules::parse(&text).with_context(|| format!("fichier de règles {}", path.display()))?
-        }
-        None => Rules::default_rules().clone(),
-    };
-    let table = match &config.disciplines_file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("table des disciplines illisible : {}", path.display()))?;
-            DisciplineTable::parse(&text)
-                .with_context(|| format!("table des disciplines {}", path.display()))?
-        }
-        None => DisciplineTable::default_table().clone(),
-    };
-    Ok((rules, table))
 }
 
 pub async fn run_monthly(options: &RunOptions, out: &mut dyn Write) -> Result<Status> {
@@ -303,151 +252,4 @@ pub async fn collect_sources(
         }
     }
     (imports, failures)
-}
-
-/// A month's facts and the declarations built from them.
-pub struct MonthBuild {
-    pub facts: MonthFacts,
-    pub drafts: Vec<Draft>,
-    /// Employment per show, when the organisation has a payroll source.
-    pub employment: Option<EmploymentReport>,
-}
-
-impl MonthBuild {
-    /// What the indicators need: the facts and the amounts declared to each body.
-    pub fn indicator_data(&self) -> MonthData {
-        let mut declared = DeclaredAmounts::default();
-        for draft in &self.drafts {
-            let amount = draft.summary.amount_due;
-            match draft.body {
-                Body::Cnm => declared.cnm_tax = amount,
-                Body::Astp => declared.astp_tax = amount,
-                // SACEM computes the rights itself; releve's figure is the estimate per show.
-                Body::Sacem => declared.sacem_estimate = sacem_estimate(&draft.model),
-                Body::Sacd => declared.sacd_estimate = amount,
-                Body::Sibil => {}
-            }
-        }
-        MonthData {
-            facts: self.facts.clone(),
-            employment: self.employment.as_ref().map(|e| e.facts.clone()),
-            declared,
-        }
-    }
-}
-
-/// The months given to the indicators: the month, and the previous one when it has any
-/// performance (otherwise the previous figures are "no data", not zeros).
-fn indicator_months(previous: &MonthBuild, month: &MonthBuild) -> Vec<MonthData> {
-    let mut months = Vec::new();
-    if !previous.facts.performances.is_empty() {
-        months.push(previous.indicator_data());
-    }
-    months.push(month.indicator_data());
-    months
-}
-
-/// The `idExtBilletterie` of the month's SIBIL versions that were approved or sent.
-async fn sibil_ids_sent(
-    store: &Store,
-    org: &str,
-    month: Month,
-) -> Result<std::collections::BTreeSet<String>> {
-    let versions = store
-        .versions(org, Some(Body::Sibil.code()), Some(month))
-        .await?;
-    Ok(versions
-        .iter()
-        .filter(|v| !matches!(v.status, VersionStatus::Draft | VersionStatus::Superseded))
-        .filter_map(|v| v.model["declarations"].as_array())
-        .flatten()
-        .filter_map(|d| d["idExtBilletterie"].as_str().map(str::to_string))
-        .collect())
-}
-
-/// Sum of the per-show rights estimates of a SACEM model (`shows[].rights_estimate.amount`).
-fn sacem_estimate(model: &serde_json::Value) -> Option<releve_domain::Money> {
-    let shows = model["shows"].as_array()?;
-    shows
-        .iter()
-        .map(|show| {
-            let amount = show["rights_estimate"]["amount"].as_str()?;
-            amount
-                .parse::<rust_decimal::Decimal>()
-                .ok()
-                .map(releve_domain::Money::new)
-        })
-        .sum()
-}
-
-/// Builds the facts and every declaration of a month from the store (pure after loading).
-pub async fn build_month(
-    store: &Store,
-    org: &OrganisationConfig,
-    month: Month,
-    reference: &ReferenceData,
-    generated_at: DateTime<Utc>,
-) -> Result<MonthBuild> {
-    let facts = load_facts(store, org, month).await?;
-    let employment = if payroll::has_payroll(org) {
-        let previous = load_facts(store, org, month.previous()).await?;
-        let next = load_facts(store, org, month.next()).await?;
-        Some(payroll::month_employment(store, org, month, &[&previous, &facts, &next]).await?)
-    } else {
-        None
-    };
-    let input = BuildInput {
-        facts: &facts,
-        rules: &reference.rules,
-        disciplines: &reference.disciplines,
-        generated_at,
-    };
-    let mut drafts = Vec::new();
-    for declaration in registry() {
-        let draft = match declaration.body() {
-            // The SACEM state goes to the delegation of the configured table and, with payroll,
-            // also lists the engagement contracts' gross pay.
-            Body::Sacem => {
-                let expenses = employment
-                    .as_ref()
-                    .map(|report| payroll::engagement_expenses(&facts, &report.facts))
-                    .unwrap_or_default();
-                sacem::build_with_engagements(&input, &reference.sacem_agencies, &expenses)?
-            }
-            // A cancelled performance goes to SIBIL as ANNULE only if SIBIL had it.
-            Body::Sibil => {
-                let sent = sibil_ids_sent(store, &org.organisation.slug, month).await?;
-                releve_declarations::sibil::build_with_history(&input, Some(&sent))?
-            }
-            _ => declaration.build(&input)?,
-        };
-        drafts.push(draft);
-    }
-    Ok(MonthBuild {
-        facts,
-        drafts,
-        employment,
-    })
-}
-
-/// The month's facts from the store. Records are read one day beyond each end of the month so
-/// that programme rows near midnight still link (15-minute tolerance); facts keep the month only.
-pub async fn load_facts(
-    store: &Store,
-    org: &OrganisationConfig,
-    month: Month,
-) -> Result<MonthFacts> {
-    let slug = org.organisation.slug.as_str();
-    let from = month.start_utc() - Duration::days(1);
-    let to = month.end_utc() + Duration::days(1);
-    let records = store.performances_between(slug, from, to).await?;
-    let tickets = store.tickets_between(slug, from, to).await?;
-    let programme = store.programme_between(slug, from, to).await?;
-    Ok(build_month_facts(FactsInput {
-        organisation: &org.organisation,
-        month,
-        records: &records,
-        tickets: &tickets,
-        programme: &programme,
-    }))
 }
