@@ -133,6 +133,18 @@ pub enum Command {
         #[arg(long)]
         source: Option<String>,
     },
+    /// Shows the records behind one performance's figures (tickets, VAT rates, programme row).
+    Trace {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long)]
+        month: String,
+        /// The performance id, as in aggregates.json (`tickets_csv:P-2025-11-14`).
+        #[arg(long)]
+        performance: String,
+    },
     /// Web UI and JSON API for administrators (not in this version: use `versions` and `approve`).
     Serve {
         #[arg(long)]

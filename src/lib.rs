@@ -16,6 +16,7 @@ pub mod payroll;
 pub mod reference;
 pub mod run;
 pub mod status;
+pub mod trace_cmd;
 pub mod versions_cmd;
 
 pub use status::Status;
@@ -42,6 +43,12 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             run::run_monthly(&options, out).await
         }
         Command::Check { config } => check::check(&config, out).await,
+        Command::Trace {
+            config,
+            org,
+            month,
+            performance,
+        } => trace_cmd::trace(&config, org.as_deref(), &month, &performance, out).await,
         Command::Serve { config } => {
             config::Config::load(&config)?;
             anyhow::bail!(

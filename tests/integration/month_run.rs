@@ -453,3 +453,43 @@ fn the_indicators_command_covers_a_season_and_its_previous_one() {
     let pdf = releve_testkit::pdf_text(&std::fs::read(folder.join("indicators.pdf")).unwrap());
     assert!(pdf.contains("13"), "{pdf}");
 }
+
+#[test]
+fn trace_lists_the_tickets_behind_a_performance() {
+    let s = november();
+    s.run_month("2025-11").assert_status(0);
+    let config = s.write_config();
+    let output = releve(&[
+        "trace",
+        "--config",
+        config.to_str().unwrap(),
+        "--month",
+        "2025-11",
+        "--performance",
+        "tickets_csv:P1",
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    // 3 × 18.00 at 5.5 % → 51.18 excl.; 30.00 at 20 % → 25.00.
+    assert!(
+        stdout.contains("TVA 5,5\u{a0}% : 3 billet(s), TTC 54,00\u{a0}€ → HT 51,18\u{a0}€"),
+        "{stdout}"
+    );
+    for id in ["T1-1", "T1-2", "T1-3", "T1-4", "T1-5"] {
+        assert!(
+            stdout.contains(&format!("  {id}\t")),
+            "{id} missing: {stdout}"
+        );
+    }
+    assert!(!stdout.contains("T2-1"), "only this performance's tickets");
+    let missing = releve(&[
+        "trace",
+        "--config",
+        config.to_str().unwrap(),
+        "--month",
+        "2025-11",
+        "--performance",
+        "tickets_csv:NOPE",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+}
