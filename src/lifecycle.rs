@@ -10,6 +10,7 @@ use releve_declarations::amendment::amendment;
 use releve_declarations::{Body, Draft, RenderedFile};
 use releve_domain::{Issue, Month};
 use releve_store::{Store, VersionRecord, VersionStatus};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -24,6 +25,16 @@ pub struct Recorded {
     /// `rep_version` for the SACD XML when this month's SACD declaration corrects an approved
     /// one: 1 + the number of versions already approved or sent.
     pub sacd_rep_version: Option<u32>,
+}
+
+/// `<body>-amendment.json`: the difference, with the keys every JSON output carries.
+#[derive(Serialize)]
+struct AmendmentFile<'a> {
+    schema_version: u32,
+    organisation: &'a str,
+    /// `month`, `body`, `base_version`, `changes`, `note`.
+    #[serde(flatten)]
+    amendment: &'a releve_declarations::amendment::Amendment,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -64,22 +75,33 @@ pub async fn record_drafts(
             .await
             .with_context(|| format!("enregistrement de la version {body} {month}"))?;
         recorded.statuses.insert(draft.body, status_fr(&version));
-        if let Some(base) = version.previous_approved.filter(|_| version.is_amendment) {
-            if draft.body == Body::Sacd {
-                let sent = store
-                    .versions(org, Some(body), Some(month))
-                    .await?
-                    .iter()
-                    .filter(|v| {
-                        !matches!(v.status, VersionStatus::Draft | VersionStatus::Superseded)
-                    })
-                    .count() as u32;
-                recorded.sacd_rep_version = Some(sent + 1);
-            }
+        if version.is_amendment && draft.body == Body::Sacd {
+            // rep_version counts the bordereaux sent before this one: 1 + the approved or sent
+            // versions with a lower number (stable once this correction is itself approved).
+            let earlier = store
+                .versions(org, Some(body), Some(month))
+                .await?
+                .iter()
+                .filter(|v| v.number < version.number)
+                .filter(|v| !matches!(v.status, VersionStatus::Draft | VersionStatus::Superseded))
+                .count() as u32;
+            recorded.sacd_rep_version = Some(earlier + 1);
+        }
+        // Only a correction still waiting for approval needs a person and a difference file.
+        let pending = version.status == VersionStatus::Draft;
+        if let Some(base) = version
+            .previous_approved
+            .filter(|_| version.is_amendment && pending)
+        {
             let approved = store.version(org, body, month, base).await?;
             let difference = amendment(draft.body, base, &approved.model, &draft.model)
                 .with_context(|| format!("calcul du rectificatif {body} {month}"))?;
-            let mut bytes = serde_json::to_vec_pretty(&difference)?;
+            let file = AmendmentFile {
+                schema_version: 1,
+                organisation: org,
+                amendment: &difference,
+            };
+            let mut bytes = serde_json::to_vec_pretty(&file)?;
             bytes.push(b'\n');
             recorded.files.push(RenderedFile {
                 name: format!("{body}-amendment.json"),

@@ -5,7 +5,7 @@
 
 use crate::config::{Config, OrganisationConfig};
 use crate::import::{import_source, ImportContext, ImportCounts};
-use crate::lifecycle::record_drafts;
+use crate::lifecycle::{record_drafts, sha256_hex};
 use crate::month::{build_month, indicator_months};
 use crate::outputs::{self, MonthOutputs};
 use crate::reference::{load_reference, ReferenceData};
@@ -182,6 +182,22 @@ async fn run_organisation(
         let corrected = releve_declarations::sacd::build_version(&input, rep_version)?;
         if let Some(d) = drafts.iter_mut().find(|d| d.body == Body::Sacd) {
             d.files = corrected.files;
+            // Same model, so the same version: its file hashes now match the files written.
+            let hashes: Vec<(String, String)> = d
+                .files
+                .iter()
+                .map(|f| (f.name.clone(), sha256_hex(&f.bytes)))
+                .collect();
+            store
+                .record_draft(
+                    slug,
+                    Body::Sacd.code(),
+                    month,
+                    &d.model,
+                    &hashes,
+                    options.generated_at,
+                )
+                .await?;
         }
     }
     let mut extra_issues = failure_issues;

@@ -102,6 +102,18 @@ impl MonthOutputs {
                 folder.display()
             )
         })?;
+        // An amendment file from an earlier run that no longer applies (the figures went back to
+        // the approved ones, or the correction was approved) must not linger.
+        for entry in std::fs::read_dir(folder)
+            .with_context(|| format!("impossible de lire le dossier {}", folder.display()))?
+        {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            if name.ends_with("-amendment.json") && !self.files.iter().any(|f| f.name == name) {
+                std::fs::remove_file(folder.join(&name)).with_context(|| {
+                    format!("impossible de retirer {}", folder.join(&name).display())
+                })?;
+            }
+        }
         for file in &self.files {
             let target = folder.join(&file.name);
             let temporary = folder.join(format!(".{}.tmp", file.name));

@@ -98,6 +98,37 @@ fn a_refund_after_approval_gives_an_amendment_with_the_difference() {
         "{listing}"
     );
     assert!(listing.contains("rectifie la v1"), "{listing}");
+
+    // Once the corrections are approved, a re-run is clean: nothing pending, no difference file,
+    // and the SACD XML keeps the rep_version that was approved.
+    for body in ["cnm", "sacd"] {
+        let (status, out, err) = cli(
+            &s,
+            &[
+                "approve",
+                "--month",
+                "2025-11",
+                "--body",
+                body,
+                "--by",
+                "Claire Martin",
+            ],
+        );
+        assert_eq!(status, 0, "{out}{err}");
+        assert!(out.contains("version 2 approuvée"), "{out}");
+    }
+    let settled = s.run_month("2025-11");
+    settled.assert_status(0);
+    assert!(!settled
+        .folder("2025-11")
+        .join("cnm-amendment.json")
+        .exists());
+    assert!(!settled
+        .folder("2025-11")
+        .join("sacd-amendment.json")
+        .exists());
+    let xml = String::from_utf8(settled.bytes("2025-11", "sacd.xml")).unwrap();
+    assert!(xml.contains("<rep_version>2</rep_version>"), "{xml}");
 }
 
 #[test]
