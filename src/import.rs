@@ -154,44 +154,59 @@ async fn import_api(
     let outcome = api::sync(spec, cursor, ctx.now, ctx.env.as_ref(), ctx.sleeper.clone())
         .await
         .map_err(|e| anyhow!("{e}"))?;
-    let rereads = rereads_history(spec.kind);
+    let exchanges: Vec<StoredExchange> = outcome.raw.into_iter().map(to_stored).collect();
     let mut sink = Sink::new(store, org, &spec.key, false);
     sink.assumed_vat = assumed_vat;
-    if !rereads {
-        // Incremental: this sync's problems add to those of earlier syncs.
-        sink.quarantine = store
-            .quarantine(org)
-            .await?
-            .into_iter()
-            .filter(|q| q.source == spec.key)
-            .collect();
-        for record in outcome.records {
-            sink.push(record).await?;
-        }
-    }
-    let exchanges: Vec<StoredExchange> = outcome
-        .raw
-        .into_iter()
-        .map(|e| StoredExchange {
-            vendor: e.vendor,
-            endpoint: e.endpoint,
-            request: e.request,
-            status: e.status,
-            body: e.body,
-            fetched_at: e.fetched_at,
-        })
-        .collect();
-    store
-        .commit_sync(org, &spec.key, outcome.cursor, &exchanges)
-        .await?;
-    if rereads {
+    if rereads_history(spec.kind) {
         // Supersoniks/SoTicket statements give totals per tariff: a refund shows as a quantity
         // drop between two statements, visible only when every stored statement is read again.
+        // Every sync reads all statements again, so a failure after this commit loses nothing.
+        store
+            .commit_sync(org, &spec.key, outcome.cursor, &exchanges)
+            .await?;
         for record in renormalised(store, org, spec).await? {
             sink.push(record).await?;
         }
+        return sink.finish().await;
     }
-    sink.finish().await
+    // Incremental: this sync's problems add to those of earlier syncs; everything is saved
+    // before the cursor moves, so a failure leaves the next sync to read the same changes again.
+    sink.quarantine = store
+        .quarantine(org)
+        .await?
+        .into_iter()
+        .filter(|q| q.source == spec.key)
+        .collect();
+    for record in outcome.records {
+        sink.push(record).await?;
+    }
+    let counts = sink.finish().await?;
+    store
+        .commit_sync(org, &spec.key, outcome.cursor, &exchanges)
+        .await?;
+    Ok(counts)
+}
+
+fn to_stored(e: api::RawExchange) -> StoredExchange {
+    StoredExchange {
+        vendor: e.vendor,
+        endpoint: e.endpoint,
+        request: e.request,
+        status: e.status,
+        body: e.body,
+        fetched_at: e.fetched_at,
+    }
+}
+
+fn to_raw(e: StoredExchange) -> api::RawExchange {
+    api::RawExchange {
+        vendor: e.vendor,
+        endpoint: e.endpoint,
+        request: e.request,
+        status: e.status,
+        body: e.body,
+        fetched_at: e.fetched_at,
+    }
 }
 
 /// Sources whose records are only right when all stored exchanges are normalised together.
@@ -206,14 +221,7 @@ pub async fn renormalised(store: &Store, org: &str, spec: &SourceSpec) -> Result
         .raw_exchanges(org, &spec.key)
         .await?
         .into_iter()
-        .map(|e| api::RawExchange {
-            vendor: e.vendor,
-            endpoint: e.endpoint,
-            request: e.request,
-            status: e.status,
-            body: e.body,
-            fetched_at: e.fetched_at,
-        })
+        .map(to_raw)
         .collect();
     Ok(api::normalise_stored(spec.kind, &spec.key, &raw))
 }

@@ -15,7 +15,6 @@ use releve_domain::employment_facts::{employment_facts, EmploymentReport};
 use releve_domain::text::normalise_key;
 use releve_domain::{Month, MonthFacts};
 use releve_store::Store;
-use sha2::{Digest, Sha256};
 
 pub fn is_payroll(kind: SourceKind) -> bool {
     matches!(kind, SourceKind::Dsn | SourceKind::PayrollCsv)
@@ -25,21 +24,19 @@ pub fn has_payroll(org: &OrganisationConfig) -> bool {
     org.sources.iter().any(|s| is_payroll(s.kind))
 }
 
-/// A fresh random-enough salt candidate; only the first one ever offered is kept by the store.
-fn salt_candidate(org: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    let local = 0u8;
-    let seed = format!("{org}:{nanos}:{}:{:p}", std::process::id(), &local);
-    hex::encode(Sha256::digest(seed.as_bytes()))
+/// A fresh random salt candidate (256 bits from the operating system); only the first one ever
+/// offered for an organisation is kept by the store.
+fn salt_candidate() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| anyhow!("génération du sel des pseudonymes impossible : {e}"))?;
+    Ok(hex::encode(bytes))
 }
 
 /// Imports a payroll source: every (employer, month) the files cover replaces what the store
 /// held for it; refused files and bad rows replace the source's open quarantine.
 pub async fn import_payroll(store: &Store, org: &str, spec: &SourceSpec) -> Result<ImportCounts> {
-    let stored = store.keep_pseudonym_salt(org, &salt_candidate(org)).await?;
+    let stored = store.keep_pseudonym_salt(org, &salt_candidate()?).await?;
     let options = DsnOptions::new(salt_from_env(&stored));
     let spec_owned = spec.clone();
     let imported =
@@ -63,7 +60,18 @@ pub async fn import_payroll(store: &Store, org: &str, spec: &SourceSpec) -> Resu
         counts.engagements += batch.engagements.len() as u64;
     }
     counts.quarantined = imported.quarantined.len() as u64;
-    let mut quarantine = imported.quarantined;
+    // A payroll row holds a social-security number and a wage: it is never kept in clear, even
+    // in quarantine; the line, column and reason say where to look in the file.
+    let mut quarantine: Vec<_> = imported
+        .quarantined
+        .into_iter()
+        .map(|mut q| {
+            if !q.raw.is_empty() {
+                q.raw = "(ligne de paie non conservée : données personnelles)".to_string();
+            }
+            q
+        })
+        .collect();
     quarantine.sort();
     store
         .replace_quarantine(org, &spec.key, &quarantine)

@@ -2,6 +2,7 @@
 //! records, missing required fields, blocking review questions, failed sources.
 
 use super::aggregates::to_json;
+use releve_collectors::SourceKind;
 use releve_domain::{Issue, MonthFacts, Quarantined, Severity};
 use serde::Serialize;
 
@@ -32,12 +33,31 @@ pub fn quarantine_issue(q: &Quarantined) -> Issue {
     };
     let mut issue = Issue::warning(
         "quarantine",
-        format!("Source {}, {place} : {} L'enregistrement est mis de côté ; corrigez la source puis relancez.", q.source, q.reason),
+        format!(
+            "Source {}, {place} : {} L'enregistrement est mis de côté ; {}",
+            q.source,
+            q.reason,
+            what_to_do(&q.source)
+        ),
     )
     .at_source(&q.source, q.line);
     issue.column = q.column.clone();
     issue.raw = Some(q.raw.clone());
     issue
+}
+
+/// The way out of quarantine depends on the kind of source: a file is corrected and read again
+/// whole; a vendor's record is corrected at the vendor and re-read, and the stored answers can be
+/// read again at any time with `releve renormalise`.
+fn what_to_do(source: &str) -> String {
+    let kind = source.split('#').next().and_then(SourceKind::parse);
+    match kind {
+        Some(k) if k.is_api() => format!(
+            "corrigez-le chez l'éditeur de billetterie (il sera relu à la prochaine synchronisation), \
+             ou, après une correction de releve, lancez `releve renormalise --source {source}`."
+        ),
+        _ => "corrigez la source puis relancez.".to_string(),
+    }
 }
 
 /// Blocking first, then by code, source, line, performance and message.
