@@ -14,6 +14,8 @@ use std::sync::Arc;
 
 pub async fn check(config_path: &Path, out: &mut dyn Write) -> Result<Status> {
     let config = Config::load(config_path)?;
+    // The rules, discipline and SACEM delegation files the configuration names must read too.
+    crate::reference::load_reference(&config)?;
     writeln!(out, "Configuration {} : valide.", config.path.display())?;
     check_database(&config, out)?;
     let mut status = Status::Success;
@@ -43,11 +45,12 @@ pub async fn check(config_path: &Path, out: &mut dyn Write) -> Result<Status> {
 fn check_database(config: &Config, out: &mut dyn Write) -> Result<()> {
     if let Some(file) = config.database_url.strip_prefix("sqlite://") {
         let file = Path::new(file.split('?').next().unwrap_or(file));
-        match file.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
-                anyhow::bail!("base SQLite : le dossier {} n'existe pas", dir.display())
-            }
-            _ => writeln!(out, "Base de données : SQLite, {}", file.display())?,
+        writeln!(out, "Base de données : SQLite, {}", file.display())?;
+        if !file.exists() {
+            writeln!(
+                out,
+                "  (elle sera créée au premier `releve run`, avec son dossier si besoin)"
+            )?;
         }
     } else {
         writeln!(

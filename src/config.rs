@@ -176,6 +176,33 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The organisations a command acts on: all of them, or the one `--org` names (an unknown
+    /// slug is an error, not an empty selection).
+    pub fn select(&self, org: Option<&str>) -> Result<Vec<&OrganisationConfig>> {
+        match org {
+            None => Ok(self.organisations.iter().collect()),
+            Some(slug) => self
+                .organisations
+                .iter()
+                .find(|o| o.organisation.slug == slug)
+                .map(|o| vec![o])
+                .ok_or_else(|| {
+                    anyhow!("--org : l'organisation « {slug} » n'est pas dans la configuration")
+                }),
+        }
+    }
+
+    /// The single organisation a command acts on: the one `--org` names, or the only one.
+    pub fn one(&self, org: Option<&str>) -> Result<&OrganisationConfig> {
+        match (org, self.organisations.as_slice()) {
+            (None, [only]) => Ok(only),
+            (None, _) => bail!("plusieurs organisations sont configurées : précisez --org"),
+            (Some(_), _) => Ok(self.select(org)?[0]),
+        }
+    }
+}
+
 fn validate_organisation(
     raw: RawOrganisation,
     base: &Path,

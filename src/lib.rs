@@ -14,6 +14,7 @@ pub mod month;
 pub mod outputs;
 pub mod payroll;
 pub mod reference;
+pub mod renormalise_cmd;
 pub mod run;
 pub mod status;
 pub mod trace_cmd;
@@ -60,7 +61,7 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             config,
             org,
             source,
-        } => renormalise_cmd(&config, org.as_deref(), source.as_deref(), out).await,
+        } => renormalise_cmd::renormalise(&config, org.as_deref(), source.as_deref(), out).await,
         Command::Versions { config, org, month } => {
             versions_cmd::list(&config, org.as_deref(), month.as_deref(), out).await
         }
@@ -112,48 +113,4 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             indicators_cmd::run(&options, season.as_deref(), year, out).await
         }
     }
-}
-
-/// `releve renormalise`: stored raw exchanges → ledger, for every API source (or one).
-async fn renormalise_cmd(
-    config: &std::path::Path,
-    org: Option<&str>,
-    source: Option<&str>,
-    out: &mut dyn Write,
-) -> Result<Status> {
-    let config = config::Config::load(config)?;
-    let store = releve_store::Store::connect(&config.database_url).await?;
-    let mut found = false;
-    for o in &config.organisations {
-        if org.is_some_and(|s| s != o.organisation.slug) {
-            continue;
-        }
-        for spec in o
-            .sources
-            .iter()
-            .filter(|s| s.kind.is_api() && source.is_none_or(|k| k == s.key))
-        {
-            found = true;
-            let counts = import::renormalise_source(
-                &store,
-                &o.organisation.slug,
-                spec,
-                o.assumed_vat.get(&spec.key).copied(),
-            )
-            .await?;
-            writeln!(
-                out,
-                "{} {} : {} représentations, {} billets relus, {} en quarantaine",
-                o.organisation.slug,
-                spec.key,
-                counts.performances,
-                counts.tickets,
-                counts.quarantined
-            )?;
-        }
-    }
-    if !found {
-        anyhow::bail!("aucune source par API ne correspond dans la configuration");
-    }
-    Ok(Status::Success)
 }

@@ -61,7 +61,9 @@ impl RunOptions {
                 bail!("--org : l'organisation « {slug} » n'est pas dans la configuration");
             }
         }
-        let import = ImportContext::production(generated_at, true);
+        // Vendor cursors and run records follow the real clock: `--generated-at` only dates the
+        // documents (reproducing a past run must not move a sync cursor back).
+        let import = ImportContext::production(SystemClock.now(), true);
         Ok(RunOptions {
             config,
             month,
@@ -80,6 +82,7 @@ pub async fn run_monthly(options: &RunOptions, out: &mut dyn Write) -> Result<St
         .month
         .unwrap_or_else(|| Month::previous_of(options.generated_at));
     let mut status = Status::Success;
+    let mut failed: Vec<String> = Vec::new();
     for org in &options.config.organisations {
         if options
             .org
@@ -89,11 +92,26 @@ pub async fn run_monthly(options: &RunOptions, out: &mut dyn Write) -> Result<St
             continue;
         }
         let span = tracing::info_span!("run", org = %org.organisation.slug, month = %month);
-        let result = run_organisation(&store, org, month, options, &reference)
+        // One organisation's failure does not stop the others; the command fails at the end.
+        match run_organisation(&store, org, month, options, &reference)
             .instrument(span)
-            .await?;
-        outputs::summary::print(out, &result)?;
-        status = status.worst(result.status());
+            .await
+        {
+            Ok(result) => {
+                outputs::summary::print(out, &result)?;
+                status = status.worst(result.status());
+            }
+            Err(e) => {
+                writeln!(out, "{} — ÉCHEC du relevé : {e:#}", org.organisation.name)?;
+                failed.push(org.organisation.slug.clone());
+            }
+        }
+    }
+    if !failed.is_empty() {
+        bail!(
+            "le relevé n'a pas pu être produit pour : {}",
+            failed.join(", ")
+        );
     }
     Ok(status)
 }
@@ -139,7 +157,35 @@ async fn run_organisation(
 ) -> Result<OrganisationRun> {
     let slug = org.organisation.slug.as_str();
     store.upsert_organisation(&org.organisation).await?;
-    let run_id = store.start_run(slug, "run", options.generated_at).await?;
+    let run_id = store.start_run(slug, "run", options.import.now).await?;
+    match run_started(store, org, month, options, reference, run_id).await {
+        Ok(run) => Ok(run),
+        Err(e) => {
+            let failure = RunOutcome::Failed {
+                message: format!("{e:#}"),
+            };
+            let at = SystemClock.now().max(options.import.now);
+            // The run record says what failed; the error itself is reported by the caller.
+            if let Err(record) = store
+                .finish_run(run_id, at, &serde_json::json!({}), failure)
+                .await
+            {
+                tracing::warn!(error = %record, "run record not closed");
+            }
+            Err(e)
+        }
+    }
+}
+
+async fn run_started(
+    store: &Store,
+    org: &OrganisationConfig,
+    month: Month,
+    options: &RunOptions,
+    reference: &ReferenceData,
+    run_id: i64,
+) -> Result<OrganisationRun> {
+    let slug = org.organisation.slug.as_str();
     let (imports, failures) = collect_sources(store, org, &options.import).await;
     let build = build_month(store, org, month, reference, options.generated_at).await?;
     let previous = build_month(
@@ -170,7 +216,7 @@ async fn run_organisation(
             .at_source(&f.source, None)
         })
         .collect();
-    let recorded = record_drafts(store, slug, month, &drafts, options.generated_at).await?;
+    let recorded = record_drafts(store, slug, month, &drafts, options.import.now).await?;
     if let Some(rep_version) = recorded.sacd_rep_version {
         // A correction of an approved SACD bordereau is re-sent with rep_version + 1.
         let input = BuildInput {
@@ -195,7 +241,7 @@ async fn run_organisation(
                     month,
                     &d.model,
                     &hashes,
-                    options.generated_at,
+                    options.import.now,
                 )
                 .await?;
         }
@@ -241,7 +287,12 @@ async fn run_organisation(
         Status::NeedsAttention => RunOutcome::NeedsAttention,
     };
     store
-        .finish_run(run_id, options.generated_at, &counts, outcome)
+        .finish_run(
+            run_id,
+            SystemClock.now().max(options.import.now),
+            &counts,
+            outcome,
+        )
         .await?;
     Ok(run)
 }

@@ -20,17 +20,7 @@ pub async fn trace(
 ) -> Result<Status> {
     let config = Config::load(config_path)?;
     let month: Month = month.parse().map_err(|e| anyhow!("--month : {e}"))?;
-    let org = match org {
-        Some(slug) => config
-            .organisations
-            .iter()
-            .find(|o| o.organisation.slug == slug)
-            .ok_or_else(|| {
-                anyhow!("--org : l'organisation « {slug} » n'est pas dans la configuration")
-            })?,
-        None if config.organisations.len() == 1 => &config.organisations[0],
-        None => bail!("plusieurs organisations sont configurées : précisez --org"),
-    };
+    let org = config.one(org)?;
     let store = Store::connect(&config.database_url).await?;
     let facts = load_facts(&store, org, month).await?;
     let Some(p) = facts

@@ -2,7 +2,7 @@
 //! the versions (drafts, approvals, submissions, amendments) and the audit log; `releve approve`
 //! freezes a version; `releve submitted` records how it was sent.
 
-use crate::config::{Config, OrganisationConfig};
+use crate::config::Config;
 use crate::status::Status;
 use anyhow::{anyhow, bail, Result};
 use chrono::{DateTime, Utc};
@@ -22,20 +22,6 @@ pub struct Target<'a> {
 
 const BODIES: [&str; 5] = ["sibil", "cnm", "astp", "sacem", "sacd"];
 
-fn organisation<'c>(config: &'c Config, slug: Option<&str>) -> Result<&'c OrganisationConfig> {
-    match slug {
-        Some(s) => config
-            .organisations
-            .iter()
-            .find(|o| o.organisation.slug == s)
-            .ok_or_else(|| {
-                anyhow!("--org : l'organisation « {s} » n'est pas dans la configuration")
-            }),
-        None if config.organisations.len() == 1 => Ok(&config.organisations[0]),
-        None => bail!("plusieurs organisations sont configurées : précisez --org"),
-    }
-}
-
 async fn open(target: &Target<'_>) -> Result<(Store, String, Month, u32)> {
     if !BODIES.contains(&target.body) {
         bail!(
@@ -45,7 +31,7 @@ async fn open(target: &Target<'_>) -> Result<(Store, String, Month, u32)> {
         );
     }
     let config = Config::load(target.config)?;
-    let slug = organisation(&config, target.org)?.organisation.slug.clone();
+    let slug = config.one(target.org)?.organisation.slug.clone();
     let month: Month = target.month.parse().map_err(|e| anyhow!("--month : {e}"))?;
     let store = Store::connect(&config.database_url).await?;
     let number = match target.version {
@@ -122,11 +108,8 @@ pub async fn list(
         .transpose()
         .map_err(|e| anyhow!("--month : {e}"))?;
     let store = Store::connect(&config.database_url).await?;
-    for o in &config.organisations {
+    for o in config.select(org)? {
         let slug = &o.organisation.slug;
-        if org.is_some_and(|s| s != slug) {
-            continue;
-        }
         writeln!(out, "{} ({slug})", o.organisation.name)?;
         let versions = store.versions(slug, None, month).await?;
         if versions.is_empty() {

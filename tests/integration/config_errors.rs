@@ -95,3 +95,46 @@ fn check_names_a_missing_credential_variable() {
     assert!(stdout.contains("ERREUR  billetweb"), "{stdout}");
     assert!(stdout.contains("RELEVE_TEST_ABSENT_BW_USER"), "{stdout}");
 }
+
+#[test]
+fn check_reads_the_reference_files_the_configuration_names() {
+    let mut s = Scenario::new();
+    s.extra_root_keys = "rules_file = \"mes-regles.toml\"\n".into();
+    let config = s.write_config();
+    let output = releve(&["check", "--config", config.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("mes-regles.toml"));
+}
+
+#[test]
+fn an_unknown_organisation_is_refused_by_every_command() {
+    let s = Scenario::new();
+    let config = s.write_config();
+    for args in [
+        vec![
+            "versions",
+            "--config",
+            config.to_str().unwrap(),
+            "--org",
+            "inconnue",
+        ],
+        vec![
+            "trace",
+            "--config",
+            config.to_str().unwrap(),
+            "--org",
+            "inconnue",
+            "--month",
+            "2025-11",
+            "--performance",
+            "x:y",
+        ],
+    ] {
+        let output = releve(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("« inconnue »"),
+            "{args:?}"
+        );
+    }
+}
