@@ -65,8 +65,7 @@ pub async fn run(
         std::fs::create_dir_all(&folder)
             .with_context(|| format!("impossible de créer {}", folder.display()))?;
         for (name, bytes) in files {
-            std::fs::write(folder.join(&name), bytes)
-                .with_context(|| format!("impossible d'écrire {}", folder.join(&name).display()))?;
+            crate::outputs::write_atomically(&folder, &name, &bytes)?;
         }
         writeln!(
             out,

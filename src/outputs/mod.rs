@@ -115,13 +115,19 @@ impl MonthOutputs {
             }
         }
         for file in &self.files {
-            let target = folder.join(&file.name);
-            let temporary = folder.join(format!(".{}.tmp", file.name));
-            std::fs::write(&temporary, &file.bytes)
-                .with_context(|| format!("impossible d'écrire {}", temporary.display()))?;
-            std::fs::rename(&temporary, &target)
-                .with_context(|| format!("impossible d'écrire {}", target.display()))?;
+            write_atomically(folder, &file.name, &file.bytes)?;
         }
         Ok(())
     }
+}
+
+/// Writes a file whole under a temporary name, then renames it: a crash never leaves a
+/// half-written declaration behind.
+pub fn write_atomically(folder: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let target = folder.join(name);
+    let temporary = folder.join(format!(".{name}.tmp"));
+    std::fs::write(&temporary, bytes)
+        .with_context(|| format!("impossible d'écrire {}", temporary.display()))?;
+    std::fs::rename(&temporary, &target)
+        .with_context(|| format!("impossible d'écrire {}", target.display()))
 }

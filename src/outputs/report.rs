@@ -42,29 +42,9 @@ struct IssueRow {
     message: String,
 }
 
-/// `14 novembre 2025`.
+/// `14 novembre 2025`, `1er décembre 2025` (the same wording as the declarations' documents).
 pub fn french_date(date: NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    use chrono::Datelike;
-    let day = if date.day() == 1 {
-        "1er".to_string()
-    } else {
-        date.day().to_string()
-    };
-    format!("{} {} {}", day, MONTHS[date.month0() as usize], date.year())
+    releve_declarations::render::fr::long_date(date)
 }
 
 pub fn render_html(

@@ -13,12 +13,12 @@ pub fn date(d: NaiveDate) -> String {
 pub fn long_date(d: NaiveDate) -> String {
     let month = Month::of_date(d).to_french();
     let name = month.split(' ').next().unwrap_or_default();
-    format!(
-        "{} {} {}",
-        chrono::Datelike::day(&d),
-        name,
-        chrono::Datelike::year(&d)
-    )
+    // French writes the first day of a month as an ordinal: « 1er décembre ».
+    let day = match chrono::Datelike::day(&d) {
+        1 => "1er".to_string(),
+        n => n.to_string(),
+    };
+    format!("{day} {} {}", name, chrono::Datelike::year(&d))
 }
 
 /// `novembre 2025`.
