@@ -205,8 +205,42 @@ impl std::io::Write for Captured {
     }
 }
 
-#[tokio::test]
-async fn logs_carry_request_ids_but_never_secrets() {
+/// Log capture must run alone: tracing caches per call site whether anyone listens, and tests
+/// on other threads hitting the same call sites without a subscriber can make this one miss
+/// events. The test re-runs itself in a child process that runs nothing else.
+#[test]
+fn logs_carry_request_ids_but_never_secrets() {
+    if std::env::var_os("RELEVE_LOG_CAPTURE_CHILD").is_some() {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(capture_logs_of_a_retried_call());
+        return;
+    }
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "http::client::tests::logs_carry_request_ids_but_never_secrets",
+            "--test-threads",
+            "1",
+        ])
+        .env("RELEVE_LOG_CAPTURE_CHILD", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("1 passed"),
+        "the child ran the test: {stdout}"
+    );
+}
+
+async fn capture_logs_of_a_retried_call() {
     let logs = Captured::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
