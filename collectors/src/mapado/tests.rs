@@ -51,6 +51,8 @@ pub(crate) fn collection(members: Vec<Value>, next: Option<&str>) -> Reply {
     Reply::json_ld(200, json!({"@context": "/v1/contexts/Ticket", "@type": "hydra:Collection", "hydra:totalItems": members.len(), "hydra:member": members, "hydra:view": view}).to_string())
 }
 
+/// A price as Mapado sends it: `facialValue` in cents and, beside it, `valueIncvat` as a JSON
+/// float in euros — the vendor's own representation, which the collector must not trust.
 fn price(id: u32, kind: &str, name: &str, cents: i64, rate: Value) -> Value {
     json!({"@id": format!("/v1/ticket_prices/{id}"), "id": id, "type": kind, "name": name, "description": null, "currency": "EUR",
            "facialValue": cents, "valueIncvat": cents as f64 / 100.0, "tax": {"rate": rate, "countryCode": "FR"}})

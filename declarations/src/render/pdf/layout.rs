@@ -347,15 +347,15 @@ fn draw_row(c: &mut Cursor, row: &Row, table: &Table, widths: &[f32]) {
 }
 
 fn table(c: &mut Cursor, table: &Table) {
-    let total_weight: f32 = table.columns.iter().map(|col| col.weight.max(0.0)).sum();
-    if table.columns.is_empty() || total_weight <= 0.0 {
+    let weight_sum: f32 = table.columns.iter().map(|col| col.weight.max(0.0)).sum();
+    if table.columns.is_empty() || weight_sum <= 0.0 {
         return;
     }
     let usable = c.usable_width();
     let widths: Vec<f32> = table
         .columns
         .iter()
-        .map(|col| usable * col.weight.max(0.0) / total_weight)
+        .map(|col| usable * col.weight.max(0.0) / weight_sum)
         .collect();
     let size = table.font_size;
     let headers: Vec<String> = table.columns.iter().map(|col| col.header.clone()).collect();
