@@ -504,11 +504,12 @@ fn bars(c: &mut Cursor, chart: &BarChart) {
     let value_w = widest(false, &mut chart.rows.iter().map(|r| &r.value_text)) + 2.0;
     let bar_x = MARGIN + label_w;
     let bar_w = (c.usable_width() - label_w - value_w).max(10.0);
-    let total = |values: &[f64]| values.iter().map(|v| v.max(0.0)).sum::<f64>();
+    // Chart geometry only: the figures themselves stay Decimals; bars are drawn in points.
+    let stacked_length = |values: &[f64]| values.iter().map(|v| v.max(0.0)).sum::<f64>();
     let max = chart
         .rows
         .iter()
-        .map(|r| total(&r.values))
+        .map(|r| stacked_length(&r.values))
         .fold(0.0_f64, f64::max);
     let scale = if max > 0.0 { bar_w as f64 / max } else { 0.0 };
     for row in &chart.rows {
