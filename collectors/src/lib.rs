@@ -38,6 +38,8 @@ pub mod shotgun;
 pub mod supersoniks;
 pub mod weezevent;
 
+pub mod registry;
+
 pub use error::CollectorError;
 pub use record::Record;
 pub use source::{SourceKind, SourceSpec};
