@@ -41,6 +41,7 @@
 //! | `audit_log` (0003)  | `id` (with `org`)               | `versions`      |
 //! | `payroll_engagements` (0004) | `org, source, employer_siret, month, position` | `payroll` |
 //! | `pseudonym_salts` (0004) | `org`                      | `payroll`       |
+//! | `registry_answers` (0007) | `number` (public data: no `org`) | `registry` |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
 //! audit log), 0004 (payroll engagements).
@@ -72,6 +73,7 @@ mod payroll;
 mod performances;
 mod programme;
 mod quarantine;
+mod registry;
 mod runs;
 mod sync;
 mod tickets;
@@ -85,6 +87,7 @@ mod tests;
 pub use connect::{Backend, Store};
 pub use error::StoreError;
 pub use runs::{RunOutcome, RunRecord};
+pub use registry::RegistryAnswer;
 pub use sync::StoredExchange;
 pub use tickets::UpsertCounts;
 pub use versions::{AuditEntry, FileHash, Submission, VersionError, VersionRecord, VersionStatus};
