@@ -155,4 +155,14 @@ pub enum Command {
         #[arg(long)]
         config: PathBuf,
     },
+    /// What the public company register says of a SIRET or SIREN (cache, else the register).
+    Siret {
+        #[arg(long)]
+        config: PathBuf,
+        /// Ask the register even when the cached answer is less than 30 days old.
+        #[arg(long)]
+        refresh: bool,
+        /// 14 digits (SIRET) or 9 digits (SIREN); spaces allowed.
+        number: String,
+    },
 }

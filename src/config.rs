@@ -31,6 +31,18 @@ struct RawConfig {
     sacem_agencies_file: Option<String>,
     #[serde(default)]
     organisation: Vec<RawOrganisation>,
+    /// The public company register (`[registry]`).
+    #[serde(default)]
+    registry: Option<RawRegistry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegistry {
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    enabled: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,6 +102,28 @@ pub struct Config {
     pub season_start_month: u32,
     pub sacem_agencies_file: Option<PathBuf>,
     pub organisations: Vec<OrganisationConfig>,
+    /// `[registry]`: where the company register is and whether it is used.
+    pub registry: RegistrySettings,
+}
+
+/// `[registry]` (`formats.md` §2). Absent: enabled, at the register's public address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrySettings {
+    pub base_url: String,
+    /// `false`: nothing is looked up, not even in the cache.
+    pub enabled: bool,
+    /// Cache only, never the network (set by `releve demo`, not by the file).
+    pub offline: bool,
+}
+
+impl Default for RegistrySettings {
+    fn default() -> RegistrySettings {
+        RegistrySettings {
+            base_url: releve_collectors::registry::RegistryConfig::DEFAULT_BASE_URL.to_string(),
+            enabled: true,
+            offline: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -164,7 +198,9 @@ impl Config {
                 path.display()
             );
         }
+        let registry = registry_settings(raw.registry, path)?;
         Ok(Config {
+            registry,
             path: path.to_path_buf(),
             season_start_month,
             sacem_agencies_file: raw.sacem_agencies_file.map(|f| base.join(f)),
@@ -302,6 +338,25 @@ fn validate_organisation(
         sources,
         assumed_vat,
     })
+}
+
+fn registry_settings(raw: Option<RawRegistry>, path: &Path) -> Result<RegistrySettings> {
+    let mut settings = RegistrySettings::default();
+    let Some(raw) = raw else {
+        return Ok(settings);
+    };
+    if let Some(url) = raw.base_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            bail!(
+                "configuration {} : [registry] base_url « {url} » invalide (une adresse http:// ou https://, par exemple {})",
+                path.display(),
+                settings.base_url
+            );
+        }
+        settings.base_url = url.trim_end_matches('/').to_string();
+    }
+    settings.enabled = raw.enabled.unwrap_or(true);
+    Ok(settings)
 }
 
 /// `sqlite://relative.db` is relative to the configuration file; other URLs pass through.
@@ -454,6 +509,31 @@ subsidised = true
             .unwrap_err()
             .to_string()
             .contains("taux de TVA inconnu"));
+    }
+
+    #[test]
+    fn the_registry_is_on_by_default_and_can_be_turned_off() {
+        let c = Config::parse(GOOD, Path::new("/x/r.toml")).unwrap();
+        assert_eq!(c.registry, RegistrySettings::default());
+        assert!(c.registry.enabled);
+        assert_eq!(
+            c.registry.base_url,
+            "https://recherche-entreprises.api.gouv.fr"
+        );
+        let text = format!("[registry]\nbase_url = \"http://127.0.0.1:9/\"\nenabled = false\n{GOOD}");
+        let c = Config::parse(&text, Path::new("/x/r.toml")).unwrap();
+        assert!(!c.registry.enabled);
+        assert_eq!(c.registry.base_url, "http://127.0.0.1:9");
+        let text = format!("[registry]\nbase_url = \"recherche.example\"\n{GOOD}");
+        let err = Config::parse(&text, Path::new("/x/r.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("[registry] base_url"), "{err}");
+        let text = format!("[registry]\nactive = true\n{GOOD}");
+        let err = Config::parse(&text, Path::new("/x/r.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("clé inconnue « active »"), "{err}");
     }
 
     #[test]

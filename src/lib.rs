@@ -14,6 +14,7 @@ pub mod month;
 pub mod outputs;
 pub mod payroll;
 pub mod reference;
+pub mod registry;
 pub mod renormalise_cmd;
 pub mod run;
 pub mod status;
@@ -44,6 +45,11 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             run::run_monthly(&options, out).await
         }
         Command::Check { config } => check::check(&config, out).await,
+        Command::Siret {
+            config,
+            refresh,
+            number,
+        } => registry::siret_cmd::run(&config, &number, refresh, out).await,
         Command::Trace {
             config,
             org,

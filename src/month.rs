@@ -98,7 +98,21 @@ pub async fn build_month(
     reference: &ReferenceData,
     generated_at: DateTime<Utc>,
 ) -> Result<MonthBuild> {
-    let facts = load_facts(store, org, month).await?;
+    build_month_with(store, org, month, reference, generated_at, &mut |_| {}).await
+}
+
+/// [`build_month`], with `complete` applied to the facts before any declaration is built (the
+/// company register fills names and addresses left empty there).
+pub async fn build_month_with(
+    store: &Store,
+    org: &OrganisationConfig,
+    month: Month,
+    reference: &ReferenceData,
+    generated_at: DateTime<Utc>,
+    complete: &mut (dyn FnMut(&mut MonthFacts) + Send),
+) -> Result<MonthBuild> {
+    let mut facts = load_facts(store, org, month).await?;
+    complete(&mut facts);
     let employment = if payroll::has_payroll(org) {
         let previous = load_facts(store, org, month.previous()).await?;
         let next = load_facts(store, org, month.next()).await?;

@@ -6,7 +6,7 @@
 use crate::config::{Config, OrganisationConfig};
 use crate::import::{import_source, ImportContext, ImportCounts};
 use crate::lifecycle::{record_drafts, sha256_hex};
-use crate::month::{build_month, indicator_months};
+use crate::month::{build_month, build_month_with, indicator_months};
 use crate::outputs::{self, MonthOutputs};
 use crate::reference::{load_reference, ReferenceData};
 use crate::status::Status;
@@ -187,7 +187,20 @@ async fn run_started(
 ) -> Result<OrganisationRun> {
     let slug = org.organisation.slug.as_str();
     let (imports, failures) = collect_sources(store, org, &options.import).await;
-    let build = build_month(store, org, month, reference, options.generated_at).await?;
+    // The company register completes names and addresses left empty, before the declarations.
+    let register = crate::registry::month::consult_month(
+        store,
+        org,
+        month,
+        &options.config.registry,
+        &options.import,
+    )
+    .await?;
+    let mut register_issues = Vec::new();
+    let build = build_month_with(store, org, month, reference, options.generated_at, &mut |f| {
+        register_issues = crate::registry::enrich::complete(f, &register.view)
+    })
+    .await?;
     let previous = build_month(
         store,
         org,
@@ -247,6 +260,13 @@ async fn run_started(
         }
     }
     let mut extra_issues = failure_issues;
+    extra_issues.extend(register_issues);
+    extra_issues.extend(crate::registry::hints::points(
+        &facts,
+        &drafts,
+        &register.view,
+        register.outage.as_deref(),
+    ));
     extra_issues.extend(recorded.issues);
     if let Some((_, issues)) = &employment {
         extra_issues.extend(issues.iter().cloned());

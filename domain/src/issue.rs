@@ -34,6 +34,37 @@ pub struct Issue {
     /// The raw row or payload, for quarantined records.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raw: Option<String>,
+    /// A value a person may confirm in one click (it becomes a correction); never applied
+    /// silently.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<Suggestion>,
+    /// Where an outside fact behind the issue comes from (the company register…), and when it
+    /// was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+}
+
+/// A proposed value for one field of the programme (the correction fields of `formats.md` §6).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// `producer_subsidised`, `producer_name`, …
+    pub field: String,
+    /// In the programme's syntax (`yes`, a name…).
+    pub value: String,
+    /// The show it applies to (a correction by `show_id` covers all its performances).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_id: Option<String>,
+}
+
+/// The outside source of a fact: which register, which number was asked, on which day.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Evidence {
+    /// `repertoire_entreprises` (the State's "Recherche d'entreprises" register).
+    pub source: String,
+    /// What was looked up (a SIRET or SIREN).
+    pub reference: String,
+    /// Paris date of the answer used.
+    pub consulted_on: chrono::NaiveDate,
 }
 
 impl Issue {
@@ -48,6 +79,8 @@ impl Issue {
             performance_id: None,
             body: None,
             raw: None,
+            suggestion: None,
+            evidence: None,
         }
     }
 
@@ -76,6 +109,16 @@ impl Issue {
 
     pub fn for_body(mut self, body: &str) -> Issue {
         self.body = Some(body.to_string());
+        self
+    }
+
+    pub fn with_suggestion(mut self, suggestion: Suggestion) -> Issue {
+        self.suggestion = Some(suggestion);
+        self
+    }
+
+    pub fn with_evidence(mut self, evidence: Evidence) -> Issue {
+        self.evidence = Some(evidence);
         self
     }
 

@@ -33,7 +33,7 @@ pub use calendar::{Month, Quarter, PARIS};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use discipline::{Discipline, DisciplineTable, Fraction, Repertoire};
 pub use facts::{MonthFacts, PerformanceFacts, VatBreakdown};
-pub use issue::{Issue, Severity};
+pub use issue::{Evidence, Issue, Severity, Suggestion};
 pub use model::{
     Audience, Organisation, PerformanceRecord, PriceKind, Producer, Quarantined, Ticket,
     TicketStatus, Venue,

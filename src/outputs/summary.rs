@@ -54,6 +54,32 @@ pub fn print(out: &mut dyn Write, run: &OrganisationRun) -> Result<()> {
             o.quarantined
         )?;
     }
+    registry_lines(out, &o.issues)?;
     writeln!(out, "  Fichiers : {}", run.folder.display())?;
+    Ok(())
+}
+
+/// The company register's part of the month: unreachable, or how many suggestions it made
+/// (the first one in full, so that it is seen without opening `issues.json`).
+fn registry_lines(out: &mut dyn Write, issues: &[releve_domain::Issue]) -> Result<()> {
+    let register: Vec<_> = issues
+        .iter()
+        .filter(|i| i.code.starts_with("registry."))
+        .collect();
+    if let Some(outage) = register.iter().find(|i| i.code == "registry.unavailable") {
+        writeln!(out, "  Répertoire des entreprises : {}", outage.message)?;
+    }
+    let suggestions: Vec<_> = register
+        .iter()
+        .filter(|i| i.suggestion.is_some())
+        .collect();
+    if let Some(first) = suggestions.first() {
+        writeln!(
+            out,
+            "  Répertoire des entreprises : {} suggestion(s) à confirmer (voir issues.json), dont : {}",
+            suggestions.len(),
+            first.message
+        )?;
+    }
     Ok(())
 }

@@ -1,0 +1,221 @@
+//! Lookups: the store's cache first, the register when the cached answer is missing, older
+//! than 30 days or a refresh is asked for; nothing at all when `[registry] enabled = false`.
+//!
+//! The first outage of the register (network, timeout, throttling beyond what the HTTP layer
+//! waits for, server error) is remembered: later lookups of the same process go to the cache
+//! only, so a run with the register down costs one failed call, says so once, and goes on.
+//! An older cached answer is still used then (its date says how old). A cached answer whose
+//! hash no longer matches its body is ignored and fetched again.
+
+use crate::config::RegistrySettings;
+use crate::lifecycle::sha256_hex;
+use chrono::{DateTime, Duration, Utc};
+use releve_collectors::http::Sleeper;
+use releve_collectors::registry::{
+    parse_answer, Company, CompanyNumber, Finding, RegistryClient, RegistryConfig,
+};
+use releve_store::{RegistryAnswer, Store};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// A cached answer is used as it is for this long; after, it is fetched again.
+pub const FRESH_FOR_DAYS: i64 = 30;
+
+/// What releve knows of one number after a lookup.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Consultation {
+    Found {
+        company: Box<Company>,
+        consulted_at: DateTime<Utc>,
+        from_cache: bool,
+    },
+    NotFound {
+        consulted_at: DateTime<Utc>,
+        from_cache: bool,
+    },
+    /// No usable answer (register unreachable and nothing cached, malformed answer…).
+    Unavailable { reason: String },
+    /// `[registry] enabled = false`.
+    Disabled,
+}
+
+impl Consultation {
+    pub fn company(&self) -> Option<&Company> {
+        match self {
+            Consultation::Found { company, .. } => Some(company),
+            _ => None,
+        }
+    }
+
+    pub fn consulted_at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Consultation::Found { consulted_at, .. } | Consultation::NotFound { consulted_at, .. } => {
+                Some(*consulted_at)
+            }
+            _ => None,
+        }
+    }
+}
+
+enum Mode {
+    Disabled,
+    /// Cache only (the demo: never the network).
+    Offline,
+    Live(RegistryClient),
+}
+
+/// The register as one process uses it.
+pub struct Register {
+    mode: Mode,
+    /// `false` for `releve check`, which writes nothing.
+    save: bool,
+    now: DateTime<Utc>,
+    outage: Mutex<Option<String>>,
+}
+
+impl Register {
+    pub fn new(settings: &RegistrySettings, sleeper: Arc<dyn Sleeper>, now: DateTime<Utc>) -> Register {
+        let mode = if !settings.enabled {
+            Mode::Disabled
+        } else if settings.offline {
+            Mode::Offline
+        } else {
+            Mode::Live(RegistryClient::new(
+                RegistryConfig::new(&settings.base_url),
+                sleeper,
+            ))
+        };
+        Register {
+            mode,
+            save: true,
+            now,
+            outage: Mutex::new(None),
+        }
+    }
+
+    /// Lookups that read the cache but never write it.
+    pub fn read_only(mut self) -> Register {
+        self.save = false;
+        self
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        !matches!(self.mode, Mode::Disabled)
+    }
+
+    /// The first outage of this process, in French, if the register could not be reached.
+    pub fn outage(&self) -> Option<String> {
+        self.outage.lock().expect("registry outage lock").clone()
+    }
+
+    /// What the register says of `number`; `refresh` asks the register even when the cached
+    /// answer is recent.
+    pub async fn consult(&self, store: &Store, number: &CompanyNumber, refresh: bool) -> Consultation {
+        if matches!(self.mode, Mode::Disabled) {
+            return Consultation::Disabled;
+        }
+        let cached = match store.registry_answer(number.digits()).await {
+            Ok(c) => c.filter(|a| {
+                let intact = sha256_hex(a.body.as_bytes()) == a.sha256;
+                if !intact {
+                    tracing::warn!(number = %number, "cached register answer does not match its hash; ignored");
+                }
+                intact
+            }),
+            Err(e) => {
+                tracing::warn!(error = %e, "register cache unreadable");
+                None
+            }
+        };
+        let fresh = cached
+            .as_ref()
+            .is_some_and(|a| self.now - a.fetched_at < Duration::days(FRESH_FOR_DAYS));
+        let client = match &self.mode {
+            Mode::Live(client) if !(fresh && !refresh) && self.outage().is_none() => client,
+            _ => return from_cache(number, cached.as_ref(), self.outage()),
+        };
+        let raw = match client.search(number).await {
+            Ok(raw) => raw,
+            Err(e) => {
+                tracing::warn!(number = %number, error = %e, "register lookup failed");
+                if e.is_outage() {
+                    self.outage
+                        .lock()
+                        .expect("registry outage lock")
+                        .get_or_insert(e.to_string());
+                }
+                return from_cache(number, cached.as_ref(), Some(e.to_string()));
+            }
+        };
+        let finding = match parse_answer(number, &raw.body) {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!(number = %number, error = %e, "register answer unreadable");
+                return from_cache(number, cached.as_ref(), Some(e.to_string()));
+            }
+        };
+        if self.save {
+            let answer = RegistryAnswer {
+                number: number.digits().to_string(),
+                request: raw.request,
+                sha256: sha256_hex(raw.body.as_bytes()),
+                body: raw.body,
+                fetched_at: self.now,
+            };
+            if let Err(e) = store.save_registry_answer(&answer).await {
+                tracing::warn!(error = %e, "register answer not cached");
+            }
+        }
+        consultation(finding, self.now, false)
+    }
+
+    /// Looks up every number once (the order of the map: deterministic).
+    pub async fn consult_all(
+        &self,
+        store: &Store,
+        numbers: impl IntoIterator<Item = CompanyNumber>,
+    ) -> BTreeMap<String, Consultation> {
+        let mut view = BTreeMap::new();
+        for number in numbers {
+            if view.contains_key(number.digits()) {
+                continue;
+            }
+            let c = self.consult(store, &number, false).await;
+            view.insert(number.digits().to_string(), c);
+        }
+        view
+    }
+}
+
+fn consultation(finding: Finding, at: DateTime<Utc>, from_cache: bool) -> Consultation {
+    match finding {
+        Finding::Found(company) => Consultation::Found {
+            company,
+            consulted_at: at,
+            from_cache,
+        },
+        Finding::NotFound => Consultation::NotFound {
+            consulted_at: at,
+            from_cache,
+        },
+    }
+}
+
+fn from_cache(number: &CompanyNumber, cached: Option<&RegistryAnswer>, failure: Option<String>) -> Consultation {
+    let unavailable = || Consultation::Unavailable {
+        reason: failure.clone().unwrap_or_else(|| {
+            format!(
+                "aucune réponse enregistrée du répertoire des entreprises pour le {} {}",
+                number.kind(),
+                number.grouped()
+            )
+        }),
+    };
+    match cached {
+        None => unavailable(),
+        Some(answer) => match parse_answer(number, &answer.body) {
+            Ok(finding) => consultation(finding, answer.fetched_at, true),
+            Err(_) => unavailable(),
+        },
+    }
+}
