@@ -22,6 +22,21 @@ const PROGRAMME: &str = include_str!("../fixtures/demo/programme.csv");
 /// Programme rows of the performances sold through the demo vendor replay servers.
 const PROGRAMME_VENDORS: &str = include_str!("../fixtures/demo/programme-vendors.csv");
 
+/// Recorded answers of the company register (number, body as received), put into the demo's
+/// cache; the demo reads the register from that cache only, never from the network.
+const REGISTER_ANSWERS: [(&str, &str); 2] = [
+    (
+        "78412953800020",
+        include_str!("../fixtures/demo-registry/78412953800020.json"),
+    ),
+    (
+        "44802196400169",
+        include_str!("../fixtures/demo-registry/44802196400169.json"),
+    ),
+];
+/// When those answers were recorded (Paris, 1 December 2025 at 09:00).
+const REGISTER_RECORDED_AT: &str = "2025-12-01T09:00:00+01:00";
+
 /// The demo replays a past month: its documents are dated as if produced on 5 December 2025,
 /// which keeps the demo outputs identical from one run to the next.
 pub const DEMO_MONTH: &str = "2025-11";
@@ -75,7 +90,10 @@ pub async fn run_demo(out_dir: &Path, with_vendors: bool, out: &mut dyn Write) -
         std::fs::write(folder.join(name), content)
             .with_context(|| format!("impossible d'écrire {}", folder.join(name).display()))?;
     }
-    let config = Config::load(&folder.join("releve.toml"))?;
+    let mut config = Config::load(&folder.join("releve.toml"))?;
+    config.registry.enabled = true;
+    config.registry.offline = true;
+    seed_register(&config.database_url).await?;
     writeln!(
         out,
         "Démonstration releve : saison fictive, base SQLite jetable, mois de {}.",
@@ -115,4 +133,25 @@ fn report_path(out_dir: &Path, options: &RunOptions) -> std::path::PathBuf {
         .map(|o| o.organisation.slug.as_str())
         .unwrap_or("");
     out_dir.join(slug).join(DEMO_MONTH).join("report.html")
+}
+
+/// Puts the recorded register answers into the demo database's cache.
+async fn seed_register(database_url: &str) -> Result<()> {
+    let store = releve_store::Store::connect(database_url).await?;
+    let fetched_at = DateTime::parse_from_rfc3339(REGISTER_RECORDED_AT)
+        .expect("valid constant")
+        .with_timezone(&Utc);
+    for (number, body) in REGISTER_ANSWERS {
+        store
+            .save_registry_answer(&releve_store::RegistryAnswer {
+                number: number.to_string(),
+                request: format!("GET https://recherche-entreprises.api.gouv.fr/search?q={number}"),
+                body: body.to_string(),
+                sha256: crate::lifecycle::sha256_hex(body.as_bytes()),
+                fetched_at,
+            })
+            .await?;
+    }
+    store.close().await;
+    Ok(())
 }

@@ -15,6 +15,9 @@ pub struct Scenario {
     pub extra_sources: String,
     /// Top-level keys written before the organisation.
     pub extra_root_keys: String,
+    /// The `[registry]` table: off by default, so that no test reaches the real register;
+    /// the register's own tests point it at a local stand-in.
+    pub registry: String,
 }
 
 pub struct RunResult {
@@ -32,6 +35,7 @@ impl Scenario {
             extra_org_keys: String::new(),
             extra_sources: String::new(),
             extra_root_keys: String::new(),
+            registry: "[registry]\nenabled = false\n\n".into(),
         }
     }
 
@@ -47,7 +51,7 @@ impl Scenario {
     /// The standard configuration: one organisation with `tickets.csv` and `programme.csv`.
     pub fn write_config(&self) -> PathBuf {
         let config = format!(
-            r#"{}[[organisation]]
+            r#"{}{}[[organisation]]
 slug = "theatre-des-digues"
 name = "Théâtre des Digues"
 siret = "{SIRET}"
@@ -67,7 +71,11 @@ city = "Nantes"
   kind = "programme_csv"
   path = "programme.csv"
 {}"#,
-            self.extra_root_keys, self.subsidised, self.extra_org_keys, self.extra_sources
+            self.extra_root_keys,
+            self.registry,
+            self.subsidised,
+            self.extra_org_keys,
+            self.extra_sources
         );
         let path = self.path("releve.toml");
         std::fs::write(&path, config).expect("write config");

@@ -64,7 +64,8 @@
 //! - a yes/no cell with another value; an unreadable, negative or over-precise amount;
 //! - a `capacity`, `artists_total` or `artists_women` that is not a whole number, a capacity of
 //!   0, more women than artists;
-//! - producer columns filled without `producer_name`, or an invalid SIRET/SIREN.
+//! - `producer_subsidised` without a producer (name or SIRET), or an invalid SIRET/SIREN (a
+//!   producer given by SIRET only is read with an empty name, for the company register).
 //!
 //! Nothing is dropped silently and nothing is guessed. Memory does not grow with the file.
 

@@ -147,7 +147,7 @@ fn every_bad_row_is_quarantined_with_its_line_and_reason() {
     let expected: [(u64, &str, &str); 14] = [
         (2, "discipline", "discipline inconnue « zumba » ; valeurs admises : theatre, conte,"),
         (3, "capacity", "jauge de 0 place"),
-        (4, "producer_name", "nom du producteur manquant"),
+        (4, "producer_name", "producteur manquant alors que producer_subsidised est renseigné"),
         (5, "producer_siret", "SIRET ou SIREN invalide « 123 »"),
         (6, "producer_subsidised", "valeur « peut-être » non reconnue ; attendu : yes ou no"),
         (7, "tax_fraction", "fraction de taxe inconnue « review »"),
@@ -207,4 +207,28 @@ fn progress_reaches_the_file_size() {
     assert_eq!(reader.by_ref().count(), 4);
     let size = std::fs::metadata(&path).unwrap().len();
     assert_eq!(reader.progress(), (size, size));
+}
+
+#[test]
+fn a_producer_given_by_siret_only_is_read_with_an_empty_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("programme.csv");
+    std::fs::write(
+        &path,
+        "show_title,starts_at,venue_name,discipline,producer_siret,producer_subsidised\n\
+         Les Vagues,2025-11-22 20:30,Grande salle,theatre,912 345 618,\n",
+    )
+    .unwrap();
+    let rows: Vec<Record> = read("programme_csv", &path).unwrap().collect();
+    let [Record::Programme(p)] = rows.as_slice() else {
+        panic!("{rows:?}")
+    };
+    assert_eq!(
+        p.producer,
+        Some(Producer {
+            name: String::new(),
+            siret: Some("912345618".into()),
+            subsidised: None,
+        })
+    );
 }

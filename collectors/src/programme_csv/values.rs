@@ -82,7 +82,9 @@ pub fn audience(row: &Row<'_>) -> CellResult<Audience> {
     })
 }
 
-/// The producer, when any producer column is filled; its name is then required.
+/// The producer, when any producer column is filled: by name, or by SIRET/SIREN only (its
+/// name is then left empty, for the company register to complete); a subsidy answer alone
+/// names nobody and is refused.
 pub fn producer(row: &Row<'_>) -> CellResult<Option<Producer>> {
     let name = row.get(PRODUCER_NAME);
     let siret = match row.get(PRODUCER_SIRET) {
@@ -90,18 +92,23 @@ pub fn producer(row: &Row<'_>) -> CellResult<Option<Producer>> {
         None => None,
     };
     let subsidised = row.yes_no(PRODUCER_SUBSIDISED)?;
-    match name {
-        Some(name) => Ok(Some(Producer {
+    match (name, siret) {
+        (Some(name), siret) => Ok(Some(Producer {
             name: name.to_string(),
             siret,
             subsidised,
         })),
-        None if siret.is_some() || subsidised.is_some() => Err(CellError::at(
+        (None, Some(siret)) => Ok(Some(Producer {
+            name: String::new(),
+            siret: Some(siret),
+            subsidised,
+        })),
+        (None, None) if subsidised.is_some() => Err(CellError::at(
             PRODUCER_NAME,
-            "nom du producteur manquant alors que producer_siret ou producer_subsidised est \
-             renseigné ; indiquez le nom du producteur, ou videz ces colonnes",
+            "producteur manquant alors que producer_subsidised est renseigné ; indiquez le nom \
+             (producer_name) ou le SIRET (producer_siret) du producteur, ou videz cette colonne",
         )),
-        None => Ok(None),
+        (None, None) => Ok(None),
     }
 }
 
