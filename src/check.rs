@@ -39,6 +39,7 @@ pub async fn check(config_path: &Path, out: &mut dyn Write) -> Result<Status> {
             }
         }
     }
+    crate::registry::check::check_organisations(&config, out).await?;
     Ok(status)
 }
 

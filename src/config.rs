@@ -520,7 +520,8 @@ subsidised = true
             c.registry.base_url,
             "https://recherche-entreprises.api.gouv.fr"
         );
-        let text = format!("[registry]\nbase_url = \"http://127.0.0.1:9/\"\nenabled = false\n{GOOD}");
+        let text =
+            format!("[registry]\nbase_url = \"http://127.0.0.1:9/\"\nenabled = false\n{GOOD}");
         let c = Config::parse(&text, Path::new("/x/r.toml")).unwrap();
         assert!(!c.registry.enabled);
         assert_eq!(c.registry.base_url, "http://127.0.0.1:9");

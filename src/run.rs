@@ -197,9 +197,14 @@ async fn run_started(
     )
     .await?;
     let mut register_issues = Vec::new();
-    let build = build_month_with(store, org, month, reference, options.generated_at, &mut |f| {
-        register_issues = crate::registry::enrich::complete(f, &register.view)
-    })
+    let build = build_month_with(
+        store,
+        org,
+        month,
+        reference,
+        options.generated_at,
+        &mut |f| register_issues = crate::registry::enrich::complete(f, &register.view),
+    )
     .await?;
     let previous = build_month(
         store,

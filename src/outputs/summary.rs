@@ -67,12 +67,9 @@ fn registry_lines(out: &mut dyn Write, issues: &[releve_domain::Issue]) -> Resul
         .filter(|i| i.code.starts_with("registry."))
         .collect();
     if let Some(outage) = register.iter().find(|i| i.code == "registry.unavailable") {
-        writeln!(out, "  Répertoire des entreprises : {}", outage.message)?;
+        writeln!(out, "  {}", outage.message)?;
     }
-    let suggestions: Vec<_> = register
-        .iter()
-        .filter(|i| i.suggestion.is_some())
-        .collect();
+    let suggestions: Vec<_> = register.iter().filter(|i| i.suggestion.is_some()).collect();
     if let Some(first) = suggestions.first() {
         writeln!(
             out,

@@ -43,7 +43,11 @@ fn organisation_address(facts: &mut MonthFacts, company: &Company, source: &str)
     let street = head.street();
     for (field, slot, value) in [
         ("address", &mut org.address, street.as_ref()),
-        ("postal_code", &mut org.postal_code, head.postal_code.as_ref()),
+        (
+            "postal_code",
+            &mut org.postal_code,
+            head.postal_code.as_ref(),
+        ),
         ("city", &mut org.city, head.city.as_ref()),
     ] {
         if slot.as_deref().is_none_or(|s| s.trim().is_empty()) {
@@ -57,7 +61,11 @@ fn organisation_address(facts: &mut MonthFacts, company: &Company, source: &str)
         return None;
     }
     let name = org.name.clone();
-    let address = one_line(org.address.as_deref(), org.postal_code.as_deref(), org.city.as_deref());
+    let address = one_line(
+        org.address.as_deref(),
+        org.postal_code.as_deref(),
+        org.city.as_deref(),
+    );
     Some(Issue::info(
         "registry.organisation.address_completed",
         format!(
@@ -99,7 +107,11 @@ fn venue_addresses(facts: &mut MonthFacts, company: &Company, source: &str) -> V
             }
         }
         if changed {
-            let address = one_line(v.address.as_deref(), v.postal_code.as_deref(), v.city.as_deref());
+            let address = one_line(
+                v.address.as_deref(),
+                v.postal_code.as_deref(),
+                v.city.as_deref(),
+            );
             if completed.insert((v.name.clone(), address.clone())) {
                 first_performance.push((v.name.clone(), address, p.performance_id.clone()));
             }
@@ -131,7 +143,11 @@ fn producer_names(facts: &mut MonthFacts, view: &RegisterView) -> Vec<Issue> {
         if !producer.name.trim().is_empty() {
             continue;
         }
-        let Some(number) = producer.siret.as_deref().and_then(|s| CompanyNumber::parse(s).ok()) else {
+        let Some(number) = producer
+            .siret
+            .as_deref()
+            .and_then(|s| CompanyNumber::parse(s).ok())
+        else {
             continue;
         };
         let Some(consulted) = view.get(number.digits()) else {

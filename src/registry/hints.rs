@@ -23,14 +23,20 @@ use releve_declarations::Draft;
 use releve_domain::{Issue, MonthFacts, PerformanceFacts, Suggestion};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub fn points(facts: &MonthFacts, drafts: &[Draft], view: &RegisterView, outage: Option<&str>) -> Vec<Issue> {
+pub fn points(
+    facts: &MonthFacts,
+    drafts: &[Draft],
+    view: &RegisterView,
+    outage: Option<&str>,
+) -> Vec<Issue> {
     let mut issues = Vec::new();
     if let Some(message) = outage {
         issues.push(Issue::info(
             "registry.unavailable",
             format!(
-                "Le répertoire des entreprises n'a pas pu être consulté : {message}. Les déclarations sont \
-                 produites sans ses vérifications ; elles seront faites au prochain relevé."
+                "Le répertoire des entreprises n'a pas pu être consulté ; le relevé a continué sans lui, ses \
+                 vérifications seront faites au prochain relevé (détail : {message}). Pour ne plus le consulter : \
+                 [registry] enabled = false dans la configuration."
             ),
         ));
     }
@@ -47,19 +53,36 @@ pub fn points(facts: &MonthFacts, drafts: &[Draft], view: &RegisterView, outage:
         let Some(producer) = first.producer.as_ref() else {
             continue;
         };
-        let Some(number) = producer.siret.as_deref().and_then(|s| CompanyNumber::parse(s).ok()) else {
+        let Some(number) = producer
+            .siret
+            .as_deref()
+            .and_then(|s| CompanyNumber::parse(s).ok())
+        else {
             continue;
         };
         let Some(consulted) = view.get(number.digits()) else {
             continue;
         };
-        let who = format!("le {} du producteur de « {} » (programme, producer_siret)", number.kind(), first.show_title);
-        issues.extend(existence(&number, consulted, &who, Some(&first.performance_id)));
+        let who = format!(
+            "le {} du producteur de « {} » (programme, producer_siret)",
+            number.kind(),
+            first.show_title
+        );
+        issues.extend(existence(
+            &number,
+            consulted,
+            &who,
+            Some(&first.performance_id),
+        ));
         let (Some(company), Some(at)) = (consulted.company(), consulted.consulted_at()) else {
             continue;
         };
         let source = according_to(at);
-        let with_evidence = |issue: Issue| issue.for_performance(&first.performance_id).with_evidence(evidence(&number, at));
+        let with_evidence = |issue: Issue| {
+            issue
+                .for_performance(&first.performance_id)
+                .with_evidence(evidence(&number, at))
+        };
         if !producer.name.trim().is_empty() && !names::matches(&producer.name, company) {
             issues.push(with_evidence(Issue::warning(
                 "registry.producer.name_mismatch",
@@ -74,9 +97,10 @@ pub fn points(facts: &MonthFacts, drafts: &[Draft], view: &RegisterView, outage:
                 ),
             )));
         }
-        let taxed_or_declared = performances
-            .iter()
-            .any(|p| declared.contains(&p.performance_id) || declared.contains(&format!("show:{}", p.show_title)));
+        let taxed_or_declared = performances.iter().any(|p| {
+            declared.contains(&p.performance_id)
+                || declared.contains(&format!("show:{}", p.show_title))
+        });
         if taxed_or_declared && company.live_show_licence != Some(true) && !company.is_ceased() {
             let status = company
                 .licence_status
@@ -97,7 +121,10 @@ pub fn points(facts: &MonthFacts, drafts: &[Draft], view: &RegisterView, outage:
             )));
         }
         if producer.subsidised.is_none() && company.is_public_body() {
-            if let Some(body) = performances.iter().find_map(|p| questions.get(&p.performance_id)) {
+            if let Some(body) = performances
+                .iter()
+                .find_map(|p| questions.get(&p.performance_id))
+            {
                 let mut issue = with_evidence(Issue::info(
                     "registry.producer.public_body",
                     format!(
@@ -123,7 +150,12 @@ pub fn points(facts: &MonthFacts, drafts: &[Draft], view: &RegisterView, outage:
 }
 
 /// Unknown or ceased: the same point for the organisation and for producers.
-fn existence(number: &CompanyNumber, c: &Consultation, who: &str, performance: Option<&str>) -> Option<Issue> {
+fn existence(
+    number: &CompanyNumber,
+    c: &Consultation,
+    who: &str,
+    performance: Option<&str>,
+) -> Option<Issue> {
     let at = c.consulted_at()?;
     let source = according_to(at);
     let mut issue = match c {
@@ -216,7 +248,10 @@ fn subsidy_questions(drafts: &[Draft]) -> BTreeMap<String, Option<String>> {
                 if let Some(p) = &issue.performance_id {
                     questions.insert(
                         p.clone(),
-                        issue.body.clone().or_else(|| Some(draft.body.code().to_string())),
+                        issue
+                            .body
+                            .clone()
+                            .or_else(|| Some(draft.body.code().to_string())),
                     );
                 }
             }

@@ -12,7 +12,7 @@ use crate::lifecycle::sha256_hex;
 use chrono::{DateTime, Duration, Utc};
 use releve_collectors::http::Sleeper;
 use releve_collectors::registry::{
-    parse_answer, Company, CompanyNumber, Finding, RegistryClient, RegistryConfig,
+    parse_answer, Company, CompanyNumber, Finding, RegistryClient, RegistryConfig, RegistryError,
 };
 use releve_store::{RegistryAnswer, Store};
 use std::collections::BTreeMap;
@@ -49,9 +49,8 @@ impl Consultation {
 
     pub fn consulted_at(&self) -> Option<DateTime<Utc>> {
         match self {
-            Consultation::Found { consulted_at, .. } | Consultation::NotFound { consulted_at, .. } => {
-                Some(*consulted_at)
-            }
+            Consultation::Found { consulted_at, .. }
+            | Consultation::NotFound { consulted_at, .. } => Some(*consulted_at),
             _ => None,
         }
     }
@@ -74,7 +73,11 @@ pub struct Register {
 }
 
 impl Register {
-    pub fn new(settings: &RegistrySettings, sleeper: Arc<dyn Sleeper>, now: DateTime<Utc>) -> Register {
+    pub fn new(
+        settings: &RegistrySettings,
+        sleeper: Arc<dyn Sleeper>,
+        now: DateTime<Utc>,
+    ) -> Register {
         let mode = if !settings.enabled {
             Mode::Disabled
         } else if settings.offline {
@@ -110,11 +113,22 @@ impl Register {
 
     /// What the register says of `number`; `refresh` asks the register even when the cached
     /// answer is recent.
-    pub async fn consult(&self, store: &Store, number: &CompanyNumber, refresh: bool) -> Consultation {
+    /// Without a store (`releve check`, which must not even create the database), the
+    /// register is asked directly and nothing is cached.
+    pub async fn consult(
+        &self,
+        store: Option<&Store>,
+        number: &CompanyNumber,
+        refresh: bool,
+    ) -> Consultation {
         if matches!(self.mode, Mode::Disabled) {
             return Consultation::Disabled;
         }
-        let cached = match store.registry_answer(number.digits()).await {
+        let read = match store {
+            Some(store) => store.registry_answer(number.digits()).await,
+            None => Ok(None),
+        };
+        let cached = match read {
             Ok(c) => c.filter(|a| {
                 let intact = sha256_hex(a.body.as_bytes()) == a.sha256;
                 if !intact {
@@ -139,10 +153,14 @@ impl Register {
             Err(e) => {
                 tracing::warn!(number = %number, error = %e, "register lookup failed");
                 if e.is_outage() {
+                    let detail = match &e {
+                        RegistryError::Unreachable(http) => http.to_string(),
+                        other => other.to_string(),
+                    };
                     self.outage
                         .lock()
                         .expect("registry outage lock")
-                        .get_or_insert(e.to_string());
+                        .get_or_insert(detail);
                 }
                 return from_cache(number, cached.as_ref(), Some(e.to_string()));
             }
@@ -154,7 +172,7 @@ impl Register {
                 return from_cache(number, cached.as_ref(), Some(e.to_string()));
             }
         };
-        if self.save {
+        if let (true, Some(store)) = (self.save, store) {
             let answer = RegistryAnswer {
                 number: number.digits().to_string(),
                 request: raw.request,
@@ -180,7 +198,7 @@ impl Register {
             if view.contains_key(number.digits()) {
                 continue;
             }
-            let c = self.consult(store, &number, false).await;
+            let c = self.consult(Some(store), &number, false).await;
             view.insert(number.digits().to_string(), c);
         }
         view
@@ -201,7 +219,11 @@ fn consultation(finding: Finding, at: DateTime<Utc>, from_cache: bool) -> Consul
     }
 }
 
-fn from_cache(number: &CompanyNumber, cached: Option<&RegistryAnswer>, failure: Option<String>) -> Consultation {
+fn from_cache(
+    number: &CompanyNumber,
+    cached: Option<&RegistryAnswer>,
+    failure: Option<String>,
+) -> Consultation {
     let unavailable = || Consultation::Unavailable {
         reason: failure.clone().unwrap_or_else(|| {
             format!(

@@ -11,6 +11,7 @@
 //! reached is said once and the run goes on exactly as without it: the register only ever
 //! completes names and addresses left empty and adds `info`/`warning` issues, never a figure.
 
+pub mod check;
 pub mod enrich;
 pub mod hints;
 pub mod lookup;

@@ -7,7 +7,17 @@ use releve_domain::text::normalise_key;
 
 /// Words that say the legal form, not the name.
 const LEGAL_FORMS: [&str; 12] = [
-    "sas", "sasu", "sarl", "eurl", "sa", "sci", "scop", "scic", "snc", "association", "asso",
+    "sas",
+    "sasu",
+    "sarl",
+    "eurl",
+    "sa",
+    "sci",
+    "scop",
+    "scic",
+    "snc",
+    "association",
+    "asso",
     "ste",
 ];
 
@@ -43,11 +53,21 @@ pub fn matches(typed: &str, company: &Company) -> bool {
     if typed.is_empty() {
         return true;
     }
-    let candidates = [Some(&company.name), company.full_name.as_ref(), company.acronym.as_ref()];
-    candidates.into_iter().flatten().map(|n| comparable(n)).any(|known| {
-        !known.is_empty()
-            && (known == typed || contains_words(&known, &typed) || contains_words(&typed, &known))
-    })
+    let candidates = [
+        Some(&company.name),
+        company.full_name.as_ref(),
+        company.acronym.as_ref(),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .map(|n| comparable(n))
+        .any(|known| {
+            !known.is_empty()
+                && (known == typed
+                    || contains_words(&known, &typed)
+                    || contains_words(&typed, &known))
+        })
 }
 
 fn contains_words(long: &str, short: &str) -> bool {
@@ -60,9 +80,21 @@ mod tests {
 
     #[test]
     fn legal_forms_accents_and_ampersands_do_not_count() {
-        assert_eq!(comparable("Rire & Compagnie Productions SAS"), "rire et compagnie productions");
-        assert_eq!(comparable("LES NUITS BLEUES PRODUCTIONS (LNB)"), "les nuits bleues productions");
-        assert_eq!(comparable("Théâtre du Rivage, S.A.R.L."), "theatre du rivage s a r l");
-        assert_eq!(comparable("Scènes & Tournées Production S.A.S"), "scenes et tournees production s a s");
+        assert_eq!(
+            comparable("Rire & Compagnie Productions SAS"),
+            "rire et compagnie productions"
+        );
+        assert_eq!(
+            comparable("LES NUITS BLEUES PRODUCTIONS (LNB)"),
+            "les nuits bleues productions"
+        );
+        assert_eq!(
+            comparable("Théâtre du Rivage, S.A.R.L."),
+            "theatre du rivage s a r l"
+        );
+        assert_eq!(
+            comparable("Scènes & Tournées Production S.A.S"),
+            "scenes et tournees production s a s"
+        );
     }
 }

@@ -17,10 +17,18 @@ pub struct SiretReport {
 /// Looks `number` up (cache, then the register unless `refresh`… see [`Register::consult`]).
 /// An invalid number is an error (French, says why); an unreachable register is not: the
 /// report says so.
-pub async fn describe(register: &Register, store: &Store, number: &str, refresh: bool) -> Result<SiretReport> {
+pub async fn describe(
+    register: &Register,
+    store: &Store,
+    number: &str,
+    refresh: bool,
+) -> Result<SiretReport> {
     let number = CompanyNumber::parse(number).map_err(|e| anyhow!("{e}"))?;
-    let consultation = register.consult(store, &number, refresh).await;
-    Ok(SiretReport { number, consultation })
+    let consultation = register.consult(Some(store), &number, refresh).await;
+    Ok(SiretReport {
+        number,
+        consultation,
+    })
 }
 
 impl SiretReport {
@@ -48,7 +56,8 @@ impl SiretReport {
         }
         lines.push((
             "Forme juridique".into(),
-            c.legal_category_label().unwrap_or_else(|| "non indiquée".into()),
+            c.legal_category_label()
+                .unwrap_or_else(|| "non indiquée".into()),
         ));
         if let Some(naf) = &c.activity {
             lines.push(("Activité (NAF)".into(), naf.clone()));
@@ -86,9 +95,15 @@ impl SiretReport {
             },
         ));
         lines.push(("Organisme public".into(), yes_no(c.is_public_body())));
-        lines.push(("Collectivité territoriale".into(), yes_no(c.local_authority)));
+        lines.push((
+            "Collectivité territoriale".into(),
+            yes_no(c.local_authority),
+        ));
         lines.push(("Association".into(), yes_no(c.association)));
-        lines.push(("Économie sociale et solidaire".into(), yes_no(c.social_economy)));
+        lines.push((
+            "Économie sociale et solidaire".into(),
+            yes_no(c.social_economy),
+        ));
         lines
     }
 
@@ -112,7 +127,11 @@ impl SiretReport {
 
 fn address(a: &Address) -> String {
     let street = a.street();
-    let text = one_line(street.as_deref(), a.postal_code.as_deref(), a.city.as_deref());
+    let text = one_line(
+        street.as_deref(),
+        a.postal_code.as_deref(),
+        a.city.as_deref(),
+    );
     if text.is_empty() {
         "adresse non indiquée".into()
     } else {

@@ -15,7 +15,12 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-pub async fn run(config: &Path, number: &str, refresh: bool, out: &mut dyn Write) -> Result<Status> {
+pub async fn run(
+    config: &Path,
+    number: &str,
+    refresh: bool,
+    out: &mut dyn Write,
+) -> Result<Status> {
     let config = Config::load(config)?;
     if !config.registry.enabled {
         bail!("le répertoire des entreprises est désactivé dans la configuration ([registry] enabled = false) : aucune recherche n'est faite");

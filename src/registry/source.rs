@@ -33,10 +33,17 @@ pub fn evidence(number: &CompanyNumber, consulted_at: DateTime<Utc>) -> Evidence
 
 /// A one-line address from the register's parts: `12 RUE DES LILAS, 44000 NANTES`.
 pub fn one_line(street: Option<&str>, postal_code: Option<&str>, city: Option<&str>) -> String {
-    let town = [postal_code, city].into_iter().flatten().collect::<Vec<_>>().join(" ");
-    [street.map(str::to_string), (!town.is_empty()).then_some(town)]
+    let town = [postal_code, city]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(" ");
+    [
+        street.map(str::to_string),
+        (!town.is_empty()).then_some(town),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ")
 }

@@ -86,8 +86,8 @@ mod tests;
 
 pub use connect::{Backend, Store};
 pub use error::StoreError;
-pub use runs::{RunOutcome, RunRecord};
 pub use registry::RegistryAnswer;
+pub use runs::{RunOutcome, RunRecord};
 pub use sync::StoredExchange;
 pub use tickets::UpsertCounts;
 pub use versions::{AuditEntry, FileHash, Submission, VersionError, VersionRecord, VersionStatus};

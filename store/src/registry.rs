@@ -27,7 +27,10 @@ pub struct RegistryAnswer {
 
 impl Store {
     /// The cached answer for `number`, if any.
-    pub async fn registry_answer(&self, number: &str) -> Result<Option<RegistryAnswer>, StoreError> {
+    pub async fn registry_answer(
+        &self,
+        number: &str,
+    ) -> Result<Option<RegistryAnswer>, StoreError> {
         let row = sqlx::query(
             "SELECT number, request, body, sha256, fetched_at FROM registry_answers WHERE number = $1",
         )
@@ -91,7 +94,10 @@ mod tests {
         each_backend(|store| async move {
             assert_eq!(store.registry_answer("91234561800025").await.unwrap(), None);
             // Bytes a normaliser would change: accents, spacing, a trailing newline.
-            let first = answer("{\"results\": [ {\"nom_complet\": \"Théâtre  Été\"} ]}\n", "2026-11-02 10:00");
+            let first = answer(
+                "{\"results\": [ {\"nom_complet\": \"Théâtre  Été\"} ]}\n",
+                "2026-11-02 10:00",
+            );
             store.save_registry_answer(&first).await.unwrap();
             assert_eq!(
                 store.registry_answer("91234561800025").await.unwrap(),

@@ -85,7 +85,7 @@ fn check_validates_sources_without_writing() {
 fn check_names_a_missing_credential_variable() {
     let s = Scenario::new();
     let config = format!(
-        "{BASE}\n  [[organisation.source]]\n  kind = \"billetweb\"\n  base_url = \"http://127.0.0.1:9/api\"\n  credentials_env = \"RELEVE_TEST_ABSENT_BW\"\n"
+        "{BASE}\n  [[organisation.source]]\n  kind = \"billetweb\"\n  base_url = \"http://127.0.0.1:9/api\"\n  credentials_env = \"RELEVE_TEST_ABSENT_BW\"\n\n[registry]\nenabled = false\n"
     );
     let path = s.path("releve.toml");
     std::fs::write(&path, config).unwrap();

@@ -9,6 +9,7 @@ mod demo;
 mod lifecycle;
 mod month_run;
 mod payroll;
+mod registry;
 mod reimport;
 mod source_formats;
 mod two_months;

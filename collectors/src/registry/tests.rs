@@ -135,7 +135,11 @@ async fn only_the_number_is_sent() {
     let (client, sleeper) = client(server.base_url());
     let raw = client.search(&number("912 345 618 00025")).await.unwrap();
     assert_eq!(raw.body, ACTIVE);
-    assert!(raw.request.ends_with("/search?q=91234561800025"), "{}", raw.request);
+    assert!(
+        raw.request.ends_with("/search?q=91234561800025"),
+        "{}",
+        raw.request
+    );
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     assert_eq!(
@@ -150,7 +154,10 @@ async fn a_429_is_waited_for_as_told_then_answered() {
     let server = ReplayServer::start(
         Script::new().route(
             Route::get("/search")
-                .reply(Reply::json(429, "{\"erreur\": \"trop de requêtes\"}").header("Retry-After", "2"))
+                .reply(
+                    Reply::json(429, "{\"erreur\": \"trop de requêtes\"}")
+                        .header("Retry-After", "2"),
+                )
                 .reply(Reply::json(200, PUBLIC)),
         ),
     )
@@ -168,9 +175,10 @@ async fn a_429_is_waited_for_as_told_then_answered() {
 
 #[tokio::test]
 async fn a_register_that_keeps_refusing_is_an_outage() {
-    let server = ReplayServer::start(Script::new().route(
-        Route::get("/search").reply(Reply::json(429, "{}").header("Retry-After", "1")),
-    ))
+    let server = ReplayServer::start(
+        Script::new()
+            .route(Route::get("/search").reply(Reply::json(429, "{}").header("Retry-After", "1"))),
+    )
     .await
     .unwrap();
     let (client, _) = client(server.base_url());
@@ -179,7 +187,10 @@ async fn a_register_that_keeps_refusing_is_an_outage() {
     // Three attempts, then it gives up.
     assert_eq!(server.requests().len(), 3);
     let message = err.to_string();
-    assert!(message.contains("répertoire des entreprises injoignable"), "{message}");
+    assert!(
+        message.contains("répertoire des entreprises injoignable"),
+        "{message}"
+    );
     assert!(message.contains("le relevé continue sans lui"), "{message}");
 }
 

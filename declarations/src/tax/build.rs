@@ -211,7 +211,13 @@ fn astp_exemption(org: &Organisation, p: &PerformanceFacts, sold_by_us: bool) ->
         )),
         Some(Some(false)) => None,
         Some(None) => {
-            let name = producer.map(|pr| pr.name.as_str()).unwrap_or_default();
+            // A producer given by SIRET only is named by its number.
+            let name = producer
+                .map(|pr| match (pr.name.trim(), pr.siret.as_deref()) {
+                    ("", Some(siret)) => format!("SIRET/SIREN {siret}"),
+                    (name, _) => name.to_string(),
+                })
+                .unwrap_or_default();
             Some(Outcome::Unconfirmed(
                 format!(
                     "Organisateur subventionné : exonération non confirmée, le programme ne dit pas si le producteur \
