@@ -241,3 +241,172 @@ fn from_cache(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use releve_collectors::http::RecordingSleeper;
+    use releve_collectors::replay::{ReplayServer, Reply, Route, Script};
+
+    const ACTIVE: &str = include_str!("../../fixtures/registry/active-licence.json");
+    const NOT_FOUND: &str = include_str!("../../fixtures/registry/not-found.json");
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn settings(base: &str) -> RegistrySettings {
+        RegistrySettings {
+            base_url: base.to_string(),
+            enabled: true,
+            offline: false,
+        }
+    }
+
+    fn register(base: &str, now: &str) -> Register {
+        Register::new(
+            &settings(base),
+            Arc::new(RecordingSleeper::new(at(now))),
+            at(now),
+        )
+    }
+
+    async fn server() -> ReplayServer {
+        ReplayServer::start(
+            Script::new().route(Route::get("/search").reply(Reply::json(200, ACTIVE))),
+        )
+        .await
+        .unwrap()
+    }
+
+    fn number() -> CompanyNumber {
+        CompanyNumber::parse("91234561800025").unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_cache_is_used_for_30_days_then_refreshed() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        let server = server().await;
+        let first = register(server.base_url(), "2026-11-01T10:00:00Z");
+        let c = first.consult(Some(&store), &number(), false).await;
+        assert_eq!(c.consulted_at(), Some(at("2026-11-01T10:00:00Z")));
+        let cached = store
+            .registry_answer("91234561800025")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(cached.body, ACTIVE);
+        assert_eq!(cached.sha256, sha256_hex(ACTIVE.as_bytes()));
+        // 29 days later: the cached answer, its date, no call.
+        let later = register(server.base_url(), "2026-11-30T10:00:00Z");
+        let c = later.consult(Some(&store), &number(), false).await;
+        assert!(
+            matches!(
+                c,
+                Consultation::Found {
+                    from_cache: true,
+                    ..
+                }
+            ),
+            "{c:?}"
+        );
+        assert_eq!(c.consulted_at(), Some(at("2026-11-01T10:00:00Z")));
+        assert_eq!(server.requests().len(), 1);
+        // On demand: asked again at once.
+        let c = later.consult(Some(&store), &number(), true).await;
+        assert_eq!(c.consulted_at(), Some(at("2026-11-30T10:00:00Z")));
+        assert_eq!(server.requests().len(), 2);
+        // 30 days after that answer: stale, fetched again.
+        let stale = register(server.base_url(), "2026-12-30T10:00:00Z");
+        let c = stale.consult(Some(&store), &number(), false).await;
+        assert!(
+            matches!(
+                c,
+                Consultation::Found {
+                    from_cache: false,
+                    ..
+                }
+            ),
+            "{c:?}"
+        );
+        assert_eq!(server.requests().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_register_down_uses_an_old_answer_and_is_asked_once() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        let server = server().await;
+        register(server.base_url(), "2026-09-01T10:00:00Z")
+            .consult(Some(&store), &number(), false)
+            .await;
+        // Three months later the register is unreachable.
+        let down = register("http://127.0.0.1:1", "2026-12-03T10:00:00Z");
+        let c = down.consult(Some(&store), &number(), false).await;
+        assert_eq!(c.consulted_at(), Some(at("2026-09-01T10:00:00Z")));
+        let outage = down.outage().expect("outage remembered");
+        assert!(outage.contains("impossible de joindre"), "{outage}");
+        // Another number in the same run: not asked, nothing cached, no answer.
+        let other = CompanyNumber::parse("912345618").unwrap();
+        let c = down.consult(Some(&store), &other, false).await;
+        assert!(matches!(c, Consultation::Unavailable { .. }), "{c:?}");
+    }
+
+    #[tokio::test]
+    async fn a_tampered_cache_entry_is_fetched_again_and_disabled_means_nothing() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        let server = ReplayServer::start(
+            Script::new().route(Route::get("/search").reply(Reply::json(200, NOT_FOUND))),
+        )
+        .await
+        .unwrap();
+        store
+            .save_registry_answer(&RegistryAnswer {
+                number: "91234561800025".into(),
+                request: "GET /search?q=91234561800025".into(),
+                body: ACTIVE.into(),
+                sha256: "0".repeat(64),
+                fetched_at: at("2026-12-01T10:00:00Z"),
+            })
+            .await
+            .unwrap();
+        let r = register(server.base_url(), "2026-12-03T10:00:00Z");
+        let c = r.consult(Some(&store), &number(), false).await;
+        assert!(
+            matches!(
+                c,
+                Consultation::NotFound {
+                    from_cache: false,
+                    ..
+                }
+            ),
+            "{c:?}"
+        );
+        assert_eq!(server.requests().len(), 1);
+
+        let mut off = settings(server.base_url());
+        off.enabled = false;
+        let r = Register::new(
+            &off,
+            Arc::new(RecordingSleeper::new(Utc::now())),
+            Utc::now(),
+        );
+        assert_eq!(
+            r.consult(Some(&store), &number(), true).await,
+            Consultation::Disabled
+        );
+        assert_eq!(server.requests().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn offline_reads_the_cache_only() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        let mut s = settings("http://127.0.0.1:1");
+        s.offline = true;
+        let r = Register::new(&s, Arc::new(RecordingSleeper::new(Utc::now())), Utc::now());
+        let c = r.consult(Some(&store), &number(), true).await;
+        assert!(matches!(c, Consultation::Unavailable { .. }), "{c:?}");
+        assert_eq!(r.outage(), None);
+    }
+}

@@ -21,6 +21,9 @@ pub mod report;
 pub mod siret_cmd;
 pub mod source;
 
+#[cfg(test)]
+mod tests;
+
 pub use lookup::{Consultation, Register};
 pub use report::{describe, SiretReport};
 pub use source::RegisterView;
