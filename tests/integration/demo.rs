@@ -169,6 +169,28 @@ fn the_demo_writes_the_month_and_prints_what_is_due() {
     let issues = read("issues.json");
     assert_eq!(issues["counts"]["blocking"], 0, "{issues:#}");
     assert_eq!(issues["counts"]["warning"], 0, "{issues:#}");
+    // One suggestion from the company register's recorded answer (fixtures/demo-registry/),
+    // read offline: the producer of the Quatuor Alcyone, given by SIRET only.
+    let suggestions: Vec<_> = issues["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["suggestion"].is_object())
+        .collect();
+    assert_eq!(suggestions.len(), 1, "{issues:#}");
+    let s = suggestions[0];
+    assert_eq!(s["code"], "registry.producer.name_completed");
+    assert_eq!(s["suggestion"]["field"], "producer_name");
+    assert_eq!(s["suggestion"]["value"], "QUATUOR ALCYONE");
+    assert_eq!(s["evidence"]["consulted_on"], "2025-12-01");
+    assert!(s["message"]
+        .as_str()
+        .unwrap()
+        .contains("selon le répertoire des entreprises, consulté le 1er décembre 2025"));
+    assert!(
+        stdout.contains("Répertoire des entreprises : 1 suggestion(s) à confirmer"),
+        "{stdout}"
+    );
 }
 
 #[test]
