@@ -60,7 +60,7 @@ enum Mode {
     Disabled,
     /// Cache only (the demo: never the network).
     Offline,
-    Live(RegistryClient),
+    Live(Box<RegistryClient>),
 }
 
 /// The register as one process uses it.
@@ -83,10 +83,10 @@ impl Register {
         } else if settings.offline {
             Mode::Offline
         } else {
-            Mode::Live(RegistryClient::new(
+            Mode::Live(Box::new(RegistryClient::new(
                 RegistryConfig::new(&settings.base_url),
                 sleeper,
-            ))
+            )))
         };
         Register {
             mode,
@@ -145,7 +145,7 @@ impl Register {
             .as_ref()
             .is_some_and(|a| self.now - a.fetched_at < Duration::days(FRESH_FOR_DAYS));
         let client = match &self.mode {
-            Mode::Live(client) if !(fresh && !refresh) && self.outage().is_none() => client,
+            Mode::Live(client) if (refresh || !fresh) && self.outage().is_none() => client,
             _ => return from_cache(number, cached.as_ref(), self.outage()),
         };
         let raw = match client.search(number).await {
