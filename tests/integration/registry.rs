@@ -249,8 +249,9 @@ fn without_names_and_addresses(value: &Value) -> Value {
     }
 }
 
-const DECLARATIONS: [&str; 6] = [
+const DECLARATIONS: [&str; 7] = [
     "aggregates.json",
+    "indicators.json",
     "cnm.json",
     "astp.json",
     "sibil.json",
