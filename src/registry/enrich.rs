@@ -69,9 +69,8 @@ fn organisation_address(facts: &mut MonthFacts, company: &Company, source: &str)
     Some(Issue::info(
         "registry.organisation.address_completed",
         format!(
-            "L'adresse du siège de {name} est incomplète dans la configuration ({} manquant) : « {address} » est reprise \
-             {source}, notamment pour le bordereau SACD. Pour la fixer, renseignez {} dans la configuration.",
-            taken.join(", "),
+            "L'adresse du siège de {name} est incomplète dans la configuration (il y manque : {}) : « {address} » est \
+             reprise {source}, notamment pour le bordereau SACD. Pour la fixer, renseignez ces clés dans la configuration.",
             taken.join(", ")
         ),
     ))

@@ -25,7 +25,7 @@ pub mod source;
 mod tests;
 
 pub use lookup::{Consultation, Register};
-pub use report::{describe, SiretReport};
+pub use report::{describe, describe_with_config, SiretReport};
 pub use source::RegisterView;
 
 use releve_collectors::registry::CompanyNumber;

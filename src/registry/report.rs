@@ -31,6 +31,23 @@ pub async fn describe(
     })
 }
 
+/// [`describe`] for a caller that has the configuration and a store (the workspace's producer
+/// page): the register as configured, real waiting, `now` for the cache's age.
+pub async fn describe_with_config(
+    config: &crate::config::Config,
+    store: &Store,
+    number: &str,
+    refresh: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<SiretReport> {
+    let register = Register::new(
+        &config.registry,
+        std::sync::Arc::new(releve_collectors::http::TokioSleeper),
+        now,
+    );
+    describe(&register, store, number, refresh).await
+}
+
 impl SiretReport {
     pub fn company(&self) -> Option<&Company> {
         self.consultation.company()

@@ -142,7 +142,7 @@ fn empty_names_and_addresses_are_completed_and_said() {
         );
     }
     assert!(
-        issues[0].message.contains("address, city manquant"),
+        issues[0].message.contains("(il y manque : address, city)"),
         "{}",
         issues[0].message
     );
