@@ -8,6 +8,9 @@
 //!
 //! The list of source kinds is static ([`SourceKind`]); the `releve` binary wires each
 //! configured source to its collector and the store.
+//!
+//! [`registry`] is not a source: it looks companies up in the public company register, an
+//! enrichment whose answers the binary caches in the store; no declaration depends on it.
 
 pub mod error;
 pub mod record;

@@ -44,7 +44,7 @@
 //! | `registry_answers` (0007) | `number` (public data: no `org`) | `registry` |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
-//! audit log), 0004 (payroll engagements).
+//! audit log), 0004 (payroll engagements), 0007 (company register cache).
 //!
 //! # Adding a migration and a module
 //!
