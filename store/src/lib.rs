@@ -41,9 +41,12 @@
 //! | `audit_log` (0003)  | `id` (with `org`)               | `versions`      |
 //! | `payroll_engagements` (0004) | `org, source, employer_siret, month, position` | `payroll` |
 //! | `pseudonym_salts` (0004) | `org`                      | `payroll`       |
+//! | `users`, `memberships`, `funder_readers` (0005) | `id` / `user_id, org, role` | `accounts` |
+//! | `sessions` (0005)   | `token_hash`                    | `sessions`      |
+//! | `api_tokens` (0005) | `id` (unique `name`, `token_hash`) | `api_tokens` |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
-//! audit log), 0004 (payroll engagements).
+//! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens).
 //!
 //! # Adding a migration and a module
 //!
@@ -63,6 +66,8 @@
 //! Not done yet: no foreign keys between tables (a ticket may be stored before its
 //! performance; the organisation row is written by the binary from the configuration).
 
+mod accounts;
+mod api_tokens;
 mod batch;
 mod codec;
 mod connect;
@@ -73,6 +78,7 @@ mod performances;
 mod programme;
 mod quarantine;
 mod runs;
+mod sessions;
 mod sync;
 mod tickets;
 mod versions;
@@ -82,9 +88,12 @@ pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
 
+pub use accounts::{normalise_email, Membership, UserRecord};
+pub use api_tokens::ApiTokenRecord;
 pub use connect::{Backend, Store};
 pub use error::StoreError;
 pub use runs::{RunOutcome, RunRecord};
+pub use sessions::SessionRecord;
 pub use sync::StoredExchange;
 pub use tickets::UpsertCounts;
 pub use versions::{AuditEntry, FileHash, Submission, VersionError, VersionRecord, VersionStatus};
