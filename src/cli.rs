@@ -36,6 +36,12 @@ pub enum Command {
         /// HelloAsso replay servers (the real API collectors, offline).
         #[arg(long)]
         with_vendors: bool,
+        /// Then open the workspace on the demo database and print a demo user and password.
+        #[arg(long)]
+        serve: bool,
+        /// With --serve: ADDR:PORT to listen on (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:8080", requires = "serve")]
+        listen: String,
     },
     /// The monthly job: collect every source, aggregate, build declarations, write outputs.
     Run {
@@ -145,10 +151,23 @@ pub enum Command {
         #[arg(long)]
         performance: String,
     },
-    /// Web UI and JSON API for administrators (not in this version: use `versions` and `approve`).
+    /// The review workspace (French web UI) and the JSON API on one port.
     Serve {
         #[arg(long)]
         config: PathBuf,
+        /// ADDR:PORT (default: [server] listen, else 127.0.0.1:8080); port 0 picks a free one.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// People of the workspace.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
     },
     /// Validates the configuration and tests every source, without writing anything.
     Check {
@@ -164,5 +183,51 @@ pub enum Command {
         refresh: bool,
         /// 14 digits (SIRET) or 9 digits (SIREN); spaces allowed.
         number: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Creates a user (or adds a membership). The password is read from the first line of stdin
+    /// when stdin is not a terminal, else generated and printed once.
+    Add {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        email: String,
+        /// The organisation (with --role).
+        #[arg(long, requires = "role", conflicts_with = "funder")]
+        org: Option<String>,
+        /// admin | preparer | signatory | viewer
+        #[arg(long, requires = "org")]
+        role: Option<String>,
+        /// Makes the user a reader of that funder's view.
+        #[arg(long)]
+        funder: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Creates an API token and prints it once (only its hash is stored).
+    Create {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// read | write | push (with --org) · ministry · funder (with --funder)
+        #[arg(long)]
+        scope: String,
+        #[arg(long, conflicts_with = "funder")]
+        org: Option<String>,
+        #[arg(long)]
+        funder: Option<String>,
+    },
+    /// Revokes a token at once.
+    Revoke {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        name: String,
     },
 }

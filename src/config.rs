@@ -30,6 +30,12 @@ struct RawConfig {
     #[serde(default)]
     sacem_agencies_file: Option<String>,
     #[serde(default)]
+    server: Option<RawServer>,
+    #[serde(default)]
+    schedule: Option<RawSchedule>,
+    #[serde(default)]
+    funder: Vec<RawFunder>,
+    #[serde(default)]
     organisation: Vec<RawOrganisation>,
     /// The public company register (`[registry]`).
     #[serde(default)]
@@ -43,6 +49,32 @@ struct RawRegistry {
     base_url: Option<String>,
     #[serde(default)]
     enabled: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    #[serde(default)]
+    listen: Option<String>,
+    #[serde(default)]
+    public_url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchedule {
+    day: u32,
+    time: String,
+    #[serde(default)]
+    sacd_weekday: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFunder {
+    slug: String,
+    name: String,
+    kind: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,6 +104,12 @@ struct RawOrganisation {
     #[serde(default)]
     city: Option<String>,
     #[serde(default)]
+    contact_email: Option<String>,
+    #[serde(default)]
+    share_with_ministry: bool,
+    #[serde(default)]
+    share_indicators_with: Vec<String>,
+    #[serde(default)]
     source: Vec<RawSource>,
 }
 
@@ -79,6 +117,9 @@ struct RawOrganisation {
 #[serde(deny_unknown_fields)]
 struct RawSource {
     kind: String,
+    /// Unique in the organisation; prefixes the ids of everything the source brings.
+    #[serde(default)]
+    name: Option<String>,
     #[serde(default)]
     path: Option<String>,
     #[serde(default)]
@@ -101,6 +142,12 @@ pub struct Config {
     /// First month of the season (1–12), September by default.
     pub season_start_month: u32,
     pub sacem_agencies_file: Option<PathBuf>,
+    /// `[server]`: where `releve serve` listens and the public address of links.
+    pub server: ServerConfig,
+    /// `[schedule]`: the monthly job run by `releve serve`, if configured.
+    pub schedule: Option<ScheduleConfig>,
+    /// `[[funder]]`: the public funders that may read shared indicators.
+    pub funders: Vec<FunderConfig>,
     pub organisations: Vec<OrganisationConfig>,
     /// `[registry]`: where the company register is and whether it is used.
     pub registry: RegistrySettings,
@@ -126,12 +173,57 @@ impl Default for RegistrySettings {
     }
 }
 
+/// `[server]` (formats.md §2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// `ADDR:PORT`, `127.0.0.1:8080` by default; `--listen` wins.
+    pub listen: String,
+    /// The public address (links in e-mails); cookies are `Secure` when it is https.
+    pub public_url: Option<String>,
+}
+
+impl ServerConfig {
+    pub const DEFAULT_LISTEN: &'static str = "127.0.0.1:8080";
+
+    /// Whether session cookies must carry `Secure`.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+/// `[schedule]` (formats.md §2): the monthly job on `day` at `time` (Paris).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleConfig {
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    /// 0 = Monday … 6 = Sunday: a weekly SACD bordereau, when set.
+    pub sacd_weekday: Option<u32>,
+}
+
+/// `[[funder]]` (formats.md §2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunderConfig {
+    pub slug: String,
+    pub name: String,
+    /// etat | region | departement | commune | intercommunalite | autre
+    pub kind: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct OrganisationConfig {
     pub organisation: Organisation,
     pub sources: Vec<SourceSpec>,
     /// Per source key: the VAT rate to apply to paid tickets of a vendor whose API gives none.
     pub assumed_vat: BTreeMap<String, VatRate>,
+    /// Deadline reminders and run reports go to this address.
+    pub contact_email: Option<String>,
+    /// The Ministry's `ministry` tokens may read this organisation's approved SIBIL data.
+    pub share_with_ministry: bool,
+    /// Funders (slugs of `[[funder]]`) that may read this organisation's indicators.
+    pub share_indicators_with: Vec<String>,
 }
 
 impl Config {
@@ -169,6 +261,12 @@ impl Config {
                 path.display()
             );
         }
+        let funders = validate_funders(raw.funder, path)?;
+        let server = validate_server(raw.server, path)?;
+        let schedule = raw
+            .schedule
+            .map(|s| validate_schedule(s, path))
+            .transpose()?;
         let mut organisations = Vec::new();
         let mut slugs = BTreeMap::new();
         for (index, org) in raw.organisation.into_iter().enumerate() {
@@ -178,6 +276,14 @@ impl Config {
                 index + 1
             );
             let validated = validate_organisation(org, &base, &where_)?;
+            for funder in &validated.share_indicators_with {
+                if !funders.iter().any(|f| &f.slug == funder) {
+                    bail!(
+                        "{where_} (« {} ») : share_indicators_with nomme le financeur « {funder} », absent des [[funder]] de la configuration",
+                        validated.organisation.slug
+                    );
+                }
+            }
             if slugs
                 .insert(validated.organisation.slug.clone(), ())
                 .is_some()
@@ -207,6 +313,9 @@ impl Config {
             database_url,
             rules_file: raw.rules_file.map(|f| base.join(f)),
             disciplines_file: raw.disciplines_file.map(|f| base.join(f)),
+            server,
+            schedule,
+            funders,
             organisations,
         })
     }
@@ -257,7 +366,13 @@ fn validate_organisation(
     }
     let where_ = format!("{where_} (« {} »)", raw.slug);
     let siret = Siret::parse(&raw.siret).map_err(|e| anyhow!("{where_} : {e}"))?;
+    if let Some(email) = &raw.contact_email {
+        if !looks_like_email(email) {
+            bail!("{where_} : contact_email « {email} » n'est pas une adresse e-mail");
+        }
+    }
     let mut per_kind: BTreeMap<SourceKind, usize> = BTreeMap::new();
+    let mut names: BTreeMap<String, ()> = BTreeMap::new();
     let mut sources = Vec::new();
     let mut assumed_vat = BTreeMap::new();
     for (i, s) in raw.source.into_iter().enumerate() {
@@ -271,11 +386,25 @@ fn validate_organisation(
         })?;
         let n = per_kind.entry(kind).or_insert(0);
         *n += 1;
-        let key = if *n == 1 {
-            kind.code().to_string()
-        } else {
-            format!("{}#{}", kind.code(), n)
+        let key = match &s.name {
+            Some(name) => {
+                let ok = !name.is_empty()
+                    && name.bytes().all(|b| {
+                        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+                    });
+                if !ok {
+                    bail!(
+                        "{where_source} : nom de source « {name} » invalide (lettres minuscules sans accent, chiffres, - et _)"
+                    );
+                }
+                name.clone()
+            }
+            None if *n == 1 => kind.code().to_string(),
+            None => format!("{}#{}", kind.code(), n),
         };
+        if names.insert(key.clone(), ()).is_some() {
+            bail!("{where_source} : le nom de source « {key} » est déjà utilisé dans cette organisation");
+        }
         if kind.is_file() {
             if s.path.is_none() {
                 bail!(
@@ -337,6 +466,135 @@ fn validate_organisation(
         },
         sources,
         assumed_vat,
+        contact_email: raw.contact_email,
+        share_with_ministry: raw.share_with_ministry,
+        share_indicators_with: raw.share_indicators_with,
+    })
+}
+
+fn looks_like_email(text: &str) -> bool {
+    match text.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !text.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+const FUNDER_KINDS: [&str; 6] = [
+    "etat",
+    "region",
+    "departement",
+    "commune",
+    "intercommunalite",
+    "autre",
+];
+
+fn validate_funders(raw: Vec<RawFunder>, path: &Path) -> Result<Vec<FunderConfig>> {
+    let mut funders: Vec<FunderConfig> = Vec::new();
+    for (index, f) in raw.into_iter().enumerate() {
+        let where_ = format!(
+            "configuration {}, financeur n°{}",
+            path.display(),
+            index + 1
+        );
+        let slug_ok = !f.slug.is_empty()
+            && f.slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !slug_ok {
+            bail!("{where_} : slug « {} » invalide (lettres minuscules sans accent, chiffres et tirets)", f.slug);
+        }
+        if !FUNDER_KINDS.contains(&f.kind.as_str()) {
+            bail!(
+                "{where_} (« {} ») : kind « {} » inconnu (valeurs admises : {})",
+                f.slug,
+                f.kind,
+                FUNDER_KINDS.join(", ")
+            );
+        }
+        if funders.iter().any(|g| g.slug == f.slug) {
+            bail!("{where_} : le slug « {} » est déjà utilisé", f.slug);
+        }
+        funders.push(FunderConfig {
+            slug: f.slug,
+            name: f.name,
+            kind: f.kind,
+        });
+    }
+    Ok(funders)
+}
+
+fn validate_server(raw: Option<RawServer>, path: &Path) -> Result<ServerConfig> {
+    let raw = raw.unwrap_or(RawServer {
+        listen: None,
+        public_url: None,
+    });
+    let listen = raw
+        .listen
+        .unwrap_or_else(|| ServerConfig::DEFAULT_LISTEN.to_string());
+    if listen.parse::<std::net::SocketAddr>().is_err() {
+        bail!(
+            "configuration {} : [server] listen = « {listen} » n'est pas une adresse ADRESSE:PORT (par exemple 127.0.0.1:8080)",
+            path.display()
+        );
+    }
+    if let Some(url) = &raw.public_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            bail!(
+                "configuration {} : [server] public_url = « {url} » doit commencer par https:// (ou http://)",
+                path.display()
+            );
+        }
+    }
+    Ok(ServerConfig {
+        listen,
+        public_url: raw.public_url.map(|u| u.trim_end_matches('/').to_string()),
+    })
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+
+fn validate_schedule(raw: RawSchedule, path: &Path) -> Result<ScheduleConfig> {
+    let where_ = format!("configuration {} : [schedule]", path.display());
+    if !(1..=28).contains(&raw.day) {
+        bail!(
+            "{where_} day = {} invalide : un jour de 1 à 28 (présent dans chaque mois)",
+            raw.day
+        );
+    }
+    let parsed = raw
+        .time
+        .split_once(':')
+        .and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m.parse::<u32>().ok()?)))
+        .filter(|(h, m)| *h < 24 && *m < 60);
+    let Some((hour, minute)) = parsed else {
+        bail!(
+            "{where_} time = « {} » invalide : une heure HH:MM (heure de Paris), par exemple 06:00",
+            raw.time
+        );
+    };
+    let sacd_weekday = match raw.sacd_weekday {
+        None => None,
+        Some(day) => Some(
+            WEEKDAYS
+                .iter()
+                .position(|d| *d == day.trim().to_lowercase())
+                .ok_or_else(|| {
+                    anyhow!(
+                        "{where_} sacd_weekday = « {day} » invalide (un jour : {})",
+                        WEEKDAYS.join(", ")
+                    )
+                })? as u32,
+        ),
+    };
+    Ok(ScheduleConfig {
+        day: raw.day,
+        hour,
+        minute,
+        sacd_weekday,
     })
 }
 
@@ -535,6 +793,69 @@ subsidised = true
             .unwrap_err()
             .to_string();
         assert!(err.contains("clé inconnue « active »"), "{err}");
+    }
+
+    #[test]
+    fn server_schedule_funders_and_sharing() {
+        let text = format!(
+            "[server]\nlisten = \"0.0.0.0:9000\"\npublic_url = \"https://releve.example.org/\"\n\
+             [schedule]\nday = 5\ntime = \"06:30\"\nsacd_weekday = \"Lundi\"\n\
+             [[funder]]\nslug = \"drac-pdl\"\nname = \"DRAC\"\nkind = \"etat\"\n{}",
+            GOOD.replace(
+                "subsidised = true",
+                "subsidised = true\nshare_with_ministry = true\nshare_indicators_with = [\"drac-pdl\"]\ncontact_email = \"admin@digues.fr\""
+            )
+        );
+        let c = Config::parse(&text, Path::new("/x/r.toml")).unwrap();
+        assert_eq!(c.server.listen, "0.0.0.0:9000");
+        assert_eq!(
+            c.server.public_url.as_deref(),
+            Some("https://releve.example.org")
+        );
+        assert!(c.server.secure_cookies());
+        let s = c.schedule.unwrap();
+        assert_eq!(
+            (s.day, s.hour, s.minute, s.sacd_weekday),
+            (5, 6, 30, Some(0))
+        );
+        assert_eq!(c.funders[0].slug, "drac-pdl");
+        let o = &c.organisations[0];
+        assert!(o.share_with_ministry);
+        assert_eq!(o.share_indicators_with, vec!["drac-pdl"]);
+        assert_eq!(o.contact_email.as_deref(), Some("admin@digues.fr"));
+
+        let unknown = text.replace("[\"drac-pdl\"]", "[\"region\"]");
+        let err = Config::parse(&unknown, Path::new("/x/r.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("financeur « region »"), "{err}");
+        let bad_time = text.replace("06:30", "25:00");
+        let err = Config::parse(&bad_time, Path::new("/x/r.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("time = « 25:00 » invalide"), "{err}");
+        let defaults = Config::parse(GOOD, Path::new("/x/r.toml")).unwrap();
+        assert_eq!(defaults.server.listen, "127.0.0.1:8080");
+        assert!(!defaults.server.secure_cookies());
+        assert!(defaults.schedule.is_none());
+    }
+
+    #[test]
+    fn sources_may_be_named_and_names_are_unique() {
+        let text = GOOD.replace(
+            "  path = \"exports/autre.csv\"",
+            "  name = \"guichet\"\n  path = \"exports/autre.csv\"",
+        );
+        let c = Config::parse(&text, Path::new("/x/r.toml")).unwrap();
+        assert_eq!(c.organisations[0].sources[1].key, "guichet");
+        let clash = GOOD.replace(
+            "  path = \"exports/autre.csv\"",
+            "  name = \"tickets_csv\"\n  path = \"exports/autre.csv\"",
+        );
+        let err = Config::parse(&clash, Path::new("/x/r.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("« tickets_csv » est déjà utilisé"), "{err}");
     }
 
     #[test]

@@ -63,7 +63,15 @@ fn vendors_organisation(vendors: &[DemoVendor]) -> String {
     toml
 }
 
-pub async fn run_demo(out_dir: &Path, with_vendors: bool, out: &mut dyn Write) -> Result<Status> {
+/// The demo user printed by `releve demo --serve`.
+pub const DEMO_USER: &str = "demo@releve.test";
+
+pub async fn run_demo(
+    out_dir: &Path,
+    with_vendors: bool,
+    serve: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<Status> {
     let scratch = tempfile::Builder::new()
         .prefix("releve-demo-")
         .tempdir()
@@ -122,7 +130,44 @@ pub async fn run_demo(out_dir: &Path, with_vendors: bool, out: &mut dyn Write) -
         "Ouvrez {} pour le rapport du mois.",
         report_path(out_dir, &options).display()
     )?;
-    Ok(status)
+    match serve {
+        None => Ok(status),
+        Some(listen) => serve_demo(options.config, listen, out).await,
+    }
+}
+
+/// Opens the workspace on the demo database (kept while it serves) with a demo user who holds
+/// every role in every demo organisation.
+async fn serve_demo(config: Config, listen: &str, out: &mut dyn Write) -> Result<Status> {
+    use crate::server::access::Role;
+    let store = releve_store::Store::connect(&config.database_url).await?;
+    let password = crate::server::secrets::new_password()?;
+    for org in &config.organisations {
+        for role in Role::ALL {
+            let grant = crate::accounts_cmd::Grant::Role {
+                org: &org.organisation.slug,
+                role,
+            };
+            crate::accounts_cmd::add_user(&store, DEMO_USER, &password, &grant).await?;
+        }
+    }
+    store.close().await;
+    let app = crate::server::Application::build(
+        config,
+        listen,
+        std::sync::Arc::new(releve_domain::SystemClock),
+    )
+    .await?;
+    writeln!(out, "listening on http://{}", app.address())?;
+    writeln!(
+        out,
+        "Espace de travail de démonstration : http://{} — utilisateur {DEMO_USER}, mot de passe {password} (Ctrl-C pour arrêter).",
+        app.address()
+    )?;
+    out.flush()?;
+    app.run_until_stopped(crate::server::shutdown_signal())
+        .await?;
+    Ok(Status::Success)
 }
 
 fn report_path(out_dir: &Path, options: &RunOptions) -> std::path::PathBuf {

@@ -2,6 +2,7 @@
 //! configuration, runs the monthly job (collect → store → facts → declarations → outputs) and
 //! writes the files of `formats.md` §5. Business rules live in the library crates.
 
+pub mod accounts_cmd;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod reference;
 pub mod registry;
 pub mod renormalise_cmd;
 pub mod run;
+pub mod server;
 pub mod status;
 pub mod trace_cmd;
 pub mod versions_cmd;
@@ -33,7 +35,12 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
         Command::Demo {
             out: dir,
             with_vendors,
-        } => demo::run_demo(&dir, with_vendors, out).await,
+            serve,
+            listen,
+        } => {
+            let listen = serve.then_some(listen.as_str());
+            demo::run_demo(&dir, with_vendors, listen, out).await
+        }
         Command::Run {
             config,
             month,
@@ -56,13 +63,12 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             month,
             performance,
         } => trace_cmd::trace(&config, org.as_deref(), &month, &performance, out).await,
-        Command::Serve { config } => {
-            config::Config::load(&config)?;
-            anyhow::bail!(
-                "l'interface web (releve serve) n'est pas encore disponible dans cette version : \
-                 relisez les fichiers du mois, puis approuvez avec `releve approve` et suivez les versions avec `releve versions`"
-            )
+        Command::Serve { config, listen } => {
+            let config = config::Config::load(&config)?;
+            server::serve(config, listen.as_deref(), out).await
         }
+        Command::User { command } => accounts_cmd::user(command, out).await,
+        Command::Token { command } => accounts_cmd::token(command, out).await,
         Command::Renormalise {
             config,
             org,

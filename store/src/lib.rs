@@ -41,10 +41,14 @@
 //! | `audit_log` (0003)  | `id` (with `org`)               | `versions`      |
 //! | `payroll_engagements` (0004) | `org, source, employer_siret, month, position` | `payroll` |
 //! | `pseudonym_salts` (0004) | `org`                      | `payroll`       |
+//! | `users`, `memberships`, `funder_readers` (0005) | `id` / `user_id, org, role` | `accounts` |
+//! | `sessions` (0005)   | `token_hash`                    | `sessions`      |
+//! | `api_tokens` (0005) | `id` (unique `name`, `token_hash`) | `api_tokens` |
 //! | `registry_answers` (0007) | `number` (public data: no `org`) | `registry` |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
-//! audit log), 0004 (payroll engagements), 0007 (company register cache).
+//! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens), 0007 (company
+//! register cache).
 //!
 //! # Adding a migration and a module
 //!
@@ -64,6 +68,8 @@
 //! Not done yet: no foreign keys between tables (a ticket may be stored before its
 //! performance; the organisation row is written by the binary from the configuration).
 
+mod accounts;
+mod api_tokens;
 mod batch;
 mod codec;
 mod connect;
@@ -75,6 +81,7 @@ mod programme;
 mod quarantine;
 mod registry;
 mod runs;
+mod sessions;
 mod sync;
 mod tickets;
 mod versions;
@@ -84,10 +91,13 @@ pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
 
+pub use accounts::{normalise_email, Membership, UserRecord};
+pub use api_tokens::ApiTokenRecord;
 pub use connect::{Backend, Store};
 pub use error::StoreError;
 pub use registry::RegistryAnswer;
 pub use runs::{RunOutcome, RunRecord};
+pub use sessions::SessionRecord;
 pub use sync::StoredExchange;
 pub use tickets::UpsertCounts;
 pub use versions::{AuditEntry, FileHash, Submission, VersionError, VersionRecord, VersionStatus};

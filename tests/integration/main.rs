@@ -11,5 +11,6 @@ mod month_run;
 mod payroll;
 mod registry;
 mod reimport;
+mod server;
 mod source_formats;
 mod two_months;

@@ -1,0 +1,21 @@
+//! The JSON API of formats.md §6 (`/api/v1`), one module per area. Every route takes an
+//! [`ApiCaller`](crate::server::extract::ApiCaller) and asks
+//! [`access`](crate::server::access) for the organisation, funder or Ministry view it serves;
+//! errors are [`ApiError`](crate::server::error::ApiError)s with the body of §6.
+
+mod organisations;
+
+use crate::server::error::ApiError;
+use crate::server::AppState;
+use axum::routing::get;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/organisations", get(organisations::list))
+        .fallback(unknown_route)
+}
+
+async fn unknown_route() -> ApiError {
+    ApiError::not_found()
+}

@@ -1,0 +1,26 @@
+//! `GET /api/v1/organisations`: the organisations the token may read.
+
+use crate::server::access;
+use crate::server::error::ApiError;
+use crate::server::extract::ApiCaller;
+use crate::server::AppState;
+use axum::extract::State;
+use axum::Json;
+use serde_json::{json, Value};
+
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<Value>, ApiError> {
+    let organisations: Vec<Value> = access::readable_organisations(&state, &caller)
+        .into_iter()
+        .map(|o| {
+            json!({
+                "slug": o.organisation.slug,
+                "name": o.organisation.name,
+                "siret": o.organisation.siret.as_str(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "organisations": organisations })))
+}

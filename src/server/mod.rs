@@ -1,0 +1,201 @@
+//! `releve serve`: the review workspace (French HTML pages) and the JSON API of formats.md §6
+//! on one port.
+//!
+//! Layout (architecture.md §2, "Where the server wave goes"):
+//! - this module: [`AppState`] (configuration, store, injected clock, templates) and
+//!   [`Application`], which binds the port (`127.0.0.1:0` picks a free one) and serves until a
+//!   shutdown signal;
+//! - `access.rs`: the only place that decides who may see or do what (session or token →
+//!   organisation / funder / Ministry, role, scope); `extract.rs` turns a request into a caller;
+//! - `pages/`: the workspace, one module per page; `api/`: the JSON API, one module per area;
+//! - `error.rs`: the error answers (JSON for the API, HTML for the workspace);
+//! - `secrets.rs`: password hashing and random tokens; `throttle.rs`: sign-in throttling.
+//!
+//! Handlers parse, ask `access` for the organisation, call one library function, render.
+//!
+//! To add a page: a module in `pages/` with its handler(s), a template in `templates/server/`
+//! registered in [`templates`], a route in `pages::router`; the handler takes a
+//! [`extract::SignedIn`] and calls `access::organisation(…, Action::…)` before reading anything.
+//! To add an API route: the same in `api/`, with [`extract::ApiCaller`].
+
+pub mod access;
+pub mod api;
+pub mod cookies;
+pub mod error;
+pub mod extract;
+pub mod pages;
+pub mod secrets;
+pub mod templates;
+pub mod throttle;
+
+use crate::config::Config;
+use anyhow::{Context, Result};
+use axum::Router;
+use chrono::{DateTime, Utc};
+use releve_domain::{Clock, SystemClock};
+use releve_store::Store;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    config: Config,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    templates: tera::Tera,
+    throttle: throttle::Throttle,
+}
+
+impl AppState {
+    pub fn new(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<AppState> {
+        Ok(AppState(Arc::new(Inner {
+            config,
+            store,
+            clock,
+            templates: templates::load()?,
+            throttle: throttle::Throttle::default(),
+        })))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.0.clock.now()
+    }
+
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.0.clock.clone()
+    }
+
+    pub fn templates(&self) -> &tera::Tera {
+        &self.0.templates
+    }
+
+    pub fn throttle(&self) -> &throttle::Throttle {
+        &self.0.throttle
+    }
+
+    /// Whether session cookies carry `Secure` (the public address is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.0.config.server.secure_cookies()
+    }
+}
+
+/// Every route of the server: the workspace, its static files and the API.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .nest("/api/v1", api::router())
+        .with_state(state)
+}
+
+/// The server, bound to its port but not yet serving.
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    address: SocketAddr,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the store (migrating it) and binds `listen` (`ADDR:PORT`; port 0 picks a free one).
+    pub async fn build(config: Config, listen: &str, clock: Arc<dyn Clock>) -> Result<Application> {
+        let store = Store::connect(&config.database_url).await?;
+        for org in &config.organisations {
+            store.upsert_organisation(&org.organisation).await?;
+        }
+        let state = AppState::new(config, store, clock)?;
+        Application::with_state(state, listen).await
+    }
+
+    /// Binds `listen` for an already built state (tests share a store this way).
+    pub async fn with_state(state: AppState, listen: &str) -> Result<Application> {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| {
+                format!("impossible d'écouter sur {listen} (adresse déjà utilisée ou invalide ?)")
+            })?;
+        let address = listener.local_addr()?;
+        Ok(Application {
+            listener,
+            address,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<()> {
+        let app = router(self.state.clone());
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("le serveur s'est arrêté sur une erreur")
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing requests in flight");
+}
+
+/// `releve serve`: binds, prints `listening on http://ADDR:PORT` as the first line, serves
+/// until SIGTERM.
+pub async fn serve(
+    config: Config,
+    listen: Option<&str>,
+    out: &mut dyn std::io::Write,
+) -> Result<crate::Status> {
+    let listen = listen
+        .map(str::to_string)
+        .unwrap_or_else(|| config.server.listen.clone());
+    let app = Application::build(config, &listen, Arc::new(SystemClock)).await?;
+    writeln!(out, "listening on http://{}", app.address())?;
+    out.flush()?;
+    app.run_until_stopped(shutdown_signal()).await?;
+    Ok(crate::Status::Success)
+}

@@ -1,0 +1,38 @@
+//! The workspace's tera templates (`templates/server/`), compiled into the binary so that
+//! `releve serve` works from any folder. Every page extends `base.html`.
+
+use anyhow::{anyhow, Result};
+
+const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../../templates/server/base.html.tera"),
+    ),
+    (
+        "login.html",
+        include_str!("../../templates/server/login.html.tera"),
+    ),
+    (
+        "dashboard.html",
+        include_str!("../../templates/server/dashboard.html.tera"),
+    ),
+];
+
+/// The stylesheet served at `/static/releve.css`.
+pub const STYLESHEET: &str = include_str!("../../templates/server/releve.css");
+
+pub fn load() -> Result<tera::Tera> {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.add_raw_templates(TEMPLATES.iter().copied())
+        .map_err(|e| anyhow!("modèles de l'interface : {e:?}"))?;
+    Ok(tera)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_template_compiles() {
+        super::load().unwrap();
+    }
+}

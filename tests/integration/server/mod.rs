@@ -1,0 +1,6 @@
+//! The server (`releve serve`): workspace pages and JSON API over real HTTP on port 0.
+
+pub mod harness;
+
+mod accounts;
+mod foundation;
