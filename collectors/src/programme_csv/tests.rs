@@ -51,6 +51,7 @@ fn every_optional_column_is_read() {
             name: "Compagnie du Large".into(),
             siret: Some("81234567600009".into()),
             subsidised: Some(true),
+            address: None,
         })
     );
     assert!(!p.free_admission);
@@ -115,6 +116,7 @@ fn yes_no_and_controlled_value_variants() {
             name: "Cie Lune".into(),
             siret: None,
             subsidised: None,
+            address: None,
         })
     );
     assert!(p.free_admission); // TRUE
