@@ -10,5 +10,6 @@ mod lifecycle;
 mod month_run;
 mod payroll;
 mod reimport;
+mod sacd_period;
 mod source_formats;
 mod two_months;

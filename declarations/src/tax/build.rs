@@ -15,6 +15,8 @@ pub(crate) struct Built {
 }
 
 /// What becomes of one performance of the body's field.
+// Short-lived, one per performance: a line's size is not worth boxing.
+#[allow(clippy::large_enum_variant)]
 enum Outcome {
     Line(TaxLine),
     NotTaxable(String),
