@@ -10,6 +10,7 @@ mod lifecycle;
 mod month_run;
 mod payroll;
 mod reimport;
+mod rules;
 mod sacd_period;
 mod source_formats;
 mod two_months;
