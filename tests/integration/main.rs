@@ -10,6 +10,8 @@ mod lifecycle;
 mod month_run;
 mod payroll;
 mod reimport;
+mod rules;
+mod sacd_period;
 mod server;
 mod source_formats;
 mod two_months;
