@@ -59,6 +59,15 @@ pub enum Command {
         /// Generation time (RFC 3339), to reproduce a run byte for byte.
         #[arg(long)]
         generated_at: Option<String>,
+        /// With --from and --to: `sacd`, a SACD bordereau over that period.
+        #[arg(long)]
+        body: Option<String>,
+        /// First day of the SACD period, YYYY-MM-DD (Paris dates, included).
+        #[arg(long, requires = "body", conflicts_with = "month")]
+        from: Option<String>,
+        /// Last day of the SACD period, YYYY-MM-DD (included).
+        #[arg(long, requires = "body", conflicts_with = "month")]
+        to: Option<String>,
     },
     /// Indicators for funders over a season (or a calendar year): JSON, CSV, XLSX, HTML, PDF.
     Indicators {

@@ -103,6 +103,12 @@ struct RawOrganisation {
     postal_code: Option<String>,
     #[serde(default)]
     city: Option<String>,
+    /// Its theatre belongs to the ASTP (humour and musicals there go to ASTP).
+    #[serde(default)]
+    astp_member_theatre: bool,
+    /// Intra-EU VAT number (SACD bordereau).
+    #[serde(default)]
+    vat_number: Option<String>,
     #[serde(default)]
     contact_email: Option<String>,
     #[serde(default)]
@@ -463,6 +469,8 @@ fn validate_organisation(
             address: raw.address,
             postal_code: raw.postal_code,
             city: raw.city,
+            astp_member_theatre: raw.astp_member_theatre,
+            vat_number: raw.vat_number,
         },
         sources,
         assumed_vat,

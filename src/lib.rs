@@ -18,6 +18,7 @@ pub mod reference;
 pub mod registry;
 pub mod renormalise_cmd;
 pub mod run;
+pub mod sacd_period;
 pub mod server;
 pub mod status;
 pub mod trace_cmd;
@@ -47,9 +48,18 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             org,
             out: dir,
             generated_at,
+            body,
+            from,
+            to,
         } => {
+            let period = (body.is_some() || from.is_some() || to.is_some())
+                .then(|| sacd_period::period_of(body.as_deref(), from.as_deref(), to.as_deref()))
+                .transpose()?;
             let options = run::RunOptions::from_cli(&config, month, org, dir, generated_at)?;
-            run::run_monthly(&options, out).await
+            match period {
+                Some(period) => sacd_period::run_period(&options, period, out).await,
+                None => run::run_monthly(&options, out).await,
+            }
         }
         Command::Check { config } => check::check(&config, out).await,
         Command::Siret {

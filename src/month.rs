@@ -11,7 +11,7 @@ use releve_declarations::sacem;
 use releve_declarations::{registry, Body, BuildInput, Draft};
 use releve_domain::employment_facts::EmploymentReport;
 use releve_domain::facts::{build_month_facts, FactsInput};
-use releve_domain::{Month, MonthFacts};
+use releve_domain::{vat_checks, Month, MonthFacts};
 use releve_indicators::{DeclaredAmounts, MonthData};
 use releve_store::{Store, VersionStatus};
 
@@ -75,6 +75,67 @@ async fn sibil_ids_sent(
         .collect())
 }
 
+/// The performance ids of every approved or sent SACD bordereau of these months: SACD must not
+/// receive a performance twice, and its deadline no longer matters once it was declared.
+pub async fn sacd_performances_sent(
+    store: &Store,
+    org: &str,
+    months: &[Month],
+) -> Result<std::collections::BTreeSet<String>> {
+    let mut ids = std::collections::BTreeSet::new();
+    for month in months {
+        let versions = store
+            .versions(org, Some(Body::Sacd.code()), Some(*month))
+            .await?;
+        ids.extend(
+            versions
+                .iter()
+                .filter(|v| !matches!(v.status, VersionStatus::Draft | VersionStatus::Superseded))
+                .filter_map(|v| v.model["lines"].as_array())
+                .flatten()
+                .filter_map(|l| l["performance_id"].as_str().map(str::to_string)),
+        );
+    }
+    Ok(ids)
+}
+
+/// Start times of every stored, not cancelled performance of the month's shows, by show id:
+/// the 2.1 % VAT rate holds for a creation's first 140 performances only.
+async fn show_history(
+    store: &Store,
+    org: &OrganisationConfig,
+    facts: &MonthFacts,
+) -> Result<std::collections::HashMap<String, Vec<DateTime<Utc>>>> {
+    let mut history: std::collections::HashMap<String, Vec<DateTime<Utc>>> =
+        std::collections::HashMap::new();
+    if !facts.performances.iter().any(|p| p.creation) {
+        return Ok(history);
+    }
+    let shows: std::collections::BTreeSet<&str> = facts
+        .performances
+        .iter()
+        .map(|p| p.show_id.as_str())
+        .collect();
+    let records = store
+        .performances_between(
+            &org.organisation.slug,
+            // Long before any ticketing export releve reads (the codec stores instants as
+            // integers; the very minimum of chrono would not fit).
+            DateTime::<Utc>::from_timestamp(946_684_800, 0).unwrap_or_default(),
+            facts.month.end_utc() + Duration::days(1),
+        )
+        .await?;
+    for r in records {
+        if !r.cancelled && shows.contains(r.show_id.as_str()) {
+            history
+                .entry(r.show_id.clone())
+                .or_default()
+                .push(r.starts_at);
+        }
+    }
+    Ok(history)
+}
+
 /// Sum of the per-show rights estimates of a SACEM model (`shows[].rights_estimate.amount`).
 fn sacem_estimate(model: &serde_json::Value) -> Option<releve_domain::Money> {
     let shows = model["shows"].as_array()?;
@@ -113,6 +174,15 @@ pub async fn build_month_with(
 ) -> Result<MonthBuild> {
     let mut facts = load_facts(store, org, month).await?;
     complete(&mut facts);
+    let history = show_history(store, org, &facts).await?;
+    for p in &facts.performances {
+        let rank = history
+            .get(&p.show_id)
+            .map(|starts| vat_checks::rank(starts, p.starts_at));
+        let found = vat_checks::check(p, rank);
+        facts.issues.extend(found);
+    }
+    facts.issues.sort();
     let employment = if payroll::has_payroll(org) {
         let previous = load_facts(store, org, month.previous()).await?;
         let next = load_facts(store, org, month.next()).await?;
@@ -142,6 +212,19 @@ pub async fn build_month_with(
             Body::Sibil => {
                 let sent = sibil_ids_sent(store, &org.organisation.slug, month).await?;
                 releve_declarations::sibil::build_with_history(&input, Some(&sent))?
+            }
+            // A line already in an approved or sent bordereau has been declared: its deadline
+            // is no longer a point to act on.
+            Body::Sacd => {
+                let mut draft = declaration.build(&input)?;
+                let sent = sacd_performances_sent(store, &org.organisation.slug, &[month]).await?;
+                draft.issues.retain(|i| {
+                    !(i.code.starts_with("sacd.deadline.")
+                        && i.performance_id
+                            .as_ref()
+                            .is_some_and(|id| sent.contains(id)))
+                });
+                draft
             }
             _ => declaration.build(&input)?,
         };

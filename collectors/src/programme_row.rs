@@ -32,6 +32,17 @@
 //! | Identifiant, ID représentation | `performance_id` |
 //! | Type de contrat | `contract_type` |
 //! | Hors les murs | `off_site` |
+//! | Théâtre membre de l'ASTP | `astp_member_theatre` |
+//! | Bar TTC, Consommations TTC / TVA bar | `bar_incl_vat` / `bar_vat_rate` |
+//! | Restauration TTC / TVA restauration | `catering_incl_vat` / `catering_vat_rate` |
+//! | Programmes TTC / TVA programmes | `programmes_incl_vat` / `programmes_vat_rate` |
+//! | Autres recettes TTC / TVA autres recettes | `other_incl_vat` / `other_vat_rate` |
+//! | Domaine public | `public_domain` |
+//! | Œuvres | `works` |
+//! | Durée, Durée (min) | `duration_minutes` |
+//! | Dossier SACD, N° de dossier SACD | `sacd_dossier` |
+//! | Amateur | `amateur` |
+//! | Adresse producteur | `producer_address` |
 //!
 //! # Date and time in two columns
 //!
@@ -51,7 +62,7 @@ pub const DATE: &str = "date";
 /// Pseudo-column: the time part of `starts_at`.
 pub const TIME: &str = "time";
 
-const ALIASES: [(&str, &str); 40] = [
+const ALIASES: [(&str, &str); 58] = [
     ("titre", "show_title"),
     ("spectacle", "show_title"),
     ("titre du spectacle", "show_title"),
@@ -92,6 +103,24 @@ const ALIASES: [(&str, &str); 40] = [
     ("id representation", "performance_id"),
     ("type de contrat", "contract_type"),
     ("hors les murs", "off_site"),
+    ("theatre membre de l astp", "astp_member_theatre"),
+    ("bar ttc", "bar_incl_vat"),
+    ("consommations ttc", "bar_incl_vat"),
+    ("tva bar", "bar_vat_rate"),
+    ("restauration ttc", "catering_incl_vat"),
+    ("tva restauration", "catering_vat_rate"),
+    ("programmes ttc", "programmes_incl_vat"),
+    ("tva programmes", "programmes_vat_rate"),
+    ("autres recettes ttc", "other_incl_vat"),
+    ("tva autres recettes", "other_vat_rate"),
+    ("domaine public", "public_domain"),
+    ("oeuvres", "works"),
+    ("duree", "duration_minutes"),
+    ("duree min", "duration_minutes"),
+    ("dossier sacd", "sacd_dossier"),
+    ("n de dossier sacd", "sacd_dossier"),
+    ("amateur", "amateur"),
+    ("adresse producteur", "producer_address"),
 ];
 
 /// The `programme_csv` column (or [`DATE`] / [`TIME`]) a header names, if any.
@@ -201,6 +230,16 @@ mod tests {
         assert_eq!(canonical_column("Heure"), Some(TIME));
         assert_eq!(canonical_column("venue_name"), Some("venue_name"));
         assert_eq!(canonical_column("Remarques"), None);
+        assert_eq!(canonical_column("Bar TTC"), Some("bar_incl_vat"));
+        assert_eq!(canonical_column("TVA bar"), Some("bar_vat_rate"));
+        assert_eq!(canonical_column("Œuvres"), Some("works"));
+        assert_eq!(canonical_column("Durée"), Some("duration_minutes"));
+        assert_eq!(canonical_column("N° de dossier SACD"), Some("sacd_dossier"));
+        assert_eq!(
+            canonical_column("Théâtre membre de l'ASTP"),
+            Some("astp_member_theatre")
+        );
+        assert_eq!(canonical_column("bar_incl_vat"), Some("bar_incl_vat"));
     }
 
     #[test]

@@ -80,7 +80,8 @@ fn note(model: &TaxDeclaration) -> String {
     let deadline = crate::render::fr::date(model.deadline);
     if lines > 0 {
         format!(
-            "{name} : {lines} représentation{s} taxable{s}, taxe de {amount} à déclarer au plus tard le {deadline}.",
+            "{name} : {lines} représentation{s} taxable{s}, taxe estimée à {amount} (calculée et appelée par \
+             l'organisme), à déclarer au plus tard le {deadline}.",
             s = if lines > 1 { "s" } else { "" },
             amount = model.totals.tax_due.to_french(),
         )

@@ -10,8 +10,8 @@ use crate::issue::Issue;
 use crate::linking::{link, LinkedPerformance};
 use crate::model::{Audience, Organisation, PerformanceRecord, PriceKind, Producer, Ticket, Venue};
 use crate::money::Money;
-use crate::programme::ContractType;
 use crate::programme::ProgrammeEntry;
+use crate::programme::{ContractType, OtherReceipt};
 use crate::vat::VatRate;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -81,6 +81,15 @@ pub struct PerformanceFacts {
     pub director_sex: Option<Sex>,
     pub artists_total: Option<u32>,
     pub artists_women: Option<u32>,
+    /// The programme's per-venue override of the organisation's `astp_member_theatre`.
+    pub astp_member_theatre: Option<bool>,
+    /// Receipts other than admissions (SACEM état), VAT included, each with its rate.
+    pub other_receipts: Vec<OtherReceipt>,
+    pub public_domain: bool,
+    pub works: Vec<String>,
+    pub duration_minutes: Option<u32>,
+    pub sacd_dossier: Option<String>,
+    pub amateur: bool,
     /// At least one ticket (of any status) came from a ticketing source.
     pub ticketed: bool,
     /// Where the facts come from: ticketing source and programme row (`programme_csv` line 12).
@@ -350,6 +359,13 @@ fn facts_of(
         director_sex: p.and_then(|p| p.director_sex),
         artists_total: p.and_then(|p| p.artists_total),
         artists_women: p.and_then(|p| p.artists_women),
+        astp_member_theatre: p.and_then(|p| p.astp_member_theatre),
+        other_receipts: p.map(|p| p.other_receipts.clone()).unwrap_or_default(),
+        public_domain: p.is_some_and(|p| p.public_domain),
+        works: p.map(|p| p.works.clone()).unwrap_or_default(),
+        duration_minutes: p.and_then(|p| p.duration_minutes),
+        sacd_dossier: p.and_then(|p| p.sacd_dossier.clone()),
+        amateur: p.is_some_and(|p| p.amateur),
         ticketed: record.is_some() && (t.paid + t.free + t.void) > 0,
         sources,
     }

@@ -22,6 +22,7 @@ pub mod rules;
 pub mod siret;
 pub mod text;
 pub mod vat;
+pub mod vat_checks;
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;

@@ -23,6 +23,13 @@ pub struct Organisation {
     pub address: Option<String>,
     pub postal_code: Option<String>,
     pub city: Option<String>,
+    /// Its theatre belongs to the ASTP: humour and musicals performed there go to the ASTP
+    /// fraction, not CNM (décret 2004-117 art. 1 II as amended in 2017).
+    #[serde(default)]
+    pub astp_member_theatre: bool,
+    /// Intra-EU VAT number (SACD bordereau, sections E and F).
+    #[serde(default)]
+    pub vat_number: Option<String>,
 }
 
 impl Organisation {
@@ -204,6 +211,10 @@ pub struct Producer {
     pub siret: Option<String>,
     /// Public or subsidised producer (ASTP rule); `None` when the programme does not say.
     pub subsidised: Option<bool>,
+    /// Its address ("nom et coordonnées" on the SACEM état, the ASTP and SACD forms), when the
+    /// programme gives it (`producer_address`).
+    #[serde(default)]
+    pub address: Option<String>,
 }
 
 /// A record that could not be mapped: kept with its raw payload and a reason in French, so that

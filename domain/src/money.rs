@@ -64,6 +64,12 @@ impl Money {
         Money(round_half_up(self.0, 2))
     }
 
+    /// Rounds half-up to the whole euro (`1234.50` → `1235.00`): the figure to type into a portal
+    /// that takes whole euros.
+    pub fn round_euros(self) -> Money {
+        Money(round_half_up(self.0, 0))
+    }
+
     /// `round_half_up(self × rate / 100)`, the rule for every tax line.
     pub fn percent(self, rate_percent: Decimal) -> Money {
         Money(round_half_up(

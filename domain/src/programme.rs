@@ -55,6 +55,50 @@ pub struct ProgrammeEntry {
     /// Artists on stage, and how many of them are women, when the programme says so (parity).
     pub artists_total: Option<u32>,
     pub artists_women: Option<u32>,
+    /// Overrides the organisation's `astp_member_theatre` for this venue (humour and musicals
+    /// in an ASTP-member theatre go to ASTP, décret 2004-117 art. 1 II).
+    #[serde(default)]
+    pub astp_member_theatre: Option<bool>,
+    /// Receipts other than admissions for the SACEM état (bar, catering, programmes, other),
+    /// VAT included, each with its rate.
+    #[serde(default)]
+    pub other_receipts: Vec<OtherReceipt>,
+    /// Every work performed is in the public domain (no SACEM/SACD rights).
+    #[serde(default)]
+    pub public_domain: bool,
+    /// Works performed, `Titre — Auteur` each (SACD bordereau section H).
+    #[serde(default)]
+    pub works: Vec<String>,
+    #[serde(default)]
+    pub duration_minutes: Option<u32>,
+    /// SACD "dossier d'exploitation" number.
+    #[serde(default)]
+    pub sacd_dossier: Option<String>,
+    /// Amateur performance (SACD bordereau: nature amateur rather than professional).
+    #[serde(default)]
+    pub amateur: bool,
+}
+
+/// Where a receipt other than admissions comes from (rows of the SACEM état).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OtherOrigin {
+    /// Consommations (bar).
+    Bar,
+    /// Restauration.
+    Catering,
+    /// Vente de programmes.
+    Programmes,
+    /// Autres recettes.
+    Other,
+}
+
+/// One receipt other than admissions, VAT included, at its rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherReceipt {
+    pub origin: OtherOrigin,
+    pub incl_vat: Money,
+    pub vat_rate: crate::vat::VatRate,
 }
 
 /// Kind of contract under which a show is presented (SACEM "dépenses" table).

@@ -46,6 +46,29 @@ pub struct Rules {
     pub sibil_deadline_day: DatedSeries<u32>,
     pub sacem_deadline_months: DatedSeries<i32>,
     pub sacd_deadline_days: DatedSeries<i64>,
+    /// Days before a SACD deadline from which a line not yet sent is a blocking point.
+    #[serde(default = "default_sacd_notice_days")]
+    pub sacd_deadline_notice_days: DatedSeries<i64>,
+    /// Whether the body's portal takes whole euros (releve then gives the rounded figure to
+    /// type beside each amount). Absent from a replacement file: no whole-euro figures.
+    #[serde(default = "DatedSeries::empty")]
+    pub cnm_portal_whole_euros: DatedSeries<bool>,
+    #[serde(default = "DatedSeries::empty")]
+    pub astp_portal_whole_euros: DatedSeries<bool>,
+}
+
+fn default_sacd_notice_days() -> DatedSeries<i64> {
+    DatedSeries(vec![Dated {
+        valid_from: NaiveDate::from_ymd_opt(2016, 1, 1).expect("a valid date"),
+        valid_to: None,
+        value: 7,
+    }])
+}
+
+impl<T> DatedSeries<T> {
+    fn empty() -> DatedSeries<T> {
+        DatedSeries(Vec::new())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -102,13 +125,35 @@ impl Rules {
         Ok(month.plus(n).last_day())
     }
 
-    /// SIBIL: the given day of the first month after the quarter (`2025-Q4` → `2026-01-10`).
+    /// SIBIL: décret 2017-926 says "before the 10th day of the first month of each quarter";
+    /// the rule holds that day (10), and the deadline is the last day still on time, the day
+    /// before (`2025-Q4` → `2026-01-09`).
     pub fn sibil_deadline(&self, quarter: Quarter) -> Result<NaiveDate, RulesError> {
         let last = quarter.last_month().last_day();
         let day = Self::get(&self.sibil_deadline_day, "sibil_deadline_day", last)?;
         let next = quarter.next().first_month();
-        Ok(NaiveDate::from_ymd_opt(next.year(), next.month(), day)
-            .unwrap_or_else(|| next.last_day()))
+        let before = NaiveDate::from_ymd_opt(next.year(), next.month(), day)
+            .unwrap_or_else(|| next.last_day() + Duration::days(1));
+        Ok(before - Duration::days(1))
+    }
+
+    /// From how many days before its deadline a SACD line is a blocking point (default 7).
+    pub fn sacd_deadline_notice_days(&self, date: NaiveDate) -> Result<i64, RulesError> {
+        Self::get(
+            &self.sacd_deadline_notice_days,
+            "sacd_deadline_notice_days",
+            date,
+        )
+    }
+
+    /// Whether the CNM (or ASTP) portal takes whole euros for the month ending on `date`.
+    pub fn portal_whole_euros(&self, astp: bool, date: NaiveDate) -> bool {
+        let series = if astp {
+            &self.astp_portal_whole_euros
+        } else {
+            &self.cnm_portal_whole_euros
+        };
+        series.at(date).unwrap_or(false)
     }
 
     /// SACEM: last day of the month after the show's last performance.
@@ -148,9 +193,24 @@ mod tests {
         );
         let nov: Month = "2025-11".parse().unwrap();
         assert_eq!(r.tax_deadline(nov).unwrap(), d("2026-02-28"));
-        assert_eq!(r.sibil_deadline(nov.quarter()).unwrap(), d("2026-01-10"));
+        assert_eq!(r.sibil_deadline(nov.quarter()).unwrap(), d("2026-01-09"));
+        assert_eq!(r.sacd_deadline_notice_days(d("2025-11-14")).unwrap(), 7);
+        assert!(r.portal_whole_euros(false, d("2025-11-30")));
+        assert!(!r.portal_whole_euros(true, d("2025-11-30")));
         assert_eq!(r.sacem_deadline(d("2025-11-30")).unwrap(), d("2025-12-31"));
         assert_eq!(r.sacd_deadline(d("2025-11-14")).unwrap(), d("2025-12-14"));
+    }
+
+    #[test]
+    fn a_replacement_file_without_the_new_rules_still_reads() {
+        let text: String = DEFAULT_RULES
+            .split("\n[[sacd_deadline_notice_days]]")
+            .next()
+            .unwrap()
+            .to_string();
+        let r = Rules::parse(&text).unwrap();
+        assert_eq!(r.sacd_deadline_notice_days(d("2025-11-14")).unwrap(), 7);
+        assert!(!r.portal_whole_euros(false, d("2025-11-30")));
     }
 
     #[test]

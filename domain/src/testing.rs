@@ -21,6 +21,8 @@ pub fn organisation(subsidised: bool) -> Organisation {
         address: Some("2 quai des Digues".into()),
         postal_code: Some("44000".into()),
         city: Some("Nantes".into()),
+        astp_member_theatre: false,
+        vat_number: None,
     }
 }
 
@@ -106,5 +108,12 @@ pub fn programme(
         director_sex: None,
         artists_total: None,
         artists_women: None,
+        astp_member_theatre: None,
+        other_receipts: vec![],
+        public_domain: false,
+        works: vec![],
+        duration_minutes: None,
+        sacd_dossier: None,
+        amateur: false,
     }
 }

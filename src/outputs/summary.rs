@@ -27,7 +27,7 @@ pub fn print(out: &mut dyn Write, run: &OrganisationRun) -> Result<()> {
                     .unwrap_or_default();
                 writeln!(
                     out,
-                    "  {} : {lines} ligne(s){amount}, à déposer avant le {}",
+                    "  {} : {lines} ligne(s){amount}, à déposer au plus tard le {}",
                     s.body.recipient_fr(),
                     super::report::french_date(deadline)
                 )?

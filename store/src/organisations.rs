@@ -61,6 +61,10 @@ impl Store {
             address: row.try_get("address")?,
             postal_code: row.try_get("postal_code")?,
             city: row.try_get("city")?,
+            // Not stored (the run reads them from the configuration): the routing and the SACD
+            // bordereau never take an organisation from the database.
+            astp_member_theatre: false,
+            vat_number: None,
         }))
     }
 }

@@ -466,7 +466,7 @@ fn the_worked_example_and_the_edge_cases_match_the_contract() {
     let sibil = r.json("2025-11", "sibil.json");
     assert_eq!(
         (sibil["quarter"].as_str(), sibil["deadline"].as_str()),
-        (Some("2025-Q4"), Some("2026-01-10"))
+        (Some("2025-Q4"), Some("2026-01-09"))
     );
     let decl = &sibil["declarations"];
     let m1 = find(decl, "performance_id", "tickets_csv:M1").expect("M1 declared");
@@ -559,7 +559,7 @@ fn the_worked_example_and_the_edge_cases_match_the_contract() {
     let sibil = dec.json("2025-12", "sibil.json");
     assert_eq!(
         (sibil["quarter"].as_str(), sibil["deadline"].as_str()),
-        (Some("2025-Q4"), Some("2026-01-10"))
+        (Some("2025-Q4"), Some("2026-01-09"))
     );
     assert_eq!(
         ids(&sibil["declarations"], "dateHeureRepresentationUnique"),

@@ -11,6 +11,8 @@ mod month_run;
 mod payroll;
 mod registry;
 mod reimport;
+mod rules;
+mod sacd_period;
 mod server;
 mod source_formats;
 mod two_months;

@@ -141,11 +141,11 @@ pub fn november_tickets() -> String {
 /// The programme; `seller_siret` is the SIRET of the free concert's seller.
 pub fn november_programme(seller_siret: &str) -> String {
     let mut s = String::from(PROGRAMME_HEADER);
-    s += "P1;Les Vagues;2025-11-14 20:30;Grande salle;44000;Nantes;THEATRE;400;theatre;tout_public;Prod Privée SAS;44306184100047;no;;;;\n";
+    s += "P1;Les Vagues;2025-11-14 20:30;Grande salle;44000;Nantes;THEATRE;400;theatre;tout_public;Prod Privée SAS;44306184100047;no;;;;;no\n";
     s += "P2;Nuit Jazz;2025-11-30 23:30;Club;44000;Nantes;SALLE_CONCERT_AUDITORIUM_OPERA_ZENITH;120;jazz;;;;;;;;\n";
     s += "P3;Nuit Jazz;2025-12-01 00:30;Club;44000;Nantes;SALLE_CONCERT_AUDITORIUM_OPERA_ZENITH;120;jazz;;;;;;;;\n";
     // Linked by title and time (no id): the subsidised co-producer.
-    s += ";LE CERCLE;2025-11-20 19:05;Studio;44000;Nantes;THEATRE;80;theatre;jeune_public;Cie du Cercle;;yes;;;yes;\n";
+    s += ";LE CERCLE;2025-11-20 19:05;Studio;44000;Nantes;THEATRE;80;theatre;jeune_public;Cie du Cercle;;yes;;;yes;;no\n";
     s += &format!(";Concert du parc;2025-11-23 16:00;Parvis;44000;Nantes;PLEIN_AIR_PARC_LOISIRS_ATTRACTION;;musiques_actuelles;;Prod Son SARL;{seller_siret};no;yes;1500,00;;\n");
     s += "P6;Rire;2025-11-22 21:00;Grande salle;44000;Nantes;THEATRE;400;humour;;;;;;;;yes\n";
     s

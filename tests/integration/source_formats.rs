@@ -12,7 +12,7 @@ fn windows_1252_semicolon_files_with_decimal_commas_are_read() {
     let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
     assert!(!unmappable);
     s.write("tickets.csv", bytes.as_ref());
-    s.write("programme.csv", format!("{PROGRAMME_HEADER}P1;Les Vagues — Été;2025-11-14 20:30;Grande salle;44000;Nantes;THEATRE;400;theatre;;;;;;;;\n"));
+    s.write("programme.csv", format!("{PROGRAMME_HEADER}P1;Les Vagues — Été;2025-11-14 20:30;Grande salle;44000;Nantes;THEATRE;400;theatre;;;;;;;;;no\n"));
     let r = s.run_month("2025-11");
     r.assert_status(0);
     let a = r.json("2025-11", "aggregates.json");

@@ -195,4 +195,4 @@ pub fn ticket(
     format!("{id},{perf},,{title},{starts},{venue},44000,Nantes,{category},{kind},{price},{rate},{status},2025-10-01T10:00:00+02:00\n")
 }
 
-pub const PROGRAMME_HEADER: &str = "performance_id;show_title;starts_at;venue_name;venue_postal_code;venue_city;venue_type;capacity;discipline;audience;producer_name;producer_siret;producer_subsidised;free_admission;cession_price_excl_vat;creation;cancelled\n";
+pub const PROGRAMME_HEADER: &str = "performance_id;show_title;starts_at;venue_name;venue_postal_code;venue_city;venue_type;capacity;discipline;audience;producer_name;producer_siret;producer_subsidised;free_admission;cession_price_excl_vat;creation;cancelled;sacem\n";

@@ -93,7 +93,7 @@ fn scenario() -> Scenario {
         "valid",
     );
     s.write("tickets.csv", t);
-    let header = "performance_id;show_title;starts_at;venue_name;venue_address;venue_postal_code;venue_city;venue_type;capacity;discipline\n";
+    let header = "performance_id;show_title;starts_at;venue_name;venue_address;venue_postal_code;venue_city;venue_type;capacity;discipline;sacem\n";
     let mut p = String::from(header);
     for (id, title, at, discipline) in [
         ("H28", "Les Heures", "2025-11-28 20:00", "theatre"),
@@ -102,7 +102,13 @@ fn scenario() -> Scenario {
         ("C01", "Chansons", "2025-12-01 20:00", "chanson_variete"),
         ("R31", "Réveillon", "2025-12-31 23:30", "humour"),
     ] {
-        p += &format!("{id};{title};{at};Grande salle;2 quai des Digues;44000;Nantes;THEATRE;400;{discipline}\n");
+        // Theatre and humour are a SACEM question unless the programme says: these use no music.
+        let sacem = if matches!(discipline, "theatre" | "humour") {
+            "no"
+        } else {
+            ""
+        };
+        p += &format!("{id};{title};{at};Grande salle;2 quai des Digues;44000;Nantes;THEATRE;400;{discipline};{sacem}\n");
     }
     s.write("programme.csv", p);
     s
@@ -163,7 +169,7 @@ fn each_month_declares_only_its_own_dates() {
     assert_eq!(sibil_nov["declarations"].as_array().unwrap().len(), 2);
     let sibil_dec = dec.json("2025-12", "sibil.json");
     assert_eq!(sibil_dec["quarter"], "2025-Q4");
-    assert_eq!(sibil_dec["deadline"], "2026-01-10");
+    assert_eq!(sibil_dec["deadline"], "2026-01-09");
     let late = sibil_dec["declarations"]
         .as_array()
         .unwrap()

@@ -36,6 +36,23 @@ pub const OFF_SITE: &str = "off_site";
 pub const DIRECTOR_SEX: &str = "director_sex";
 pub const ARTISTS_TOTAL: &str = "artists_total";
 pub const ARTISTS_WOMEN: &str = "artists_women";
+// formats.md §4, added with the rules of issue 13.
+pub const ASTP_MEMBER_THEATRE: &str = "astp_member_theatre";
+pub const BAR_INCL_VAT: &str = "bar_incl_vat";
+pub const BAR_VAT_RATE: &str = "bar_vat_rate";
+pub const CATERING_INCL_VAT: &str = "catering_incl_vat";
+pub const CATERING_VAT_RATE: &str = "catering_vat_rate";
+pub const PROGRAMMES_INCL_VAT: &str = "programmes_incl_vat";
+pub const PROGRAMMES_VAT_RATE: &str = "programmes_vat_rate";
+pub const OTHER_INCL_VAT: &str = "other_incl_vat";
+pub const OTHER_VAT_RATE: &str = "other_vat_rate";
+pub const PUBLIC_DOMAIN: &str = "public_domain";
+pub const WORKS: &str = "works";
+pub const DURATION_MINUTES: &str = "duration_minutes";
+pub const SACD_DOSSIER: &str = "sacd_dossier";
+pub const AMATEUR: &str = "amateur";
+// Added by releve: the producer's address (SACEM, ASTP and SACD forms ask for it).
+pub const PRODUCER_ADDRESS: &str = "producer_address";
 
 pub const SPEC: ColumnSpec = ColumnSpec {
     required: &[SHOW_TITLE, STARTS_AT, VENUE_NAME, DISCIPLINE],
@@ -68,5 +85,20 @@ pub const SPEC: ColumnSpec = ColumnSpec {
         DIRECTOR_SEX,
         ARTISTS_TOTAL,
         ARTISTS_WOMEN,
+        ASTP_MEMBER_THEATRE,
+        BAR_INCL_VAT,
+        BAR_VAT_RATE,
+        CATERING_INCL_VAT,
+        CATERING_VAT_RATE,
+        PROGRAMMES_INCL_VAT,
+        PROGRAMMES_VAT_RATE,
+        OTHER_INCL_VAT,
+        OTHER_VAT_RATE,
+        PUBLIC_DOMAIN,
+        WORKS,
+        DURATION_MINUTES,
+        SACD_DOSSIER,
+        AMATEUR,
+        PRODUCER_ADDRESS,
     ],
 };

@@ -47,6 +47,22 @@ pub fn parse(source: &str, row: &Row<'_>) -> CellResult<ProgrammeEntry> {
     let off_site = row.flag(OFF_SITE)?;
     let director_sex = values::director_sex(row)?;
     let (artists_total, artists_women) = values::artists(row)?;
+    let astp_member_theatre = row.yes_no(ASTP_MEMBER_THEATRE)?;
+    let other_receipts = values::other_receipts(row)?;
+    let public_domain = row.flag(PUBLIC_DOMAIN)?;
+    let works = row
+        .get(WORKS)
+        .map(|text| {
+            text.split('|')
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let duration_minutes = row.count(DURATION_MINUTES)?;
+    let sacd_dossier = row.get(SACD_DOSSIER).map(str::to_string);
+    let amateur = row.flag(AMATEUR)?;
     Ok(ProgrammeEntry {
         source: source.to_string(),
         line: row.line,
@@ -76,5 +92,12 @@ pub fn parse(source: &str, row: &Row<'_>) -> CellResult<ProgrammeEntry> {
         director_sex,
         artists_total,
         artists_women,
+        astp_member_theatre,
+        other_receipts,
+        public_domain,
+        works,
+        duration_minutes,
+        sacd_dossier,
+        amateur,
     })
 }

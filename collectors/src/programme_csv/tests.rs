@@ -51,6 +51,7 @@ fn every_optional_column_is_read() {
             name: "Compagnie du Large".into(),
             siret: Some("81234567600009".into()),
             subsidised: Some(true),
+            address: None,
         })
     );
     assert!(!p.free_admission);
@@ -115,6 +116,7 @@ fn yes_no_and_controlled_value_variants() {
             name: "Cie Lune".into(),
             siret: None,
             subsidised: None,
+            address: None,
         })
     );
     assert!(p.free_admission); // TRUE
@@ -231,4 +233,61 @@ fn a_producer_given_by_siret_only_is_read_with_an_empty_name() {
             subsidised: None,
         })
     );
+}
+
+fn from_text(name: &str, text: &str) -> Vec<Record> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    read("programme_csv", &path).unwrap().collect()
+}
+
+#[test]
+fn the_columns_for_the_forms_are_read() {
+    let records = from_text(
+        "forms.csv",
+        "show_title;starts_at;venue_name;discipline;astp_member_theatre;bar_incl_vat;bar_vat_rate;\
+         programmes_incl_vat;programmes_vat_rate;public_domain;works;duration_minutes;sacd_dossier;amateur;\
+         producer_name;producer_address\n\
+         Les Vagues;2025-11-14 20:30;Grande salle;humour;yes;600,00;20;52,75;5,5;yes;\
+         Les Vagues — V. Woolf|Orlando — V. Woolf;95;456789;yes;Cie du Vent;3 rue du Port, 44000 Nantes\n",
+    );
+    let Record::Programme(p) = &records[0] else {
+        panic!("{records:?}")
+    };
+    assert_eq!(p.astp_member_theatre, Some(true));
+    let other: Vec<(String, String)> = p
+        .other_receipts
+        .iter()
+        .map(|r| (r.incl_vat.to_string(), r.vat_rate.to_string()))
+        .collect();
+    assert_eq!(
+        other,
+        [
+            ("600.00".to_string(), "20".to_string()),
+            ("52.75".to_string(), "5.5".to_string())
+        ]
+    );
+    assert!(p.public_domain && p.amateur);
+    assert_eq!(p.works, ["Les Vagues — V. Woolf", "Orlando — V. Woolf"]);
+    assert_eq!(p.duration_minutes, Some(95));
+    assert_eq!(p.sacd_dossier.as_deref(), Some("456789"));
+    assert_eq!(
+        p.producer.as_ref().unwrap().address.as_deref(),
+        Some("3 rue du Port, 44000 Nantes")
+    );
+}
+
+#[test]
+fn a_bar_amount_without_its_vat_rate_is_quarantined() {
+    let records = from_text(
+        "bar.csv",
+        "show_title;starts_at;venue_name;discipline;bar_incl_vat\n\
+         Les Vagues;2025-11-14 20:30;Grande salle;jazz;600,00\n",
+    );
+    let Record::Quarantined(q) = &records[0] else {
+        panic!("{records:?}")
+    };
+    assert_eq!(q.column.as_deref(), Some("bar_vat_rate"));
+    assert!(q.reason.contains("taux de TVA manquant"), "{}", q.reason);
 }

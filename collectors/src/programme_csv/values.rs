@@ -5,9 +5,10 @@
 use super::columns::*;
 use crate::csv_input::{CellError, CellResult, Row};
 use releve_domain::employment::Sex;
+use releve_domain::programme::{OtherOrigin, OtherReceipt};
 use releve_domain::siret::luhn_valid;
 use releve_domain::text::normalise_key;
-use releve_domain::{Audience, ContractType, Discipline, Fraction, Producer, Siret};
+use releve_domain::{Audience, ContractType, Discipline, Fraction, Producer, Siret, VatRate};
 
 /// SIBIL `typeLieu` values.
 pub const VENUE_TYPES: [&str; 10] = [
@@ -97,6 +98,7 @@ pub fn producer(row: &Row<'_>) -> CellResult<Option<Producer>> {
             name: name.to_string(),
             siret,
             subsidised,
+            address: row.get(PRODUCER_ADDRESS).map(str::to_string),
         })),
         (None, Some(siret)) => Ok(Some(Producer {
             name: String::new(),
@@ -197,4 +199,57 @@ pub fn artists(row: &Row<'_>) -> CellResult<(Option<u32>, Option<u32>)> {
         }
     }
     Ok((total, women))
+}
+
+/// The receipts other than admissions (SACEM état): each amount needs its VAT rate, except a
+/// zero amount; a rate without amount is refused too, since one of the two is a typo.
+pub fn other_receipts(row: &Row<'_>) -> CellResult<Vec<OtherReceipt>> {
+    let columns = [
+        (OtherOrigin::Bar, BAR_INCL_VAT, BAR_VAT_RATE),
+        (OtherOrigin::Catering, CATERING_INCL_VAT, CATERING_VAT_RATE),
+        (
+            OtherOrigin::Programmes,
+            PROGRAMMES_INCL_VAT,
+            PROGRAMMES_VAT_RATE,
+        ),
+        (OtherOrigin::Other, OTHER_INCL_VAT, OTHER_VAT_RATE),
+    ];
+    let mut receipts = Vec::new();
+    for (origin, amount_column, rate_column) in columns {
+        let amount = row.money(amount_column)?;
+        let rate = match row.get(rate_column) {
+            None => None,
+            Some(text) => Some(VatRate::parse(text).map_err(|e| {
+                CellError::at(
+                    rate_column,
+                    format!("{e} ; attendu : un taux de TVA en pour cent, par exemple 20 ou 5,5"),
+                )
+            })?),
+        };
+        match (amount, rate) {
+            (None, None) => {}
+            (Some(a), None) if a.is_zero() => {}
+            (Some(incl_vat), Some(vat_rate)) => receipts.push(OtherReceipt {
+                origin,
+                incl_vat,
+                vat_rate,
+            }),
+            (Some(_), None) => {
+                return Err(CellError::at(
+                    rate_column,
+                    format!(
+                        "taux de TVA manquant pour le montant de {amount_column} ; indiquez-le (par exemple \
+                         20 pour le bar, 10 pour la restauration, 5,5 pour les programmes)"
+                    ),
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(CellError::at(
+                    amount_column,
+                    format!("un taux est indiqué dans {rate_column} mais le montant manque ; renseignez-le"),
+                ))
+            }
+        }
+    }
+    Ok(receipts)
 }

@@ -23,13 +23,16 @@ fn facts() -> MonthFacts {
         performance("P1", "Les Vagues", "2025-11-14 20:30"),
         performance("P2", "Nuit Jazz", "2025-11-21 20:30"),
     ];
+    // A play without music: theatre is a SACEM question unless the programme says.
+    let mut play = programme(
+        Some("P1"),
+        "Les Vagues",
+        "2025-11-14 20:30",
+        Discipline::Theatre,
+    );
+    play.sacem = Some(false);
     let rows = vec![
-        programme(
-            Some("P1"),
-            "Les Vagues",
-            "2025-11-14 20:30",
-            Discipline::Theatre,
-        ),
+        play,
         programme(
             Some("P2"),
             "Nuit Jazz",

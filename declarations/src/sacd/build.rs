@@ -1,11 +1,13 @@
 //! From monthly facts to the SACD bordereau: which performances belong to the SACD repertoire,
 //! and each line with its nature, VAT, average price, deadline and contract money.
 
-use super::model::{Nature, NotDeclared, SacdFile, SacdLine, SacdTotals, ShowMoney};
+use super::model::{Nature, NotDeclared, SacdFile, SacdLine, SacdTotals, ShowMoney, Span};
 use crate::tax::describe;
 use crate::{Body, BuildInput, DeclarationError};
-use releve_domain::calendar::{local_time_hhmm, rfc3339_paris};
+use chrono::NaiveDate;
+use releve_domain::calendar::{local_time_hhmm, rfc3339_paris, PARIS};
 use releve_domain::{Audience, Discipline, Issue, Money, PerformanceFacts, Repertoire, VatRate};
+use std::collections::BTreeSet;
 
 pub(crate) struct Built {
     pub model: SacdFile,
@@ -18,12 +20,35 @@ const CODE: &str = "sacd";
 const MAX_REF: usize = 128;
 
 pub(crate) fn model(input: &BuildInput<'_>) -> Result<Built, DeclarationError> {
+    let span = Span::Month {
+        month: input.facts.month,
+    };
+    model_over(input, span, &BTreeSet::new())
+}
+
+/// The bordereau of `span`: the performances of the facts whose Paris date is in it, except
+/// those in `already_declared` (performance ids of an approved or sent bordereau: a performance
+/// is never declared twice).
+pub(crate) fn model_over(
+    input: &BuildInput<'_>,
+    span: Span,
+    already_declared: &BTreeSet<String>,
+) -> Result<Built, DeclarationError> {
     let facts = input.facts;
     let org = &facts.organisation;
     let mut lines = Vec::new();
     let mut not_declared = Vec::new();
     let mut issues = Vec::new();
+    let today = input.generated_at.with_timezone(&PARIS).date_naive();
     for p in &facts.performances {
+        if let Span::Period { period } = span {
+            if p.date < period.from || p.date > period.to {
+                continue;
+            }
+        }
+        if already_declared.contains(&p.performance_id) {
+            continue;
+        }
         // No discipline: the facts already carry a blocking issue; only an explicit `sacd = yes`
         // puts the performance on the bordereau.
         let repertoire = match p.discipline {
@@ -74,6 +99,17 @@ pub(crate) fn model(input: &BuildInput<'_>) -> Result<Built, DeclarationError> {
                 body: Body::Sacd,
                 reason: e.to_string(),
             })?;
+        let notice =
+            input
+                .rules
+                .sacd_deadline_notice_days(p.date)
+                .map_err(|e| DeclarationError::Rules {
+                    body: Body::Sacd,
+                    reason: e.to_string(),
+                })?;
+        if let Some(issue) = deadline_issue(p, deadline, today, notice) {
+            issues.push(issue);
+        }
         lines.push(line(p, &org.slug, deadline, &mut issues));
     }
     if !lines.is_empty()
@@ -103,6 +139,7 @@ pub(crate) fn model(input: &BuildInput<'_>) -> Result<Built, DeclarationError> {
             body: Body::Sacd,
             organisation: org.slug.clone(),
             month: facts.month,
+            span,
             declarant_id: org.sacd_declarant_id.clone(),
             deadline: lines.iter().map(|l| l.deadline).min(),
             lines,
@@ -112,6 +149,45 @@ pub(crate) fn model(input: &BuildInput<'_>) -> Result<Built, DeclarationError> {
         },
         issues,
     })
+}
+
+/// SACD wants each performance within 30 days, or invoices a provision (bordereau, "délai"):
+/// at generation time, a line whose deadline is past, or `notice` days away or less, is a
+/// blocking point, so that a monthly run never lets it slip silently.
+fn deadline_issue(
+    p: &PerformanceFacts,
+    deadline: NaiveDate,
+    today: NaiveDate,
+    notice: i64,
+) -> Option<Issue> {
+    let left = (deadline - today).num_days();
+    let issue = if left < 0 {
+        Issue::blocking(
+            "sacd.deadline.past",
+            format!(
+                "Le délai SACD de la représentation {} est dépassé : elle devait être déclarée au plus tard le {}. \
+                 Envoyez le bordereau sans attendre (passé ce délai, la SACD facture une provision calculée sur \
+                 la jauge de la salle), puis déclarez les représentations chaque semaine (releve run --body sacd \
+                 --from … --to …).",
+                describe(p),
+                crate::render::fr::long_date(deadline)
+            ),
+        )
+    } else if left <= notice {
+        Issue::blocking(
+            "sacd.deadline.near",
+            format!(
+                "La représentation {} doit être déclarée à la SACD au plus tard le {} (dans {left} jour{}) : \
+                 approuvez et envoyez le bordereau maintenant, sinon la SACD facture une provision.",
+                describe(p),
+                crate::render::fr::long_date(deadline),
+                if left > 1 { "s" } else { "" }
+            ),
+        )
+    } else {
+        return None;
+    };
+    Some(issue.for_performance(&p.performance_id).for_body(CODE))
 }
 
 /// Lecture first (a reading is declared as such whatever its audience), then the audience.
@@ -227,7 +303,22 @@ fn line(
         frais_approche_excl_vat: p.frais_approche_excl_vat,
         coproduction_contribution_excl_vat: p.coproduction_contribution_excl_vat,
         guarantee_excl_vat: p.guarantee_excl_vat,
+        cession_vat_rate: p.cession_price_excl_vat.map(|_| cession_rate()),
+        cession_vat_amount: p
+            .cession_price_excl_vat
+            .map(|price| price.percent(cession_rate().percent())),
+        sacd_dossier: p.sacd_dossier.clone(),
+        amateur: p.amateur,
+        works: p.works.clone(),
+        duration_minutes: p.duration_minutes,
+        producer_address: producer.and_then(|pr| pr.address.clone()),
     }
+}
+
+/// A cession contract for a live show is invoiced at the reduced rate of 5.5 % (CGI art. 278-0
+/// bis F; the SACD form's note on section D), as for the SACEM expenses.
+fn cession_rate() -> VatRate {
+    VatRate::parse("5.5").expect("5.5 is a known rate")
 }
 
 /// Groups the lines by show title, in order of first performance.
@@ -244,6 +335,12 @@ fn shows(lines: &[SacdLine]) -> Vec<ShowMoney> {
                 s.frais_approche_excl_vat += money(l.frais_approche_excl_vat);
                 s.coproduction_contribution_excl_vat += money(l.coproduction_contribution_excl_vat);
                 s.guarantee_excl_vat += money(l.guarantee_excl_vat);
+                if s.works.is_empty() {
+                    s.works = l.works.clone();
+                }
+                s.duration_minutes = s.duration_minutes.or(l.duration_minutes);
+                s.sacd_dossier = s.sacd_dossier.clone().or(l.sacd_dossier.clone());
+                s.producer_address = s.producer_address.clone().or(l.producer_address.clone());
                 if s.producer_name.is_none() {
                     s.producer_name = l.producer_name.clone();
                     s.producer_siret = l.producer_siret.clone();
@@ -260,6 +357,11 @@ fn shows(lines: &[SacdLine]) -> Vec<ShowMoney> {
                 frais_approche_excl_vat: money(l.frais_approche_excl_vat),
                 coproduction_contribution_excl_vat: money(l.coproduction_contribution_excl_vat),
                 guarantee_excl_vat: money(l.guarantee_excl_vat),
+                sacd_dossier: l.sacd_dossier.clone(),
+                amateur: l.amateur,
+                works: l.works.clone(),
+                duration_minutes: l.duration_minutes,
+                producer_address: l.producer_address.clone(),
             }),
         }
     }

@@ -1,8 +1,10 @@
 //! `sacd.pdf`: the "bordereau de recettes et/ou de dépenses" in the order of the SACD form:
 //! declarant (name, SACD identifier, SIRET), shows and venues (A, B), ticketing per performance
-//! with totals (C), cession money per show (D), performances left out, deadline, signature.
+//! with totals (C; receipts VAT included with their rate, 0 % printed "NA"), cession money per
+//! show (D), organiser and producer details with the intra-EU VAT number (E, F), who pays the
+//! rights (G), works, authors and duration (H), performances left out, deadline, signature.
 
-use super::model::{SacdFile, SacdLine};
+use super::model::{SacdFile, SacdLine, Span};
 use crate::render::fr;
 use crate::render::pdf::{Column, Form, Signature, Table};
 use crate::Body;
@@ -14,7 +16,14 @@ pub(crate) fn form(model: &SacdFile, org: &Organisation, generated_at: DateTime<
     let body = Body::Sacd;
     let mut f = Form::new(body.title_fr());
     f.landscape()
-        .subtitle(format!("Représentations de {}", fr::month(model.month)))
+        .subtitle(match model.span {
+            Span::Month { month } => format!("Représentations de {}", fr::month(month)),
+            Span::Period { period } => format!(
+                "Représentations du {} au {}",
+                fr::long_date(period.from),
+                fr::long_date(period.to)
+            ),
+        })
         .subtitle(match model.deadline {
             Some(d) => format!(
                 "Destinataire : {} — dans les 30 jours suivant chaque représentation (première échéance : {})",
@@ -26,7 +35,11 @@ pub(crate) fn form(model: &SacdFile, org: &Organisation, generated_at: DateTime<
         .footer(format!(
             "SACD — {} — {} — brouillon préparé par releve le {}, à vérifier avant envoi",
             org.name,
-            fr::month(model.month),
+            match model.span {
+                Span::Month { month } => fr::month(month),
+                Span::Period { period } =>
+                    format!("du {} au {}", fr::date(period.from), fr::date(period.to)),
+            },
             generated_at.with_timezone(&PARIS).format("%d/%m/%Y à %H:%M")
         ));
 
@@ -34,6 +47,7 @@ pub(crate) fn form(model: &SacdFile, org: &Organisation, generated_at: DateTime<
 
     f.heading("A-B. Spectacles et lieux")
         .table(shows_table(model));
+    f.table(exploitation_table(model));
 
     f.heading("C. Billetterie").table(lines_table(model));
     f.note(
@@ -45,6 +59,23 @@ pub(crate) fn form(model: &SacdFile, org: &Organisation, generated_at: DateTime<
 
     f.heading("D. Prix de cession du droit d'exploitation (montants HT)")
         .table(money_table(model));
+    f.note(
+        "Prix de cession facturé avec une TVA de 5,5 % (contrat de cession d'un spectacle vivant) ; le fichier \
+         de télétransmission en porte le montant (rep_mt_cession, rep_mt_tva_cession).",
+    );
+
+    f.heading("E-F. Organisateur (diffuseur) et producteur — coordonnées")
+        .table(parties_table(model, org));
+
+    f.heading("G. Qui règle les droits");
+    f.paragraph(format!(
+        "L'organisateur (diffuseur), {}, règle les droits d'auteur à la SACD. Si le contrat les met à la \
+         charge du producteur ou d'un tiers, indiquez-le sur le bordereau avec ses coordonnées.",
+        org.name
+    ));
+
+    f.heading("H. Œuvres représentées")
+        .table(works_table(model));
 
     if !model.not_declared.is_empty() {
         f.heading("Représentations non déclarées");
@@ -113,7 +144,127 @@ fn declarant(model: &SacdFile, org: &Organisation) -> Vec<(String, String)> {
                 address
             },
         ),
+        (
+            "N° de TVA intracommunautaire".into(),
+            org.vat_number
+                .clone()
+                .unwrap_or_else(|| "non renseigné (vat_number)".into()),
+        ),
     ]
+}
+
+fn org_address(org: &Organisation) -> String {
+    let town = [org.postal_code.as_deref(), org.city.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    [org.address.as_deref(), Some(town.as_str())]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Section A per show: the dossier d'exploitation number and professional or amateur.
+fn exploitation_table(model: &SacdFile) -> Table {
+    let mut t = Table::new(vec![
+        Column::left("Spectacle", 4.0),
+        Column::left("N° de dossier d'exploitation", 2.5),
+        Column::left("Nature de l'exploitation", 2.5),
+    ]);
+    t.empty_text("Aucune représentation du répertoire de la SACD.");
+    for s in &model.shows {
+        t.row([
+            s.show_title.clone(),
+            s.sacd_dossier
+                .clone()
+                .unwrap_or_else(|| "non renseigné (sacd_dossier)".into()),
+            if s.amateur {
+                "amateur".to_string()
+            } else {
+                "professionnelle".to_string()
+            },
+        ]);
+    }
+    t
+}
+
+/// Sections E and F: who presents and who produces, with their details.
+fn parties_table(model: &SacdFile, org: &Organisation) -> Table {
+    let mut t = Table::new(vec![
+        Column::left("Rôle", 1.6),
+        Column::left("Nom", 3.0),
+        Column::left("Adresse", 4.0),
+        Column::left("SIRET", 2.0),
+        Column::left("N° TVA intracommunautaire", 2.2),
+    ]);
+    let address = org_address(org);
+    t.row([
+        "Organisateur".to_string(),
+        org.name.clone(),
+        if address.is_empty() {
+            "non renseignée".into()
+        } else {
+            address
+        },
+        fr::siret(org.siret.as_str()),
+        org.vat_number
+            .clone()
+            .unwrap_or_else(|| "non renseigné".into()),
+    ]);
+    for s in &model.shows {
+        match &s.producer_name {
+            Some(name) => t.row([
+                format!("Producteur de « {} »", s.show_title),
+                name.clone(),
+                s.producer_address
+                    .clone()
+                    .unwrap_or_else(|| "non renseignée (producer_address)".into()),
+                s.producer_siret
+                    .as_deref()
+                    .map(fr::siret)
+                    .unwrap_or_else(|| "non renseigné".into()),
+                "à compléter".into(),
+            ]),
+            None => t.row([
+                format!("Producteur de « {} »", s.show_title),
+                "production de la structure (organisateur)".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]),
+        };
+    }
+    t
+}
+
+/// Section H: the works, their authors and the duration, as the programme gives them.
+fn works_table(model: &SacdFile) -> Table {
+    let mut t = Table::new(vec![
+        Column::left("Spectacle", 3.0),
+        Column::left(
+            "Œuvres (titre — auteurs, traducteurs, adaptateurs, metteurs en scène…)",
+            6.0,
+        ),
+        Column::right("Durée", 1.2),
+    ]);
+    t.empty_text("Aucune représentation du répertoire de la SACD.");
+    for s in &model.shows {
+        t.row([
+            s.show_title.clone(),
+            if s.works.is_empty() {
+                "à compléter (colonne works du programme)".into()
+            } else {
+                s.works.join(" ; ")
+            },
+            s.duration_minutes
+                .map(|m| format!("{m} min"))
+                .unwrap_or_else(|| "à compléter".into()),
+        ]);
+    }
+    t
 }
 
 fn producer(name: &Option<String>, siret: &Option<String>) -> String {
@@ -194,7 +345,9 @@ fn lines_table(model: &SacdFile) -> Table {
     t.font_size(7.5)
         .empty_text("Aucune représentation du répertoire de la SACD ce mois-ci.");
     for l in &model.lines {
+        // The form's VAT box takes 5,5 %, 2,1 % or "NA" (not subject to VAT): a 0 % rate is NA.
         let rate = match l.vat_rate {
+            Some(r) if r.percent().is_zero() => "NA".to_string(),
             Some(r) if l.vat_mixed => format!("{} *", fr::rate(r.percent())),
             Some(r) => fr::rate(r.percent()),
             None => "NA".into(),

@@ -6,8 +6,12 @@
 //!   favourable to the author); releve only declares the figures.
 //! - Recipient: SACD, by the "bordereau de recettes et/ou de dépenses" (`sacd.pdf`) or by
 //!   teletransmission of `sacd.xml`.
-//! - Deadline: 30 days after each performance (dated rule `sacd_deadline_days`); late
-//!   declarations are invoiced a provision computed on the venue's capacity.
+//! - Deadline: 30 days after each performance (dated rule `sacd_deadline_days`), the last day
+//!   still on time; late declarations are invoiced a provision computed on the venue's
+//!   capacity. At generation time a line whose deadline is past or at most
+//!   `sacd_deadline_notice_days` (7) away is a blocking issue (`sacd.deadline.past|near`).
+//! - Period: [`build_period`] builds the bordereau of any period (weekly schedule, `releve run
+//!   --body sacd --from --to`), leaving out performances already in an approved bordereau.
 //! - Lines: every performance of the month whose discipline is in the SACD repertoire (the
 //!   discipline table, overridden per show by the programme's `sacd`); "review" gives a blocking
 //!   issue and no line; a cancelled performance is listed in `not_declared`. Nature: `L` for a
@@ -29,7 +33,7 @@ pub mod xml;
 #[cfg(test)]
 mod tests;
 
-pub use model::{Nature, NotDeclared, SacdFile, SacdLine, SacdTotals, ShowMoney};
+pub use model::{Nature, NotDeclared, Period, SacdFile, SacdLine, SacdTotals, ShowMoney, Span};
 
 use crate::render::json;
 use crate::{Body, BuildInput, Declaration, DeclarationError, Draft, RenderedFile, Summary};
@@ -52,8 +56,30 @@ impl Declaration for Sacd {
 /// Builds the bordereau with `rep_version` = `version` in `sacd.xml` (1 for the first sending,
 /// the next number for an amendment).
 pub fn build_version(input: &BuildInput<'_>, version: u32) -> Result<Draft, DeclarationError> {
+    render(input, build::model(input)?, version)
+}
+
+/// The bordereau of any period (`releve run --body sacd --from --to`, and the weekly schedule
+/// of `releve serve`): the performances of `input.facts` whose Paris date lies in `period`
+/// (both ends included), except those in `already_declared` (performance ids already in an
+/// approved or sent bordereau, which SACD must not receive twice). The facts may cover more
+/// than the period (e.g. the months it overlaps, merged); `sacd.json` then carries
+/// `"period": {"from", "to"}` instead of `"month"`.
+pub fn build_period(
+    input: &BuildInput<'_>,
+    period: Period,
+    already_declared: &std::collections::BTreeSet<String>,
+) -> Result<Draft, DeclarationError> {
+    let built = build::model_over(input, Span::Period { period }, already_declared)?;
+    render(input, built, FIRST_VERSION)
+}
+
+fn render(
+    input: &BuildInput<'_>,
+    built: build::Built,
+    version: u32,
+) -> Result<Draft, DeclarationError> {
     let body = Body::Sacd;
-    let built = build::model(input)?;
     let model = &built.model;
     let org = &input.facts.organisation;
     let xml = xml::render(model, org, input.generated_at, version).map_err(|e| {

@@ -78,14 +78,29 @@ pub struct SacdLine {
     pub frais_approche_excl_vat: Option<Money>,
     pub coproduction_contribution_excl_vat: Option<Money>,
     pub guarantee_excl_vat: Option<Money>,
+    /// VAT on the cession price (5.5 %, the rate of a cession contract for a live show) and its
+    /// amount, round_half_up(price × rate); `null` without cession price.
+    pub cession_vat_rate: Option<VatRate>,
+    pub cession_vat_amount: Option<Money>,
+    /// Section A: the SACD "dossier d'exploitation" number and professional or amateur.
+    pub sacd_dossier: Option<String>,
+    pub amateur: bool,
+    /// Section H: works performed (`Titre — Auteur`) and duration, from the programme.
+    pub works: Vec<String>,
+    pub duration_minutes: Option<u32>,
+    /// The producer's address, when the programme gives it (section F).
+    pub producer_address: Option<String>,
 }
 
 impl SacdLine {
-    /// Sums paid for the performance except travel costs (cession price, co-production
-    /// contribution, box-office guarantee): the XML's `rep_mt_depenses`.
+    /// Total expenses excl. VAT paid for the performance — cession price, frais d'approche,
+    /// co-production contribution, box-office guarantee — the XML's `rep_mt_depenses` as the
+    /// Ministry's pilot fills it (total expenses, frais d'approche included, circus-specific costs
+    /// excluded: the programme has no such costs, so nothing is taken out).
     pub fn expenses_excl_vat(&self) -> Money {
         [
             self.cession_price_excl_vat,
+            self.frais_approche_excl_vat,
             self.coproduction_contribution_excl_vat,
             self.guarantee_excl_vat,
         ]
@@ -119,6 +134,13 @@ pub struct ShowMoney {
     pub coproduction_contribution_excl_vat: Money,
     /// Garantie de recette.
     pub guarantee_excl_vat: Money,
+    /// Added: section A (dossier, professional/amateur), section F (producer's address) and
+    /// section H (works, duration) of the form, from the show's first performance.
+    pub sacd_dossier: Option<String>,
+    pub amateur: bool,
+    pub works: Vec<String>,
+    pub duration_minutes: Option<u32>,
+    pub producer_address: Option<String>,
 }
 
 /// A performance of the SACD field that is not on the bordereau, and why (in French).
@@ -163,13 +185,35 @@ impl SacdTotals {
     }
 }
 
+/// The dates a bordereau over any period covers (`releve run --body sacd --from --to`), both
+/// inclusive, Paris dates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// What a bordereau covers: a month (`"month"`), or any period (`"period": {"from", "to"}`
+/// instead of `"month"`, `formats.md` §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Span {
+    Month { month: Month },
+    Period { period: Period },
+}
+
 /// `sacd.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SacdFile {
     pub schema_version: u32,
     pub body: Body,
     pub organisation: String,
+    /// The month of the facts (for a period: the month of its first day); never serialised,
+    /// `span` says what the file covers.
+    #[serde(skip)]
     pub month: Month,
+    #[serde(flatten)]
+    pub span: Span,
     /// The declarant's SACD identifier (`dec_ref`), from the configuration.
     pub declarant_id: Option<String>,
     /// The earliest deadline of the lines; `null` without line.

@@ -137,14 +137,19 @@ fn repertoire_nature_overrides_and_cancellations() {
             ("tickets_csv:P6", "TP"),
         ]
     );
-    assert_eq!(
-        codes(&draft, Severity::Blocking),
-        ["sacd.repertoire.review"]
-    );
-    assert_eq!(
-        draft.issues[0].performance_id.as_deref(),
-        Some("tickets_csv:P8")
-    );
+    // Generated on 1 December: the lines of 3–8 November are due 3–8 December, within the
+    // 7-day notice (tested on their own below); here only the repertoire question matters.
+    let blocking: Vec<&str> = codes(&draft, Severity::Blocking)
+        .into_iter()
+        .filter(|c| !c.starts_with("sacd.deadline."))
+        .collect();
+    assert_eq!(blocking, ["sacd.repertoire.review"]);
+    let review = draft
+        .issues
+        .iter()
+        .find(|i| i.code == "sacd.repertoire.review")
+        .unwrap();
+    assert_eq!(review.performance_id.as_deref(), Some("tickets_csv:P8"));
     let not_declared = &draft.model["not_declared"][0];
     assert_eq!(not_declared["performance_id"], "tickets_csv:P9");
     assert!(not_declared["reason"].as_str().unwrap().contains("annulée"));
@@ -232,14 +237,17 @@ fn texts_are_cut_at_128_characters() {
 fn contract_money_per_performance_and_per_show() {
     // P1: cession 3000.00, frais d'approche 450.00, coproduction 1000.00, guarantee 500.00;
     // P2 (same show): cession 3000.00. Show: cession 6000.00, frais 450.00, coprod 1000.00,
-    // guarantee 500.00. XML P1: dépenses 3000 + 1000 + 500 = 4500.00, frais 450.00;
-    // P2: 3000.00, 0.00; P3 (no contract): empty Exploitation.
+    // guarantee 500.00. XML P1: dépenses = total expenses excl. VAT, frais d'approche included:
+    // 3000 + 450 + 1000 + 500 = 4950.00; frais 450.00; cession 3000.00 at 5.5 % → VAT
+    // 3000 × 5.5 % = 165.00; coprod 1000.00; guarantee 500.00. P2: 3000.00, frais 0.00, VAT
+    // 165.00; P3 (no contract): only the nature of the exploitation (PRO).
     let mut m = month();
     let row = m.ticketed("P1", "Les Vagues", "2025-11-14 20:30", Discipline::Theatre);
     row.producer = Some(Producer {
         name: "Cie du Vent".into(),
         siret: Some("73282932000074".into()),
         subsidised: Some(false),
+        address: None,
     });
     row.cession_price_excl_vat = money("3000.00");
     row.frais_approche_excl_vat = money("450.00");
@@ -268,13 +276,25 @@ fn contract_money_per_performance_and_per_show() {
     let xml = xml_of(&draft);
     let reps: Vec<&str> = xml.split("<Representation>").skip(1).collect();
     assert_eq!(reps.len(), 3);
-    assert!(reps[0].contains("<rep_mt_depenses>4500.00</rep_mt_depenses>"));
+    assert!(reps[0].contains("<rep_mt_depenses>4950.00</rep_mt_depenses>"));
     assert!(reps[0].contains("<rep_mt_frais>450.00</rep_mt_frais>"));
+    assert!(reps[0].contains("<rep_mt_cession>3000.00</rep_mt_cession>"));
+    assert!(reps[0].contains("<rep_tx_tva_cession>5.5</rep_tx_tva_cession>"));
+    assert!(reps[0].contains("<rep_mt_tva_cession>165.00</rep_mt_tva_cession>"));
+    assert!(reps[0].contains("<rep_mt_apports_coprod>1000.00</rep_mt_apports_coprod>"));
+    assert!(reps[0].contains("<rep_mt_garantie_rec>500.00</rep_mt_garantie_rec>"));
+    assert!(reps[0].contains("<expl_nat>PRO</expl_nat>"));
+    assert_eq!(draft.model["lines"][0]["cession_vat_amount"], "165.00");
     assert!(reps[0].contains("<prod_nom>Cie du Vent</prod_nom>"));
     assert!(reps[0].contains("<prod_ref>732829320</prod_ref>"));
     assert!(reps[1].contains("<rep_mt_depenses>3000.00</rep_mt_depenses>"));
     assert!(reps[1].contains("<rep_mt_frais>0.00</rep_mt_frais>"));
-    assert!(reps[2].contains("<Exploitation/>"));
+    assert!(reps[1].contains("<rep_mt_tva_cession>165.00</rep_mt_tva_cession>"));
+    assert!(!reps[1].contains("rep_mt_apports_coprod"));
+    assert!(
+        reps[2].contains("<Exploitation>\n        <expl_nat>PRO</expl_nat>\n      </Exploitation>")
+    );
+    assert!(!reps[2].contains("rep_mt_depenses"));
     // No producer named: the organisation's own production.
     assert!(reps[2].contains("<prod_nom>Théâtre des Digues</prod_nom>"));
     assert!(reps[2].contains("<prod_ref>812345676</prod_ref>"));
@@ -326,6 +346,7 @@ fn golden_month() -> TestMonth {
         name: "Cie du Vent".into(),
         siret: Some("73282932000074".into()),
         subsidised: Some(false),
+        address: None,
     });
     row.cession_price_excl_vat = money("3000.00");
     row.frais_approche_excl_vat = money("450.00");
@@ -403,4 +424,129 @@ fn pdf_bordereau_reads_like_the_form() {
             "missing « {expected} » in:\n{text}"
         );
     }
+}
+
+#[test]
+fn a_performance_of_the_2nd_declared_on_the_5th_is_late_and_blocking() {
+    // 2 November + 30 days = 2 December, the last day on time; a run dated 5 December is three
+    // days late. 14 November is due 14 December: 9 days away, beyond the 7-day notice; 10
+    // November is due 10 December: 5 days away, near.
+    let mut m = month();
+    for (id, start) in [
+        ("P1", "2025-11-02 20:30"),
+        ("P2", "2025-11-10 20:30"),
+        ("P3", "2025-11-14 20:30"),
+    ] {
+        m.ticketed(id, "Les Vagues", start, Discipline::Theatre);
+        m.sell(id, 2, "10.00", "5.5", PriceKind::Full);
+    }
+    let facts = m.facts();
+    let mut inp = input(&facts);
+    // 5 December 2025, 06:00 in Paris.
+    inp.generated_at = chrono::DateTime::parse_from_rfc3339("2025-12-05T06:00:00+01:00")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let draft = Sacd.build(&inp).unwrap();
+    assert_eq!(draft.model["lines"][0]["deadline"], "2025-12-02");
+    let deadline: Vec<(&str, &str)> = draft
+        .issues
+        .iter()
+        .filter(|i| i.code.starts_with("sacd.deadline."))
+        .map(|i| (i.code.as_str(), i.performance_id.as_deref().unwrap()))
+        .collect();
+    assert_eq!(
+        deadline,
+        [
+            ("sacd.deadline.past", "tickets_csv:P1"),
+            ("sacd.deadline.near", "tickets_csv:P2"),
+        ]
+    );
+    let past = &draft.issues[0];
+    assert_eq!(past.severity, Severity::Blocking);
+    assert_eq!(past.body.as_deref(), Some("sacd"));
+    assert!(
+        past.message.contains("au plus tard le 2 décembre 2025"),
+        "{}",
+        past.message
+    );
+    let near = draft
+        .issues
+        .iter()
+        .find(|i| i.code == "sacd.deadline.near")
+        .unwrap();
+    assert!(
+        near.message
+            .contains("au plus tard le 10 décembre 2025 (dans 5 jours)"),
+        "{}",
+        near.message
+    );
+}
+
+#[test]
+fn a_bordereau_over_any_period_leaves_out_what_was_already_declared() {
+    // Performances on 3, 5 and 9 November; the period 3–7 November holds P1 and P2, and P1
+    // was in an approved bordereau: only P2 is on this one.
+    let mut m = month();
+    for (id, start) in [
+        ("P1", "2025-11-03 20:30"),
+        ("P2", "2025-11-05 20:30"),
+        ("P3", "2025-11-09 20:30"),
+    ] {
+        m.ticketed(id, "Les Vagues", start, Discipline::Theatre);
+        m.sell(id, 2, "10.00", "5.5", PriceKind::Full);
+    }
+    let facts = m.facts();
+    let period = Period {
+        from: "2025-11-03".parse().unwrap(),
+        to: "2025-11-07".parse().unwrap(),
+    };
+    let declared: std::collections::BTreeSet<String> = ["tickets_csv:P1".to_string()].into();
+    let draft = build_period(&input(&facts), period, &declared).unwrap();
+    let ids: Vec<&str> = draft.model["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["performance_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["tickets_csv:P2"]);
+    assert_eq!(draft.model["period"]["from"], "2025-11-03");
+    assert_eq!(draft.model["period"]["to"], "2025-11-07");
+    assert!(draft.model.get("month").is_none());
+    let pdf = pdf_text(&draft.files[2].bytes);
+    assert!(
+        pdf.contains("Représentations du 3 novembre 2025 au 7 novembre 2025"),
+        "{pdf}"
+    );
+}
+
+#[test]
+fn the_bordereau_has_every_section_of_the_form() {
+    // A 0 % rate prints "NA"; sections A (dossier, amateur), E-F (VAT number), G, H (works,
+    // duration) come from the organisation and the programme.
+    let mut m = month();
+    m.org.vat_number = Some("FR12812345676".into());
+    let row = m.ticketed("P1", "Les Vagues", "2025-11-14 20:30", Discipline::Theatre);
+    row.works = vec!["Les Vagues — Virginia Woolf".into()];
+    row.duration_minutes = Some(95);
+    row.sacd_dossier = Some("456789".into());
+    row.amateur = true;
+    m.sell("P1", 3, "10.00", "0", PriceKind::Full);
+    let draft = built(&m);
+    let pdf = pdf_text(&draft.files[2].bytes);
+    for wanted in [
+        "FR12812345676",
+        "456789",
+        "amateur",
+        "Les Vagues — Virginia Woolf",
+        "95 min",
+        "G. Qui règle les droits",
+        "H. Œuvres représentées",
+        "NA",
+    ] {
+        assert!(pdf.contains(wanted), "missing « {wanted} » in {pdf}");
+    }
+    let xml = xml_of(&draft);
+    assert!(xml.contains("<expl_nat>AMA</expl_nat>"));
+    assert!(xml.contains("<expl_ref>456789</expl_ref>"));
+    assert!(xml.contains("<diff_tva>FR12812345676</diff_tva>"));
 }

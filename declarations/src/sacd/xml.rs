@@ -9,12 +9,19 @@
 //!       rep_date_debut, rep_date_fin (yyyy/MM/dd), rep_nb 1, rep_horaire HH:mm
 //!       Billetterie: rep_mt_billets (excl. VAT), rep_mt_tva_billets, rep_nb_billets_pay,
 //!                    rep_nb_billets_exo
-//!       Exploitation: rep_mt_depenses (cession price + co-production contribution + box-office
-//!                     guarantee, excl. VAT), rep_mt_frais (frais d'approche, excl. VAT);
-//!                     empty when the programme gives no contract money
+//!       Exploitation: expl_nat (PRO, or AMA for an amateur performance), expl_type_ref SACD
+//!                     and expl_ref (the dossier d'exploitation, when given); with contract
+//!                     money: rep_mt_depenses (total expenses excl. VAT: cession price + frais
+//!                     d'approche + co-production contribution + box-office guarantee, the
+//!                     pilot's meaning; circus-specific costs would be excluded, none are
+//!                     entered), rep_mt_frais (frais d'approche), rep_mt_cession (cession
+//!                     price), rep_tx_tva_cession (5.5) and rep_mt_tva_cession (its VAT),
+//!                     rep_mt_apports_coprod (co-production contribution), rep_mt_garantie_rec
+//!                     (box-office guarantee), all excl. VAT, each only when given
 //!       Salle: salle_nom, salle_jauge (left out when unknown)
 //!       Diffuseur: diff_nom, diff_type_ref SIREN, diff_ref, diff_adresse_1, diff_code_postal,
-//!                  diff_ville, diff_pays FR (the organisation and its address)
+//!                  diff_ville, diff_pays FR, diff_tva (the organisation, its address and its
+//!                  intra-EU VAT number when configured)
 //!       Producteur: prod_nom, prod_type_ref SIREN, prod_ref (the organisation itself when the
 //!                   programme names no producer: its own production)
 //! ```
@@ -116,16 +123,36 @@ fn representation(
                 text(w, "rep_nb_billets_exo", &l.exempted_tickets.to_string())?;
                 Ok(())
             })?;
-            if l.has_contract_money() {
-                w.create_element("Exploitation").write_inner_content(|w| {
+            w.create_element("Exploitation").write_inner_content(|w| {
+                text(w, "expl_nat", if l.amateur { "AMA" } else { "PRO" })?;
+                if let Some(dossier) = l.sacd_dossier.as_deref().filter(|d| !d.trim().is_empty()) {
+                    text(w, "expl_type_ref", "SACD")?;
+                    text(w, "expl_ref", dossier)?;
+                }
+                if l.has_contract_money() {
                     text(w, "rep_mt_depenses", &l.expenses_excl_vat().to_string())?;
                     let frais = l.frais_approche_excl_vat.unwrap_or(Money::ZERO);
                     text(w, "rep_mt_frais", &frais.to_string())?;
-                    Ok(())
-                })?;
-            } else {
-                w.create_element("Exploitation").write_empty()?;
-            }
+                }
+                if let Some(price) = l.cession_price_excl_vat {
+                    text(w, "rep_mt_cession", &price.to_string())?;
+                    if let (Some(rate), Some(vat)) = (l.cession_vat_rate, l.cession_vat_amount) {
+                        text(
+                            w,
+                            "rep_tx_tva_cession",
+                            &rate.percent().normalize().to_string(),
+                        )?;
+                        text(w, "rep_mt_tva_cession", &vat.to_string())?;
+                    }
+                }
+                if let Some(m) = l.coproduction_contribution_excl_vat {
+                    text(w, "rep_mt_apports_coprod", &m.to_string())?;
+                }
+                if let Some(m) = l.guarantee_excl_vat {
+                    text(w, "rep_mt_garantie_rec", &m.to_string())?;
+                }
+                Ok(())
+            })?;
             w.create_element("Salle").write_inner_content(|w| {
                 text(w, "salle_nom", &l.venue_name)?;
                 if let Some(capacity) = l.capacity {
@@ -147,6 +174,9 @@ fn representation(
                     text(w, "diff_ville", city)?;
                 }
                 text(w, "diff_pays", "FR")?;
+                if let Some(vat) = org.vat_number.as_deref().filter(|v| !v.trim().is_empty()) {
+                    text(w, "diff_tva", vat)?;
+                }
                 Ok(())
             })?;
             w.create_element("Producteur").write_inner_content(|w| {

@@ -8,6 +8,7 @@ use super::model::{
 };
 use crate::tax::{describe, Percent};
 use crate::{Body, BuildInput, DeclarationError};
+use releve_domain::programme::OtherOrigin;
 use releve_domain::{ContractType, Issue, Money, PerformanceFacts, Repertoire, VatRate};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -26,6 +27,52 @@ pub const ESTIMATE_NOTE: &str = "Estimation indicative — montant calculé par 
     des concerts appliqué aux recettes des entrées hors TVA ou, à défaut de recette, au budget des \
     dépenses artistiques hors TVA ; le barème applicable, les réductions et les minimums relèvent du \
     contrat général de représentation.";
+
+/// Added to the estimate's note when every work of the show is in the public domain.
+pub const PUBLIC_DOMAIN_NOTE: &str = "Œuvres du domaine public (programme) : aucun droit estimé.";
+
+/// The form's receipt rows: entries per VAT rate from ticketing, then the other origins per VAT
+/// rate from the programme, excl. VAT rounded per performance and rate (`domain.md` §3).
+fn receipts_of(perfs: &[&PerformanceFacts]) -> Vec<Receipt> {
+    let mut by_key: BTreeMap<(ReceiptOrigin, VatRate), (Money, Money)> = BTreeMap::new();
+    for v in perfs.iter().flat_map(|p| p.vat.iter()) {
+        let e = by_key.entry((ReceiptOrigin::Entrees, v.rate)).or_default();
+        e.0 += v.receipts_incl_vat;
+        e.1 += v.receipts_excl_vat;
+    }
+    for p in perfs {
+        // One performance may give two amounts of one origin and rate (not from one programme
+        // row, but from a correction): sum them before rounding, as for tickets.
+        let mut own: BTreeMap<(ReceiptOrigin, VatRate), Money> = BTreeMap::new();
+        for r in &p.other_receipts {
+            *own.entry((origin_of(r.origin), r.vat_rate)).or_default() += r.incl_vat;
+        }
+        for ((origin, rate), incl) in own {
+            let e = by_key.entry((origin, rate)).or_default();
+            e.0 += incl;
+            e.1 += rate.excl_from_incl(incl);
+        }
+    }
+    by_key
+        .into_iter()
+        .map(|((origin, vat_rate), (incl, excl))| Receipt {
+            origin,
+            vat_rate,
+            excl_vat: excl,
+            vat: incl - excl,
+            incl_vat: incl,
+        })
+        .collect()
+}
+
+fn origin_of(o: OtherOrigin) -> ReceiptOrigin {
+    match o {
+        OtherOrigin::Bar => ReceiptOrigin::Consommations,
+        OtherOrigin::Catering => ReceiptOrigin::Restauration,
+        OtherOrigin::Programmes => ReceiptOrigin::Programmes,
+        OtherOrigin::Other => ReceiptOrigin::Autres,
+    }
+}
 
 /// Artistic expenses of engagement contracts (payroll) for one show, excl. VAT.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -266,24 +313,11 @@ fn show(
     let first = perfs[0];
     let last = perfs[perfs.len() - 1];
 
-    // Receipts: entries only, per VAT rate; excl. VAT is the sum of each performance's rounded
-    // amount, so the state agrees with the other declarations to the cent.
-    let mut by_rate: BTreeMap<VatRate, (Money, Money)> = BTreeMap::new();
-    for v in perfs.iter().flat_map(|p| p.vat.iter()) {
-        let e = by_rate.entry(v.rate).or_default();
-        e.0 += v.receipts_incl_vat;
-        e.1 += v.receipts_excl_vat;
-    }
-    let receipts: Vec<Receipt> = by_rate
-        .into_iter()
-        .map(|(vat_rate, (incl, excl))| Receipt {
-            origin: ReceiptOrigin::Entrees,
-            vat_rate,
-            excl_vat: excl,
-            vat: incl - excl,
-            incl_vat: incl,
-        })
-        .collect();
+    // Receipts per origin and VAT rate: entries from ticketing, the other rows of the form
+    // (consommations, restauration, programmes, autres) from the programme. Excl. VAT is the sum
+    // of each performance's rounded amount, so the state agrees with the other declarations to
+    // the cent.
+    let receipts = receipts_of(perfs);
 
     // Expenses: cession price + frais d'approche under the show's contract type, the
     // co-production contribution, and engagement contracts from payroll when given.
@@ -353,12 +387,30 @@ fn show(
         .rules
         .sacem_estimate_rate(last.date)
         .map_err(rules_error)?;
-    // Uncertain rule (to verify in SACEM's "règles générales"): the receipts of entries excl.
-    // VAT, and the expense budget only when there is no receipt.
-    let (base_kind, base) = if receipts_total.excl_vat.is_positive() {
-        (EstimateBase::Receipts, receipts_total.excl_vat)
+    // Uncertain rule (to verify in SACEM's "règles générales"): every receipt excl. VAT (SACEM
+    // collects on entries and on the annex receipts of the form), and the expense budget only
+    // when there is no receipt. Performances whose works are all in the public domain owe no
+    // rights: their receipts and the show's expenses are left out of the base.
+    let protected: Vec<&PerformanceFacts> =
+        perfs.iter().copied().filter(|p| !p.public_domain).collect();
+    let public_domain = protected.is_empty();
+    let protected_receipts: Money = receipts_of(&protected).iter().map(|r| r.excl_vat).sum();
+    let (base_kind, base) = if public_domain {
+        (EstimateBase::Receipts, Money::ZERO)
+    } else if protected_receipts.is_positive() {
+        (EstimateBase::Receipts, protected_receipts)
     } else {
         (EstimateBase::Expenses, expenses_total.excl_vat)
+    };
+    let note = if public_domain {
+        format!("{ESTIMATE_NOTE} {PUBLIC_DOMAIN_NOTE}")
+    } else if protected.len() < perfs.len() {
+        format!(
+            "{ESTIMATE_NOTE} {} représentation(s) d'œuvres du domaine public exclue(s) de la base.",
+            perfs.len() - protected.len()
+        )
+    } else {
+        ESTIMATE_NOTE.to_string()
     };
     let deadline = input.rules.sacem_deadline(last.date).map_err(rules_error)?;
     // The delegation of the show's venue, else of the organisation (`domain.md` §5).
@@ -399,8 +451,17 @@ fn show(
             base_kind,
             base,
             amount: base.percent(estimate_rate),
-            note: ESTIMATE_NOTE.into(),
+            note,
         },
+        public_domain,
+        producer_siret: perfs
+            .iter()
+            .find_map(|p| p.producer.as_ref())
+            .and_then(|pr| pr.siret.clone()),
+        producer_address: perfs
+            .iter()
+            .find_map(|p| p.producer.as_ref())
+            .and_then(|pr| pr.address.clone()),
         deadline,
         agency,
         agency_postal_code,

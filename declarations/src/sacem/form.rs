@@ -7,7 +7,7 @@ use crate::render::fr;
 use crate::render::pdf::{Column, Form, Signature, Table};
 use chrono::{DateTime, Utc};
 use releve_domain::calendar::PARIS;
-use releve_domain::Organisation;
+use releve_domain::{Money, Organisation};
 
 const NOT_GIVEN: &str = "non renseigné";
 
@@ -120,8 +120,8 @@ fn show_section(
             fr::count(show.performances as u64),
         ),
         (
-            "Producteur / compagnie",
-            show.producer.clone().unwrap_or_else(|| NOT_GIVEN.into()),
+            "Producteur / compagnie (nom et coordonnées)",
+            producer_details(show, org),
         ),
         ("Genre du spectacle", show.genre.clone()),
     ]);
@@ -131,23 +131,40 @@ fn show_section(
         ("Entrées payantes", fr::count(show.paid_tickets)),
         ("Entrées gratuites", fr::count(show.free_tickets)),
     ]);
+    // Every row of the form is printed, an origin without receipt at zero, so that the état is
+    // complete as SACEM receives it.
     let mut receipts = amounts_table("Origine");
-    receipts.empty_text("Aucune recette ce mois-ci.");
-    for r in &show.receipts {
-        receipts.row([
-            origin_fr(r.origin).to_string(),
-            r.vat_rate.to_french(),
-            fr::money(r.excl_vat),
-            fr::money(r.vat),
-            fr::money(r.incl_vat),
-        ]);
+    for origin in ORIGINS {
+        let of_origin: Vec<_> = show
+            .receipts
+            .iter()
+            .filter(|r| r.origin == origin)
+            .collect();
+        if of_origin.is_empty() {
+            receipts.row([
+                origin_fr(origin).to_string(),
+                "—".to_string(),
+                fr::money(Money::ZERO),
+                fr::money(Money::ZERO),
+                fr::money(Money::ZERO),
+            ]);
+        }
+        for r in of_origin {
+            receipts.row([
+                origin_fr(r.origin).to_string(),
+                r.vat_rate.to_french(),
+                fr::money(r.excl_vat),
+                fr::money(r.vat),
+                fr::money(r.incl_vat),
+            ]);
+        }
     }
     totals(&mut receipts, &show.receipts_total);
     f.table(receipts);
     f.note(
-        "Seules les recettes d'entrées (billetterie) sont connues de releve ; les consommations, la \
-         restauration, la vente de programmes et les autres recettes sont à ajouter le cas échéant. \
-         Joindre le bordereau détaillé de billetterie.",
+        "Entrées : billetterie. Consommations, restauration, vente de programmes et autres recettes : \
+         colonnes bar_incl_vat, catering_incl_vat, programmes_incl_vat et other_incl_vat du programme (une \
+         ligne à 0,00 € quand le programme n'en donne pas). Joindre le bordereau détaillé de billetterie.",
     );
 
     f.heading("3. Dépenses (contrats artistiques)");
@@ -194,6 +211,52 @@ fn show_section(
         date: None,
         signatory: None,
     });
+}
+
+/// The form's receipt rows, in its order.
+const ORIGINS: [ReceiptOrigin; 5] = [
+    ReceiptOrigin::Entrees,
+    ReceiptOrigin::Consommations,
+    ReceiptOrigin::Restauration,
+    ReceiptOrigin::Programmes,
+    ReceiptOrigin::Autres,
+];
+
+/// Name, SIRET and address of the producer; the organisation's own when it names none.
+fn producer_details(show: &Show, org: &Organisation) -> String {
+    let Some(name) = &show.producer else {
+        let town = [org.postal_code.as_deref(), org.city.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let address = [org.address.as_deref(), Some(town.as_str())]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return format!(
+            "production de la structure : {}, SIRET {}{}",
+            org.name,
+            fr::siret(org.siret.as_str()),
+            if address.is_empty() {
+                String::new()
+            } else {
+                format!(", {address}")
+            }
+        );
+    };
+    let mut parts = vec![name.clone()];
+    if let Some(siret) = &show.producer_siret {
+        parts.push(format!("SIRET {}", fr::siret(siret)));
+    }
+    parts.push(
+        show.producer_address
+            .clone()
+            .unwrap_or_else(|| "adresse non renseignée (colonne producer_address)".into()),
+    );
+    parts.join(", ")
 }
 
 fn amounts_table(first: &str) -> Table {

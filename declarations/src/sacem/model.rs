@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use releve_domain::{Money, Month, VatRate};
 use serde::Serialize;
 
-/// Origin of a receipt line on the form. Only `entrees` is known from ticketing today.
+/// Origin of a receipt line on the form: `entrees` from ticketing, the others from the
+/// programme (`bar_incl_vat`, `catering_incl_vat`, `programmes_incl_vat`, `other_incl_vat`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReceiptOrigin {
@@ -97,6 +98,11 @@ pub struct Show {
     pub agency: Option<Agency>,
     /// Added: the postal code that delegation was chosen by.
     pub agency_postal_code: Option<String>,
+    /// Added: every work of the show is in the public domain (the estimate is zero).
+    pub public_domain: bool,
+    /// Added: the producer's SIRET and address ("nom et coordonnées" on the form).
+    pub producer_siret: Option<String>,
+    pub producer_address: Option<String>,
 }
 
 /// `sacem.json`.

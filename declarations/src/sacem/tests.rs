@@ -4,6 +4,7 @@ use super::*;
 use crate::render::testing::{assert_golden, pdf_text};
 use chrono::{DateTime, TimeZone, Utc};
 use releve_domain::facts::{build_month_facts, FactsInput};
+use releve_domain::programme::{OtherOrigin, OtherReceipt};
 use releve_domain::testing::*;
 use releve_domain::{
     ContractType, Discipline, DisciplineTable, Money, MonthFacts, Organisation, PerformanceRecord,
@@ -96,6 +97,7 @@ fn worked_month() -> Month {
         name: "Compagnie Swing".into(),
         siret: None,
         subsidised: None,
+        address: None,
     });
     m.sell("P1", 0, 100, "22.00", "5.5");
     m.sell("P1", 100, 5, "0", "0");
@@ -107,7 +109,10 @@ fn worked_month() -> Month {
     m.sell("P2", 400, 3, "0", "0");
     let row = m.ticketed("P3", "Nuit Jazz", "2025-11-22 20:30", Discipline::Jazz);
     row.cancelled = true;
-    m.ticketed("P4", "Les Vagues", "2025-11-15 20:30", Discipline::Theatre);
+    // A play: theatre is a SACEM question by default (music is common there); the programme
+    // says this one uses none.
+    m.ticketed("P4", "Les Vagues", "2025-11-15 20:30", Discipline::Theatre)
+        .sacem = Some(false);
     m.sell("P4", 500, 10, "18.00", "5.5");
     let row = m.programme_only("Bal des Digues", "2025-11-28 21:00", Discipline::Theatre);
     row.sacem = Some(true);
@@ -347,7 +352,8 @@ fn unknown_postal_code_gives_a_warning_and_no_agency() {
 #[test]
 fn no_show_means_nothing_to_declare() {
     let mut m = Month::new();
-    m.ticketed("P1", "Les Vagues", "2025-11-14 20:30", Discipline::Theatre);
+    // A tale: outside SACEM's repertoire by default (theatre would be a question now).
+    m.ticketed("P1", "Les Vagues", "2025-11-14 20:30", Discipline::Conte);
     let d = draft(&m, &[]);
     assert_eq!(d.model["shows"].as_array().unwrap().len(), 0);
     assert!(d.issues.is_empty());
@@ -405,4 +411,87 @@ fn each_show_goes_to_the_delegation_of_its_venue() {
         "Délégation de Nantes"
     );
     assert!(d.issues.iter().all(|i| i.code != "sacem.agency.several"));
+}
+
+#[test]
+fn a_bar_receipt_is_a_row_of_the_etat_and_counts_in_the_estimate() {
+    // A concert: 100 × 22.00 at 5.5 % = 2200.00 incl., excl. round(2200 / 1.055) = 2085.31;
+    // the bar sold 600.00 incl. at 20 %: excl. 500.00, VAT 100.00; programmes 52.75 at 5.5 %:
+    // excl. round(52.75 / 1.055) = 50.00. Receipts total excl. 2085.31 + 500.00 + 50.00 =
+    // 2635.31; estimate 2635.31 × 8.80 % = 231.907… → 231.91.
+    let mut m = Month::new();
+    let row = m.ticketed("P1", "Nuit Jazz", "2025-11-21 20:30", Discipline::Jazz);
+    let rate = |t: &str| releve_domain::VatRate::parse(t).unwrap();
+    row.other_receipts = vec![
+        OtherReceipt {
+            origin: OtherOrigin::Bar,
+            incl_vat: money("600.00"),
+            vat_rate: rate("20"),
+        },
+        OtherReceipt {
+            origin: OtherOrigin::Programmes,
+            incl_vat: money("52.75"),
+            vat_rate: rate("5.5"),
+        },
+    ];
+    m.sell("P1", 0, 100, "22.00", "5.5");
+    let d = draft(&m, &[]);
+    let show = &d.model["shows"][0];
+    let rows: Vec<(&str, &str, &str, &str)> = show["receipts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["origin"].as_str().unwrap(),
+                r["vat_rate"].as_str().unwrap(),
+                r["excl_vat"].as_str().unwrap(),
+                r["vat"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("entrees", "5.5", "2085.31", "114.69"),
+            ("consommations", "20", "500.00", "100.00"),
+            ("programmes", "5.5", "50.00", "2.75"),
+        ]
+    );
+    assert_eq!(show["receipts_total"]["excl_vat"], "2635.31");
+    assert_eq!(show["rights_estimate"]["amount"], "231.91");
+    // Every row of the form is printed, the empty ones at zero.
+    let pdf = pdf_text(&d.files[1].bytes);
+    for wanted in [
+        "Consommations",
+        "Restauration",
+        "Vente de programmes",
+        "Autres recettes",
+        "Estimation indicative",
+    ] {
+        assert!(pdf.contains(wanted), "missing « {wanted} » in {pdf}");
+    }
+}
+
+#[test]
+fn works_in_the_public_domain_owe_no_estimated_rights() {
+    let mut m = Month::new();
+    m.ticketed(
+        "P1",
+        "Quatuor",
+        "2025-11-21 20:30",
+        Discipline::MusiqueClassique,
+    )
+    .public_domain = true;
+    m.sell("P1", 0, 100, "22.00", "5.5");
+    let d = draft(&m, &[]);
+    let show = &d.model["shows"][0];
+    assert_eq!(show["public_domain"], true);
+    assert_eq!(show["rights_estimate"]["amount"], "0.00");
+    assert!(show["rights_estimate"]["note"]
+        .as_str()
+        .unwrap()
+        .contains("domaine public"));
+    // The receipts are still declared: the état is due all the same.
+    assert_eq!(show["receipts_total"]["incl_vat"], "2200.00");
 }

@@ -192,7 +192,7 @@ fn declaration(
         nb_billets_exoneres: p.free_tickets,
         jauge: p.capacity,
         jeune_public: p.audience.is_young(),
-        domaine_representation: domain,
+        domaine_representation_libelle: domain,
         lieu_champs: Lieu {
             nom: p.venue.name.clone(),
             adresse: p.venue.address.clone(),

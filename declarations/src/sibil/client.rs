@@ -309,10 +309,10 @@ impl SibilClient {
         let mut report = SendReport::default();
         for d in &file.declarations {
             let id_ext = d.id_ext_billetterie.clone();
-            let outcome = match domain_id(&domains, &d.domaine_representation) {
+            let outcome = match domain_id(&domains, &d.domaine_representation_libelle) {
                 None => Err(SibilError::UnknownDomain {
                     id_ext: id_ext.clone(),
-                    label: d.domaine_representation.clone(),
+                    label: d.domaine_representation_libelle.clone(),
                 }),
                 Some(_) if !types.iter().any(|t| t.code == d.lieu_champs.type_lieu) => {
                     Err(SibilError::UnknownVenueType {
@@ -435,7 +435,7 @@ pub fn wire(declaration: &SibilDeclaration, domain_id: i64) -> Map<String, Value
         unreachable!("a declaration serialises to an object")
     };
     body.remove("performance_id");
-    body.remove("domaineRepresentation");
+    body.remove("domaineRepresentationLibelle");
     body.insert("domaineRepresentationId".into(), json!(domain_id));
     for field in [
         "recetteTotalBilletterie",

@@ -89,7 +89,7 @@ fn note(model: &SibilFile) -> String {
     if n == 0 {
         return format!(
             "SIBIL : aucune représentation avec billets émis ce mois-ci ; rien à déclarer pour ce mois \
-             (trimestre {}, échéance le {deadline}).",
+             (trimestre {}, à transmettre au plus tard le {deadline}).",
             model.quarter
         );
     }
@@ -99,7 +99,8 @@ fn note(model: &SibilFile) -> String {
         .filter(|d| d.statut_declaration == Status::Annule)
         .count();
     let mut note = format!(
-        "SIBIL : {n} déclaration{s} de représentation à transmettre avant le {deadline} (trimestre {q})",
+        "SIBIL : {n} déclaration{s} de représentation à transmettre au plus tard le {deadline}, avant le 10 \
+         (trimestre {q})",
         s = if n > 1 { "s" } else { "" },
         q = model.quarter
     );

@@ -60,8 +60,9 @@ pub struct SibilDeclaration {
     /// `null` when the capacity is unknown (a warning says so).
     pub jauge: Option<u32>,
     pub jeune_public: bool,
-    /// The SIBIL domain label (the client maps it to the environment's numeric id).
-    pub domaine_representation: String,
+    /// The SIBIL domain label, under the API's field name; the channel sends the matching
+    /// `domaineRepresentationId` of the live list instead.
+    pub domaine_representation_libelle: String,
     pub lieu_champs: Lieu,
     pub spectacle_champs: Spectacle,
     pub statut_declaration: Status,
@@ -80,7 +81,8 @@ pub struct SibilFile {
     pub month: Month,
     /// The calendar quarter of the month (`2025-Q4`): every declaration of the file lies in it.
     pub quarter: Quarter,
-    /// Before the 10th of the month after the quarter (dated rule `sibil_deadline_day`).
+    /// The last day on time: décret 2017-926 says "before the 10th" of the month after the
+    /// quarter, so the 9th (dated rule `sibil_deadline_day`).
     pub deadline: NaiveDate,
     pub declarations: Vec<SibilDeclaration>,
 }

@@ -36,7 +36,7 @@ fn worked_example_with_subscriptions() {
     assert_eq!(j["organisation"], "theatre-des-digues");
     assert_eq!(j["month"], "2025-11");
     assert_eq!(j["quarter"], "2025-Q4");
-    assert_eq!(j["deadline"], "2026-01-10");
+    assert_eq!(j["deadline"], "2026-01-09");
     let d = &j["declarations"][0];
     assert_eq!(d["idExtBilletterie"], "rl709cb3273c093ffa");
     assert_eq!(
@@ -54,7 +54,7 @@ fn worked_example_with_subscriptions() {
     assert_eq!(d["nbBilletsExoneres"], 10);
     assert_eq!(d["jauge"], 400);
     assert_eq!(d["jeunePublic"], false);
-    assert_eq!(d["domaineRepresentation"], "Théâtre");
+    assert_eq!(d["domaineRepresentationLibelle"], "Théâtre");
     assert_eq!(d["lieuChamps"]["nom"], "Grande salle");
     assert_eq!(d["lieuChamps"]["adresse"], "2 quai des Digues");
     assert_eq!(d["lieuChamps"]["codePostal"], "44000");
@@ -66,7 +66,7 @@ fn worked_example_with_subscriptions() {
     assert!(draft.issues.is_empty(), "{:?}", draft.issues);
     assert_eq!(draft.summary.lines, 1);
     assert_eq!(draft.summary.amount_due, None);
-    assert_eq!(draft.summary.deadline.unwrap().to_string(), "2026-01-10");
+    assert_eq!(draft.summary.deadline.unwrap().to_string(), "2026-01-09");
     assert!(
         draft.summary.note.contains("1 déclaration"),
         "{}",
@@ -98,7 +98,7 @@ fn all_free_performance_has_zero_averages() {
     assert_eq!(d["prixMoyenTotalBilletterie"], "0.00");
     assert_eq!(d["nbBilletsTarifPlein"], 0);
     assert_eq!(d["prixMoyenTarifPlein"], "0.00");
-    assert_eq!(d["domaineRepresentation"], "Danse de création");
+    assert_eq!(d["domaineRepresentationLibelle"], "Danse de création");
 }
 
 #[test]
@@ -204,7 +204,7 @@ fn quarter_boundary_month_stays_in_its_quarter() {
     let draft = Sibil.build(&input(&facts)).unwrap();
     let j = &draft.model;
     assert_eq!(j["quarter"], "2026-Q1");
-    assert_eq!(j["deadline"], "2026-04-10");
+    assert_eq!(j["deadline"], "2026-04-09");
     let starts: Vec<&str> = j["declarations"]
         .as_array()
         .unwrap()
@@ -230,13 +230,13 @@ fn quarter_boundary_month_stays_in_its_quarter() {
     m.sell("P9", 3, "20.00", "5.5", PriceKind::Full);
     let draft = built(&m);
     assert_eq!(draft.model["quarter"], "2025-Q4");
-    assert_eq!(draft.model["deadline"], "2026-01-10");
+    assert_eq!(draft.model["deadline"], "2026-01-09");
     assert_eq!(
         draft.model["declarations"][0]["dateHeureRepresentationUnique"],
         "2025-12-31T23:30:00+01:00"
     );
     assert_eq!(
-        draft.model["declarations"][0]["domaineRepresentation"],
+        draft.model["declarations"][0]["domaineRepresentationLibelle"],
         "Humour / sketch"
     );
 }
@@ -329,6 +329,7 @@ fn producer_goes_to_critere2_with_its_siren() {
         name: "Cie du Vent".into(),
         siret: Some("73282932000074".into()),
         subsidised: None,
+        address: None,
     });
     m.sell("P1", 1, "10.00", "5.5", PriceKind::Full);
     m.ticketed(
@@ -377,6 +378,7 @@ fn golden_month() -> TestMonth {
         name: "Cie du Vent".into(),
         siret: Some("73282932000074".into()),
         subsidised: Some(false),
+        address: None,
     });
     m.worked_example("P1");
     m.sell("P1", 5, "12.00", "5.5", PriceKind::Subscription);

@@ -6,7 +6,7 @@ use super::model::{BaseKind, NotTaxable, Percent, TaxDeclaration, TaxLine, TaxTo
 use crate::{Body, BuildInput, DeclarationError};
 use chrono::NaiveDate;
 use releve_domain::calendar::rfc3339_paris;
-use releve_domain::{Fraction, Issue, Money, Organisation, PerformanceFacts, Rules};
+use releve_domain::{Discipline, Fraction, Issue, Money, Organisation, PerformanceFacts, Rules};
 use rust_decimal::Decimal;
 
 pub(crate) struct Built {
@@ -15,11 +15,11 @@ pub(crate) struct Built {
 }
 
 /// What becomes of one performance of the body's field.
+// Short-lived, one per performance: a line's size is not worth boxing.
+#[allow(clippy::large_enum_variant)]
 enum Outcome {
     Line(TaxLine),
     NotTaxable(String),
-    /// Left out until a person decides; the issue says what to do.
-    Blocked(Issue),
     /// Listed as not taxable, but only provisionally: the issue asks for the missing fact.
     Unconfirmed(String, Issue),
 }
@@ -61,7 +61,7 @@ pub(crate) fn model(body: Body, input: &BuildInput<'_>) -> Result<Built, Declara
             continue;
         };
         let routing = input.disciplines.routing(discipline);
-        let fraction = p.tax_fraction_override.unwrap_or(routing.fraction);
+        let (fraction, routed_because) = route(org, p, discipline, routing.fraction);
         if fraction == Fraction::Review {
             issues.push(
                 Issue::blocking(
@@ -84,23 +84,27 @@ pub(crate) fn model(body: Body, input: &BuildInput<'_>) -> Result<Built, Declara
         if fraction != fraction_of(body) {
             continue;
         }
+        let explained = |reason: String| match &routed_because {
+            Some(why) => format!("{reason} ({why})"),
+            None => reason,
+        };
         match classify(body, org, p, input.rules)? {
-            Outcome::Line(line) => lines.push(line),
+            Outcome::Line(mut line) => {
+                line.fraction_reason = routed_because.clone();
+                lines.push(line)
+            }
             Outcome::NotTaxable(reason) => not_taxable.push(NotTaxable {
                 performance_id: p.performance_id.clone(),
                 date: p.date,
                 show_title: p.show_title.clone(),
-                reason,
+                reason: explained(reason),
             }),
-            Outcome::Blocked(issue) => {
-                issues.push(issue.for_performance(&p.performance_id).for_body(code))
-            }
             Outcome::Unconfirmed(reason, issue) => {
                 not_taxable.push(NotTaxable {
                     performance_id: p.performance_id.clone(),
                     date: p.date,
                     show_title: p.show_title.clone(),
-                    reason,
+                    reason: explained(reason),
                 });
                 issues.push(issue.for_performance(&p.performance_id).for_body(code));
             }
@@ -130,6 +134,15 @@ pub(crate) fn model(body: Body, input: &BuildInput<'_>) -> Result<Built, Declara
             .for_body(code),
         );
     }
+    if input
+        .rules
+        .portal_whole_euros(body == Body::Astp, month.last_day())
+    {
+        for line in &mut lines {
+            line.with_whole_euros();
+        }
+    }
+    fill_show_blocks(&mut lines);
     let totals = TaxTotals::of(&lines);
     Ok(Built {
         model: TaxDeclaration {
@@ -142,9 +155,66 @@ pub(crate) fn model(body: Body, input: &BuildInput<'_>) -> Result<Built, Declara
             not_taxable,
             totals,
             collection_threshold,
+            estimate_note: super::model::estimate_note(body),
+            portal_whole_euros: input
+                .rules
+                .portal_whole_euros(body == Body::Astp, month.last_day()),
         },
         issues,
     })
+}
+
+/// The fraction of a performance, and why when a rule other than the discipline table decided.
+///
+/// Humour and musicals are variétés (CNM) unless performed in a theatre that belongs to the
+/// ASTP (décret 2004-117 art. 1 II as amended in 2017): the programme's `astp_member_theatre`
+/// for the venue wins over the organisation's setting. An explicit `tax_fraction` wins over both.
+fn route(
+    org: &Organisation,
+    p: &PerformanceFacts,
+    discipline: Discipline,
+    table: Fraction,
+) -> (Fraction, Option<String>) {
+    if let Some(chosen) = p.tax_fraction_override {
+        return (chosen, None);
+    }
+    if !matches!(discipline, Discipline::Humour | Discipline::ComedieMusicale) {
+        return (table, None);
+    }
+    let genre = match discipline {
+        Discipline::Humour => "humour",
+        _ => "comédie musicale",
+    };
+    let member = p.astp_member_theatre.unwrap_or(org.astp_member_theatre);
+    if member {
+        (
+            Fraction::Astp,
+            Some(format!(
+                "{genre} joué dans un théâtre membre de l'ASTP : fraction ASTP (décret 2004-117, art. 1 II)"
+            )),
+        )
+    } else {
+        (table, None)
+    }
+}
+
+/// Each line also carries its show's block of the ASTP form (dates from/to, performances and
+/// tickets sold over the month's lines of that show).
+fn fill_show_blocks(lines: &mut [TaxLine]) {
+    let keys: Vec<String> = lines.iter().map(|l| l.show_title.clone()).collect();
+    for key in keys {
+        let of_show: Vec<&TaxLine> = lines.iter().filter(|l| l.show_title == key).collect();
+        let first = of_show.iter().map(|l| l.date).min();
+        let last = of_show.iter().map(|l| l.date).max();
+        let count = of_show.len();
+        let paid: u64 = of_show.iter().map(|l| l.paid_tickets).sum();
+        for l in lines.iter_mut().filter(|l| l.show_title == key) {
+            l.show_first_date = first;
+            l.show_last_date = last;
+            l.show_performances = count;
+            l.show_paid_tickets = paid;
+        }
+    }
 }
 
 fn classify(
@@ -244,17 +314,15 @@ fn free_admission(
     rules: &Rules,
 ) -> Result<Outcome, DeclarationError> {
     if sold_by_us {
+        // Our own production played for free and never sold (no cession price): the free-show
+        // base is the price of a cession, and there is none (art. 76 IV / 77 IV: the tax on a
+        // free show is due on the sums received for selling it).
         return Ok(match p.cession_price_excl_vat {
             Some(price) => Outcome::Line(line(body, p, BaseKind::CessionPrice, price, rules)?),
-            None => Outcome::Blocked(Issue::blocking(
-                "tax.cession_price.missing",
-                format!(
-                    "La représentation {} est en entrée libre et vendue par votre structure : la taxe {} est due sur \
-                     le prix de cession hors taxes, qui manque. Renseignez cession_price_excl_vat dans le programme.",
-                    describe(p),
-                    body.code().to_uppercase()
-                ),
-            )),
+            None => Outcome::NotTaxable(
+                "Entrée gratuite, spectacle produit par la structure et jamais vendu (aucune cession) : non taxable"
+                    .into(),
+            ),
         });
     }
     let reason =
@@ -299,5 +367,15 @@ fn line(
         tax_due: tax_base.percent(rate),
         producer_name: p.producer.as_ref().map(|pr| pr.name.clone()),
         producer_siret: p.producer.as_ref().and_then(|pr| pr.siret.clone()),
+        fraction_reason: None,
+        receipts_incl_vat_euros: None,
+        receipts_excl_vat_euros: None,
+        tax_base_euros: None,
+        tax_due_euros: None,
+        show_first_date: None,
+        show_last_date: None,
+        show_performances: 0,
+        show_paid_tickets: 0,
+        producer_address: p.producer.as_ref().and_then(|pr| pr.address.clone()),
     })
 }

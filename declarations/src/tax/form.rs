@@ -50,6 +50,19 @@ pub(crate) fn form(
          représentation ; les totaux sont la somme des lignes.",
     );
 
+    f.paragraph(model.estimate_note.clone());
+    if model.portal_whole_euros {
+        f.heading("Montants à saisir sur le portail (euros entiers)")
+            .table(whole_euros_table(model));
+        f.note(
+            "Le formulaire en ligne n'accepte que des euros entiers (une virgule décimale y est ignorée) : \
+             chaque montant est arrondi à l'euro le plus proche, au demi-euro supérieur.",
+        );
+    }
+    if body == Body::Astp && !model.lines.is_empty() {
+        astp_show_blocks(&mut f, model);
+    }
+
     f.heading("Représentations non taxables");
     let mut exempt = Table::new(vec![
         Column::left("Date", 1.0),
@@ -261,4 +274,107 @@ fn astp_table(model: &TaxDeclaration) -> Table {
         fr::money(tt.tax_due),
     ]);
     t
+}
+
+fn whole_euros_table(model: &TaxDeclaration) -> Table {
+    let mut t = Table::new(vec![
+        Column::left("Date", 1.4),
+        Column::left("Spectacle", 3.5),
+        Column::right("Recette TTC (€)", 1.7),
+        Column::right("Recette HT (€)", 1.7),
+        Column::right("Base HT (€)", 1.7),
+        Column::right("Taxe estimée (€)", 1.7),
+    ]);
+    t.font_size(8.0);
+    let euros = |m: Option<releve_domain::Money>| {
+        m.map(|m| fr::count(m.amount().trunc().try_into().unwrap_or(0)))
+            .unwrap_or_default()
+    };
+    for l in &model.lines {
+        t.row([
+            fr::date(l.date),
+            l.show_title.clone(),
+            euros(l.receipts_incl_vat_euros),
+            euros(l.receipts_excl_vat_euros),
+            euros(l.tax_base_euros),
+            euros(l.tax_due_euros),
+        ]);
+    }
+    t
+}
+
+/// The ASTP form has one block per show: title, venue, postal code, dates from/to, number of
+/// performances, case 1 (tickets sold, receipts excl. VAT) or case 2 (cession price), and the
+/// producer's name, SIRET and address.
+fn astp_show_blocks(f: &mut Form, model: &TaxDeclaration) {
+    f.heading("Un bloc par spectacle (formulaire ASTP)");
+    let mut seen: Vec<&str> = Vec::new();
+    for l in &model.lines {
+        if seen.contains(&l.show_title.as_str()) {
+            continue;
+        }
+        seen.push(&l.show_title);
+        let of_show: Vec<&TaxLine> = model
+            .lines
+            .iter()
+            .filter(|x| x.show_title == l.show_title)
+            .collect();
+        let receipts: releve_domain::Money = of_show
+            .iter()
+            .filter(|x| x.base_kind == BaseKind::Receipts)
+            .map(|x| x.tax_base)
+            .sum();
+        let cession: releve_domain::Money = of_show
+            .iter()
+            .filter(|x| x.base_kind == BaseKind::CessionPrice)
+            .map(|x| x.tax_base)
+            .sum();
+        let dates = match (l.show_first_date, l.show_last_date) {
+            (Some(a), Some(b)) => format!("du {} au {}", fr::date(a), fr::date(b)),
+            _ => fr::date(l.date),
+        };
+        let mut fields: Vec<(String, String)> = vec![
+            ("Titre du spectacle".into(), l.show_title.clone()),
+            ("Lieu de représentation".into(), l.venue_name.clone()),
+            (
+                "Code postal".into(),
+                l.postal_code.clone().unwrap_or_default(),
+            ),
+            ("Dates".into(), dates),
+            (
+                "Nombre de représentations".into(),
+                fr::count(l.show_performances as u64),
+            ),
+        ];
+        if receipts.is_positive() {
+            fields.push((
+                "Case 1 — billets vendus".into(),
+                fr::count(l.show_paid_tickets),
+            ));
+            fields.push(("Case 1 — recette HT".into(), fr::money(receipts)));
+        }
+        if cession.is_positive() {
+            fields.push(("Case 2 — prix de cession HT".into(), fr::money(cession)));
+        }
+        fields.push((
+            "Producteur".into(),
+            l.producer_name
+                .clone()
+                .unwrap_or_else(|| "production de la structure".into()),
+        ));
+        fields.push((
+            "SIRET du producteur".into(),
+            l.producer_siret
+                .as_deref()
+                .map(fr::siret)
+                .unwrap_or_else(|| "non renseigné".into()),
+        ));
+        fields.push((
+            "Adresse du producteur".into(),
+            l.producer_address
+                .clone()
+                .unwrap_or_else(|| "non renseignée (colonne producer_address du programme)".into()),
+        ));
+        f.fields(fields);
+    }
 }

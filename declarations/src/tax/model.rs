@@ -50,6 +50,32 @@ pub struct TaxLine {
     /// The producer/seller of the show, when the programme names it (ASTP form; added).
     pub producer_name: Option<String>,
     pub producer_siret: Option<String>,
+    /// Why the performance is in this fraction when a rule other than the discipline table
+    /// decided (humour and musicals, ASTP-member theatre); added.
+    pub fraction_reason: Option<String>,
+    /// The amounts rounded to the whole euro, to type into a portal that takes whole euros
+    /// (dated rules `cnm_portal_whole_euros`, `astp_portal_whole_euros`); `null` otherwise.
+    pub receipts_incl_vat_euros: Option<Money>,
+    pub receipts_excl_vat_euros: Option<Money>,
+    pub tax_base_euros: Option<Money>,
+    pub tax_due_euros: Option<Money>,
+    /// The show's block of the ASTP form over the month's lines: dates from/to, number of
+    /// performances, tickets sold (added).
+    pub show_first_date: Option<NaiveDate>,
+    pub show_last_date: Option<NaiveDate>,
+    pub show_performances: usize,
+    pub show_paid_tickets: u64,
+    /// The producer's address, when the programme gives it (ASTP form; added).
+    pub producer_address: Option<String>,
+}
+
+impl TaxLine {
+    pub(crate) fn with_whole_euros(&mut self) {
+        self.receipts_incl_vat_euros = Some(self.receipts_incl_vat.round_euros());
+        self.receipts_excl_vat_euros = Some(self.receipts_excl_vat.round_euros());
+        self.tax_base_euros = Some(self.tax_base.round_euros());
+        self.tax_due_euros = Some(self.tax_due.round_euros());
+    }
 }
 
 /// The CSV header: the field names of [`TaxLine`], in order.
@@ -71,6 +97,16 @@ pub const LINE_COLUMNS: &[&str] = &[
     "tax_due",
     "producer_name",
     "producer_siret",
+    "fraction_reason",
+    "receipts_incl_vat_euros",
+    "receipts_excl_vat_euros",
+    "tax_base_euros",
+    "tax_due_euros",
+    "show_first_date",
+    "show_last_date",
+    "show_performances",
+    "show_paid_tickets",
+    "producer_address",
 ];
 
 /// A performance of this body's field that owes nothing here, and why (in French).
@@ -125,4 +161,21 @@ pub struct TaxDeclaration {
     /// Yearly amount under which the body does not collect the tax (the declaration is still
     /// due); in force on the last day of the month (added).
     pub collection_threshold: Money,
+    /// The body computes the tax and bills it (avis des sommes à payer): releve's figure is an
+    /// estimate, and every document says so (added).
+    pub estimate_note: String,
+    /// Whether the body's portal takes whole euros (the `*_euros` fields are then filled).
+    pub portal_whole_euros: bool,
+}
+
+/// The wording of the estimate on every CNM/ASTP document.
+pub fn estimate_note(body: Body) -> String {
+    format!(
+        "Montants estimés par releve : {} calcule la taxe à partir de la déclaration et l'adresse en avis des \
+         sommes à payer ; seul cet avis fait foi.",
+        match body {
+            Body::Cnm => "le CNM",
+            _ => "l'ASTP",
+        }
+    )
 }

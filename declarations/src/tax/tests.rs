@@ -120,6 +120,7 @@ fn producer(name: &str, siret: Option<&str>, subsidised: Option<bool>) -> Option
         name: name.into(),
         siret: siret.map(Into::into),
         subsidised,
+        address: None,
     })
 }
 
@@ -232,7 +233,8 @@ fn free_admission_is_owed_by_the_seller() {
     sold.free_admission = true;
     sold.producer = producer("Théâtre des Digues", Some("812 345 676"), None);
     sold.cession_price_excl_vat = Some(Money::from_cents(100_000));
-    // Sold by us but the price is missing: blocked.
+    // Our own production, played for free and never sold (no cession price): not taxable,
+    // "aucune cession", and no blocking question (issue 13, point 7).
     let unpriced = m.programme_only("Fanfare", "2025-11-10 16:00", Discipline::Jazz);
     unpriced.free_admission = true;
     unpriced.producer = producer("Théâtre des Digues", Some(OUR_SIRET), None);
@@ -252,18 +254,75 @@ fn free_admission_is_owed_by_the_seller() {
         [
             "Entrée gratuite : taxe due par le vendeur du spectacle, Tournées du Large SARL \
              (prix de cession HT 1\u{202f}500,00\u{a0}€)",
+            "Entrée gratuite, spectacle produit par la structure et jamais vendu (aucune cession) : non \
+             taxable",
             "Entrée gratuite sans contrat de cession : non taxable",
         ]
     );
-    assert_eq!(blocking(&b), ["tax.cession_price.missing"]);
-    let issue = b
-        .issues
+    assert!(blocking(&b).is_empty());
+}
+
+#[test]
+fn humour_and_musicals_in_an_astp_member_theatre_go_to_astp() {
+    // An unsubsidised organiser whose theatre belongs to the ASTP. Humour: 100 × 21.10 =
+    // 2110.00 incl., excl. round(2110.00 / 1.055) = 2000.00, ASTP tax 2000.00 × 3.5 % = 70.00.
+    // The same show in a venue the programme marks as not a member stays CNM (same figures);
+    // jazz is variétés wherever it plays.
+    let mut m = Month::new(false);
+    m.org.astp_member_theatre = true;
+    m.ticketed(
+        "H1",
+        "Seul en scène",
+        "2025-11-05 20:00",
+        Discipline::Humour,
+    );
+    m.tickets
+        .extend(tickets("H1", 0, 100, "21.10", "5.5", PriceKind::Full));
+    let away = m.ticketed(
+        "H2",
+        "Seul en scène",
+        "2025-11-06 20:00",
+        Discipline::Humour,
+    );
+    away.astp_member_theatre = Some(false);
+    m.tickets
+        .extend(tickets("H2", 100, 100, "21.10", "5.5", PriceKind::Full));
+    m.ticketed("J1", "Trio", "2025-11-07 20:00", Discipline::Jazz);
+    m.tickets
+        .extend(tickets("J1", 200, 10, "10.55", "5.5", PriceKind::Full));
+
+    let astp = built(Body::Astp, &m);
+    assert_eq!(astp.model.lines.len(), 1);
+    let l = &astp.model.lines[0];
+    assert_eq!(l.performance_id, "tickets_csv:H1");
+    assert_eq!(l.tax_base.to_string(), "2000.00");
+    assert_eq!(l.tax_due.to_string(), "70.00");
+    assert!(l
+        .fraction_reason
+        .as_deref()
+        .unwrap()
+        .contains("théâtre membre de l'ASTP"));
+    // The ASTP portal takes cents: no whole-euro figures.
+    assert_eq!(l.tax_due_euros, None);
+
+    let cnm = built(Body::Cnm, &m);
+    let ids: Vec<&str> = cnm
+        .model
+        .lines
         .iter()
-        .find(|i| i.code == "tax.cession_price.missing")
-        .unwrap();
-    assert_eq!(issue.body.as_deref(), Some("cnm"));
-    assert!(issue.message.contains("cession_price_excl_vat"));
-    assert!(issue.performance_id.as_deref().unwrap().contains("fanfare"));
+        .map(|l| l.performance_id.as_str())
+        .collect();
+    assert_eq!(ids, ["tickets_csv:H2", "tickets_csv:J1"]);
+    assert_eq!(cnm.model.lines[0].fraction_reason, None);
+    // CNM's portal takes whole euros: 2110.00 → 2110, 2000.00 → 2000, 70.00 → 70; the jazz
+    // line: 10 × 10.55 = 105.50 incl. → 106, excl. round(105.50 / 1.055) = 100.00 → 100, tax
+    // 3.50 → 4 (half up).
+    let j = &cnm.model.lines[1];
+    assert_eq!(j.receipts_incl_vat_euros.unwrap().to_string(), "106.00");
+    assert_eq!(j.receipts_excl_vat_euros.unwrap().to_string(), "100.00");
+    assert_eq!(j.tax_due.to_string(), "3.50");
+    assert_eq!(j.tax_due_euros.unwrap().to_string(), "4.00");
+    assert!(cnm.model.estimate_note.contains("le CNM calcule la taxe"));
 }
 
 #[test]
