@@ -66,6 +66,7 @@ fn facts() -> MonthFacts {
         name: String::new(),
         siret: Some("91234561800025".into()),
         subsidised: Some(false),
+        address: None,
     });
     let mut row2 = testing::programme(
         Some("P2"),
