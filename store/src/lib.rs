@@ -44,6 +44,7 @@
 //! | `users`, `memberships`, `funder_readers` (0005) | `id` / `user_id, org, role` | `accounts` |
 //! | `sessions` (0005)   | `token_hash`                    | `sessions`      |
 //! | `api_tokens` (0005) | `id` (unique `name`, `token_hash`) | `api_tokens` |
+//! | `outbox`, `outbox_exchanges` (0013) | `id` (unique `idempotency_key`) | `outbox` |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
 //! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens).
@@ -73,6 +74,7 @@ mod codec;
 mod connect;
 mod error;
 mod organisations;
+mod outbox;
 mod payroll;
 mod performances;
 mod programme;
@@ -92,6 +94,10 @@ pub use accounts::{normalise_email, Membership, UserRecord};
 pub use api_tokens::ApiTokenRecord;
 pub use connect::{Backend, Store};
 pub use error::StoreError;
+pub use outbox::{
+    backoff, idempotency_key, NewSubmission, Outcome, OutboxExchange, OutboxRecord, OutboxState,
+    MAX_ATTEMPTS,
+};
 pub use runs::{RunOutcome, RunRecord};
 pub use sessions::SessionRecord;
 pub use sync::StoredExchange;
