@@ -428,6 +428,22 @@ impl Store {
         Ok(self.submission(id).await?.expect("row still there"))
     }
 
+    /// A person asks for a failed row to be tried now (also after the last automatic attempt).
+    pub async fn retry_submission_now(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE outbox SET next_attempt_at = $1, updated_at = $1 WHERE id = $2 AND state = 'failed'",
+        )
+        .bind(instant_to_db(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// The administrator's receipt for a `sent` row (a deposit package uploaded on a portal,
     /// an e-mail answered): it becomes `accepted`. `false` when the row is not `sent`.
     pub async fn record_submission_receipt(
