@@ -97,7 +97,10 @@ pub async fn submitted(
     if crate::submit::command::record_receipt(&store, &slug, target.body, month, number, receipt)
         .await?
     {
-        writeln!(out, "Dossier de dépôt de la file d'envoi : récépissé enregistré.")?;
+        writeln!(
+            out,
+            "Dossier de dépôt de la file d'envoi : récépissé enregistré."
+        )?;
     }
     Ok(Status::Success)
 }

@@ -108,7 +108,8 @@ async fn deliver(ctx: &Context<'_>) -> Result<Delivery> {
     fault::point("after_request");
     ctx.exchange(
         "package",
-        &serde_json::json!({"folder": folder, "files": names, "portal": payload["portal"]}).to_string(),
+        &serde_json::json!({"folder": folder, "files": names, "portal": payload["portal"]})
+            .to_string(),
         None,
     )
     .await?;

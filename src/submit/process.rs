@@ -155,7 +155,9 @@ pub async fn process_rows(
         let workable = match r.state {
             OutboxState::Queued => true,
             OutboxState::Failed => true,
-            OutboxState::Sending => holder_is_dead(&r) || r.lease_until.is_none_or(|t| t <= clock.now()),
+            OutboxState::Sending => {
+                holder_is_dead(&r) || r.lease_until.is_none_or(|t| t <= clock.now())
+            }
             _ => false,
         };
         if workable {
@@ -265,13 +267,22 @@ async fn work_one(
         },
         (_, None) => Delivery {
             outcome: Outcome::Failed {
-                reason: format!("canal « {} » inconnu de cette version de releve", row.channel),
+                reason: format!(
+                    "canal « {} » inconnu de cette version de releve",
+                    row.channel
+                ),
             },
             warnings: Vec::new(),
         },
     };
     let done = store
-        .finish_submission(row.id, &me, &delivery.outcome, &delivery.warnings, clock.now())
+        .finish_submission(
+            row.id,
+            &me,
+            &delivery.outcome,
+            &delivery.warnings,
+            clock.now(),
+        )
         .await?;
     tracing::info!(
         org = %done.org, body = %done.body, period = %done.period, version = done.version,

@@ -177,8 +177,12 @@ fn sent_lines(xml: &str) -> Vec<(String, String, String)> {
                     }
                 }
             }
-            Ok(Event::End(e)) if e.name().as_ref() == b"Representation" => {
-                out.extend(current.take());
+            Ok(Event::End(e)) => {
+                if e.name().as_ref() == b"Representation" {
+                    out.extend(current.take());
+                }
+                // Indentation after a closing tag is not that element's text.
+                tag.clear();
             }
             Ok(Event::Eof) | Err(_) => break,
             _ => {}
@@ -314,7 +318,11 @@ pub fn verdict(answer: &Answer, xml: &str, org: &str) -> Delivery {
         Answer::Lines(lines) => {
             let sent = sent_lines(xml);
             let describe = |l: &LineAnswer| {
-                let index = l.numero.parse::<usize>().ok().and_then(|n| n.checked_sub(1));
+                let index = l
+                    .numero
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| n.checked_sub(1));
                 let what = match index.and_then(|i| sent.get(i)) {
                     Some((reference, title, date)) => {
                         format!("« {title} » du {date} ({reference})")
@@ -372,10 +380,12 @@ pub fn verdict(answer: &Answer, xml: &str, org: &str) -> Delivery {
 mod tests {
     use super::*;
 
-    const XML: &str = "<Declaration><Representations>\
-        <Representation><rep_ref_dec>A1</rep_ref_dec><rep_titre>Les Vagues</rep_titre><rep_date_debut>2025/11/14</rep_date_debut></Representation>\
-        <Representation><rep_ref_dec>B2</rep_ref_dec><rep_titre>Nuit Jazz</rep_titre><rep_date_debut>2025/11/30</rep_date_debut></Representation>\
-        </Representations></Declaration>";
+    // Indented like the rendered sacd.xml: the text after a closing tag is not its value.
+    const XML: &str = "<Declaration>\n  <Representations>\n    <Representation>\n      \
+        <rep_ref_dec>A1</rep_ref_dec>\n      <rep_titre>Les Vagues</rep_titre>\n      \
+        <rep_date_debut>2025/11/14</rep_date_debut>\n    </Representation>\n    <Representation>\n      \
+        <rep_ref_dec>B2</rep_ref_dec>\n      <rep_titre>Nuit Jazz</rep_titre>\n      \
+        <rep_date_debut>2025/11/30</rep_date_debut>\n    </Representation>\n  </Representations>\n</Declaration>";
 
     #[test]
     fn md5_is_the_hex_digest() {
@@ -420,7 +430,10 @@ mod tests {
         let Outcome::Rejected { reason } = d.outcome else {
             panic!()
         };
-        assert!(reason.contains("sacd_declarant_id de « venue »"), "{reason}");
+        assert!(
+            reason.contains("sacd_declarant_id de « venue »"),
+            "{reason}"
+        );
         assert!(reason.contains("activer la télétransmission"), "{reason}");
     }
 }

@@ -52,11 +52,10 @@ fn credentials(ctx: &Context<'_>) -> Result<Credentials> {
 }
 
 async fn deliver(ctx: &Context<'_>) -> Result<Delivery> {
-    let base = ctx
-        .settings
-        .sibil_base_url
-        .as_deref()
-        .ok_or_else(|| anyhow!("SIBIL : [channels.sibil] base_url absent de la configuration"))?;
+    let base =
+        ctx.settings.sibil_base_url.as_deref().ok_or_else(|| {
+            anyhow!("SIBIL : [channels.sibil] base_url absent de la configuration")
+        })?;
     let declarations: Vec<SibilDeclaration> =
         serde_json::from_value(ctx.row.payload["declarations"].clone())
             .context("SIBIL : déclarations illisibles dans la file d'envoi")?;

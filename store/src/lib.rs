@@ -95,7 +95,7 @@ pub use api_tokens::ApiTokenRecord;
 pub use connect::{Backend, Store};
 pub use error::StoreError;
 pub use outbox::{
-    backoff, idempotency_key, NewSubmission, Outcome, OutboxExchange, OutboxRecord, OutboxState,
+    backoff, idempotency_key, NewSubmission, OutboxExchange, OutboxRecord, OutboxState, Outcome,
     MAX_ATTEMPTS,
 };
 pub use runs::{RunOutcome, RunRecord};

@@ -164,11 +164,19 @@ pub struct OutboxExchange {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Handed over, the answer is to come (e-mail, deposit package).
-    Sent { receipt: String },
-    Accepted { receipt: String },
-    Rejected { reason: String },
+    Sent {
+        receipt: String,
+    },
+    Accepted {
+        receipt: String,
+    },
+    Rejected {
+        reason: String,
+    },
     /// May pass: try again later (backoff).
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
 }
 
 const COLUMNS: &str = "id, idempotency_key, org, body, period, version, channel, state, attempts, \
@@ -251,9 +259,8 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         list.retain(|r| org.is_none_or(|o| r.org == o));
         list.sort_by(|a, b| {
-            (&a.org, &a.period, &a.body, a.version, &a.channel).cmp(&(
-                &b.org, &b.period, &b.body, b.version, &b.channel,
-            ))
+            (&a.org, &a.period, &a.body, a.version, &a.channel)
+                .cmp(&(&b.org, &b.period, &b.body, b.version, &b.channel))
         });
         Ok(list)
     }
@@ -357,9 +364,7 @@ impl Store {
                 Ok(OutboxExchange {
                     id,
                     outbox_id: row.try_get("outbox_id")?,
-                    at: instant_from_db(row.try_get("at")?, "outbox_exchanges", || {
-                        id.to_string()
-                    })?,
+                    at: instant_from_db(row.try_get("at")?, "outbox_exchanges", || id.to_string())?,
                     step: row.try_get("step")?,
                     request: row.try_get("request")?,
                     request_sha256: row.try_get("request_sha256")?,
@@ -382,11 +387,14 @@ impl Store {
         warnings: &[String],
         now: DateTime<Utc>,
     ) -> Result<OutboxRecord, StoreError> {
-        let current = self.submission(id).await?.ok_or_else(|| StoreError::Corrupt {
-            table: "outbox",
-            key: id.to_string(),
-            detail: "ligne disparue pendant l'envoi".into(),
-        })?;
+        let current = self
+            .submission(id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt {
+                table: "outbox",
+                key: id.to_string(),
+                detail: "ligne disparue pendant l'envoi".into(),
+            })?;
         let (state, receipt, error, next) = match outcome {
             Outcome::Sent { receipt } => (OutboxState::Sent, Some(receipt.as_str()), None, None),
             Outcome::Accepted { receipt } => {

@@ -12,4 +12,5 @@ mod payroll;
 mod reimport;
 mod server;
 mod source_formats;
+mod submit;
 mod two_months;
