@@ -60,6 +60,7 @@ pub fn by_code(code: &str) -> Option<&'static dyn Channel> {
     match code {
         crate::submit::sibil::CODE => Some(&crate::submit::sibil::SibilApi),
         crate::submit::sacd::CODE => Some(&crate::submit::sacd::SacdWebService),
+        crate::submit::sacem::CODE => Some(&crate::submit::sacem::SacemEmail),
         crate::submit::deposit::CODE => Some(&crate::submit::deposit::DepositPackage),
         _ => None,
     }

@@ -13,8 +13,8 @@
 //!   asks SIBIL what it holds (by `idExtBilletterie`) and updates instead of creating; SACD is
 //!   idempotent on `rep_ref_dec` + `rep_version`; deposit packages are rewritten identically.
 //!
-//! Channels: `sibil_api` ([`sibil`]), `sacd_ws` ([`sacd`]), `depot` ([`deposit`]: CNM, ASTP,
-//! and any body whose channel is not configured).
+//! Channels: `sibil_api` ([`sibil`]), `sacd_ws` ([`sacd`]), `email` ([`sacem`]), `depot`
+//! ([`deposit`]: CNM, ASTP, and any body whose channel is not configured).
 
 pub mod channel;
 pub mod command;
@@ -23,6 +23,7 @@ pub mod fault;
 pub mod process;
 pub mod queue;
 pub mod sacd;
+pub mod sacem;
 pub mod settings;
 pub mod sibil;
 

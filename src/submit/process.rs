@@ -97,6 +97,7 @@ fn channel_label_fr(code: &str) -> &'static str {
         crate::submit::sibil::CODE => "API SIBIL",
         crate::submit::sacd::CODE => "télétransmission SACD",
         crate::submit::deposit::CODE => "dossier de dépôt",
+        crate::submit::sacem::CODE => "e-mail à la SACEM",
         _ => "canal inconnu",
     }
 }

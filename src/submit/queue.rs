@@ -7,7 +7,7 @@ use crate::config::{Config, OrganisationConfig};
 use crate::lifecycle::sha256_hex;
 use crate::submit::process::{process_rows, SubmitReport};
 use crate::submit::settings::SubmissionSettings;
-use crate::submit::{deposit, sacd, sibil};
+use crate::submit::{deposit, sacd, sacem, sibil};
 use anyhow::{anyhow, bail, Result};
 use releve_domain::{Clock, Month};
 use releve_store::{NewSubmission, OutboxRecord, Store, VersionRecord, VersionStatus};
@@ -33,6 +33,7 @@ pub fn channel_for(body: &str, settings: &SubmissionSettings) -> &'static str {
     match body {
         "sibil" if settings.sibil_base_url.is_some() => sibil::CODE,
         "sacd" if settings.sacd.is_some() => sacd::CODE,
+        "sacem" if settings.sacem_enabled && settings.mail.is_some() => sacem::CODE,
         _ => deposit::CODE,
     }
 }
@@ -64,7 +65,7 @@ pub async fn queue(
     if let Some(existing) = store.submission_by_key(&key).await? {
         return Ok(existing);
     }
-    let payload = payload(config, request, &version, channel)?;
+    let payload = payload(config, request, &version, channel, &key)?;
     let (row, _) = store
         .enqueue_submission(
             &NewSubmission {
@@ -137,9 +138,34 @@ fn payload(
     request: &QueueRequest<'_>,
     version: &VersionRecord,
     channel: &str,
+    key: &str,
 ) -> Result<Value> {
     let body = request.body;
     match channel {
+        sacem::CODE => {
+            let path = approved_file(request, version, "sacem.pdf")?;
+            let sha = sha256_hex(&std::fs::read(&path)?);
+            let pdf = json!({"name": format!("Déclaration SACEM - {}.pdf", request.org.organisation.slug), "path": path, "sha256": sha});
+            let from = config
+                .submission
+                .mail
+                .as_ref()
+                .map(|m| m.from.as_str())
+                .unwrap_or_default();
+            let input = sacem::PayloadInput {
+                key,
+                from,
+                sacem_to: config.submission.sacem_to.as_deref(),
+                reply_to: request.org.contact_email.as_deref(),
+                model: &version.model,
+                org_name: &request.org.organisation.name,
+                sacem_client_id: request.org.organisation.sacem_client_id.as_deref(),
+                month: &request.month.to_string(),
+                version: version.number,
+                approved_by: version.approved_by.as_deref().unwrap_or("?"),
+            };
+            sacem::payload(&input, pdf)
+        }
         sibil::CODE => Ok(json!({
             "declarations": version.model.get("declarations").cloned().unwrap_or(json!([])),
         })),

@@ -4,6 +4,7 @@
 
 mod fake_sacd;
 mod fake_sibil;
+mod smtp_sink;
 
 use crate::month_run::november;
 use crate::support::*;
@@ -424,4 +425,81 @@ fn a_kill_at_any_step_of_a_send_never_sends_twice_nor_forgets() {
         );
         drop(services);
     }
+}
+
+#[test]
+fn sacem_goes_by_e_mail_to_the_delegation_once_with_a_stable_message_id() {
+    let services = Services::start();
+    let (port, inbox) = services.runtime.block_on(smtp_sink::start());
+    let mut s = november();
+    s.extra_root_keys = format!(
+        "[mail]\nsmtp_url = \"smtp://127.0.0.1:{port}\"\nfrom = \"releve@theatre-des-digues.fr\"\n[channels.sacem]\n\n"
+    );
+    s.extra_org_keys = "contact_email = \"administration@theatre-des-digues.fr\"\n".into();
+    s.run_month("2025-11").assert_status(0);
+    let (status, out) = releve_env(
+        &s,
+        &[
+            "approve",
+            "--month",
+            "2025-11",
+            "--body",
+            "sacem",
+            "--by",
+            "Claire Martin, directrice",
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{out}");
+    let model: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(s.path("out/theatre-des-digues/2025-11/sacem.json")).unwrap(),
+    )
+    .unwrap();
+    let delegation = model["agency"]["email"]
+        .as_str()
+        .expect("delegation e-mail for 44000")
+        .to_string();
+
+    let (status, out) = submit(&s, "sacem", None);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("(e-mail à la SACEM) : transmise"), "{out}");
+    // Again: the row is done, nothing is sent twice.
+    let (status, out) = submit(&s, "sacem", None);
+    assert_eq!(status, 0, "{out}");
+    let messages = inbox.lock().unwrap().clone();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    let m = &messages[0];
+    assert_eq!(m.to, vec![format!("<{delegation}>")]);
+    assert_eq!(m.from, "<releve@theatre-des-digues.fr>");
+    use sha2::Digest;
+    let hash: String = sha2::Sha256::digest(b"theatre-des-digues:sacem:2025-11:v1:email")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let id = format!("<releve.{}@theatre-des-digues.fr>", &hash[..32]);
+    assert!(m.data.contains(&format!("Message-ID: {id}")), "{}", m.data);
+    assert!(
+        m.data
+            .contains("Reply-To: administration@theatre-des-digues.fr"),
+        "{}",
+        m.data
+    );
+    assert!(
+        m.data.contains("Content-Type: application/pdf"),
+        "{}",
+        m.data
+    );
+    // « Déclaration SACEM - theatre-des-digues.pdf », RFC 2231-encoded by lettre.
+    assert!(
+        m.data
+            .contains("filename*0*=utf-8''D%C3%A9claration%20SACEM%20-%20theatre-de"),
+        "{}",
+        m.data
+    );
+    let (_, listing) = releve_env(&s, &["versions", "--month", "2025-11"], None);
+    assert!(
+        listing.contains("2025-11 sacem v1 — transmise"),
+        "{listing}"
+    );
+    drop(services);
 }
