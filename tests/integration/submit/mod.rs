@@ -184,6 +184,7 @@ fn sibil_and_sacd_go_out_once_with_proof_and_no_secret_is_kept() {
 
     let (status, out) = submit(&s, "sibil", None);
     assert_eq!(status, 0, "{out}");
+    let mut printed = out.clone();
     let n = ids.len();
     assert!(
         out.contains(&format!(
@@ -205,6 +206,7 @@ fn sibil_and_sacd_go_out_once_with_proof_and_no_secret_is_kept() {
 
     let (status, out) = submit(&s, "sacd", None);
     assert_eq!(status, 0, "{out}");
+    printed += &out;
     let refs = sacd_refs(&s);
     assert!(
         out.contains(&format!("SACD : {} représentation", refs.len())),
@@ -252,7 +254,8 @@ fn sibil_and_sacd_go_out_once_with_proof_and_no_secret_is_kept() {
     for secret in SECRETS {
         assert!(!contains(&db, secret), "{secret} found in the database");
         assert!(
-            !out.contains(secret) && !listing.contains(secret),
+            // stdout and stderr (debug logs) of the sending commands too.
+            !printed.contains(secret) && !out.contains(secret) && !listing.contains(secret),
             "{secret} printed"
         );
     }
@@ -502,4 +505,75 @@ fn sacem_goes_by_e_mail_to_the_delegation_once_with_a_stable_message_id() {
         "{listing}"
     );
     drop(services);
+}
+
+/// A refund after SIBIL and SACD accepted version 1: the amendment (version 2) updates the same
+/// `idExtBilletterie` in SIBIL and goes to SACD with `rep_version` 2.
+#[test]
+fn an_amendment_goes_out_under_the_same_ids_with_the_next_rep_version() {
+    let services = Services::start();
+    let s = approved(&services);
+    let ids = sibil_ids(&s);
+    for body in ["sibil", "sacd"] {
+        let (status, out) = submit(&s, body, None);
+        assert_eq!(status, 0, "{out}");
+    }
+    // T1-1 (Les Vagues, 18.00) refunded after the sending.
+    let tickets = crate::month_run::november_tickets().replace(
+        "T1-1,P1,,Les Vagues,2025-11-14 20:30,Grande salle,44000,Nantes,Plein tarif,full,18.00,5.5,valid",
+        "T1-1,P1,,Les Vagues,2025-11-14 20:30,Grande salle,44000,Nantes,Plein tarif,full,18.00,5.5,refunded",
+    );
+    assert_ne!(tickets, crate::month_run::november_tickets());
+    s.write("tickets.csv", tickets);
+    s.run_month("2025-11").assert_status(1);
+    for body in ["sibil", "sacd"] {
+        let (status, out) = releve_env(
+            &s,
+            &[
+                "approve",
+                "--month",
+                "2025-11",
+                "--body",
+                body,
+                "--by",
+                "Claire Martin, directrice",
+            ],
+            None,
+        );
+        assert_eq!(status, 0, "{out}");
+        assert!(out.contains("version 2 approuvée"), "{out}");
+        let (status, out) = submit(&s, body, None);
+        assert_eq!(status, 0, "{out}");
+        assert!(out.contains(&format!("{body} 2025-11 v2")), "{out}");
+    }
+    let sibil = services.sibil.lock().unwrap();
+    let held: Vec<String> = sibil
+        .declarations
+        .iter()
+        .map(|d| d["idExtBilletterie"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(held, ids, "still one SIBIL declaration per performance");
+    assert_eq!(sibil.posts as usize, ids.len());
+    assert_eq!(
+        sibil.puts as usize,
+        ids.len(),
+        "version 2 updates every declaration in place"
+    );
+    let p1 = sibil
+        .declarations
+        .iter()
+        .find(|d| d["idExtBilletterie"] == ids[0])
+        .unwrap();
+    // P1: 4 paid tickets (3 × 18.00 + 30.00) and 1 invitation; one 18.00 refunded → 4 in all.
+    assert_eq!(p1["nbBilletsTotalBilletterie"], 4, "{p1}");
+    let sacd = services.sacd.lock().unwrap();
+    assert!(
+        sacd.received.contains_key(&(
+            "654321".to_string(),
+            "tickets_csv:P1".to_string(),
+            "2".to_string()
+        )),
+        "{:?}",
+        sacd.received
+    );
 }
