@@ -26,6 +26,7 @@ pub mod sacd;
 pub mod sacem;
 pub mod settings;
 pub mod sibil;
+pub mod worker;
 
 pub use process::{process_due, SubmitReport};
 pub use queue::{queue_and_process, QueueRequest};
