@@ -153,3 +153,53 @@ pub fn validate(
         key_file,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use std::path::Path;
+
+    const ORG: &str = "[[organisation]]\nslug = \"digues\"\nname = \"Théâtre des Digues\"\nsiret = \"81234567600009\"\nsibil_credentials_env = \"SIBIL_DIGUES\"\n";
+
+    fn parse(root: &str) -> anyhow::Result<Config> {
+        Config::parse(
+            &format!("{root}\n{ORG}"),
+            Path::new("/srv/releve/releve.toml"),
+        )
+    }
+
+    #[test]
+    fn channels_mail_and_secrets_are_read_with_their_defaults() {
+        let c = parse(
+            "[mail]\nsmtp_url = \"smtp://127.0.0.1:2525\"\nfrom = \"releve@digues.fr\"\n\
+             [channels.sibil]\nbase_url = \"https://sibil.example/\"\n\
+             [channels.sacd]\nbase_url = \"https://sacd.example\"\n[channels.sacem]\n",
+        )
+        .unwrap();
+        let s = &c.submission;
+        assert_eq!(s.sibil_base_url.as_deref(), Some("https://sibil.example"));
+        let sacd = s.sacd.as_ref().unwrap();
+        assert_eq!(sacd.credentials_env, "SACD");
+        assert!(s.sacem_enabled);
+        assert_eq!(s.sacem_to, None);
+        assert_eq!(s.key_file, Path::new("/srv/releve/releve.key"));
+        assert_eq!(
+            c.organisations[0].sibil_credentials_env.as_deref(),
+            Some("SIBIL_DIGUES")
+        );
+    }
+
+    #[test]
+    fn secrets_in_the_smtp_url_and_sacem_without_mail_are_refused_in_french() {
+        let e = parse("[mail]\nsmtp_url = \"smtp://u:pw@h:25\"\nfrom = \"a@b.fr\"\n").unwrap_err();
+        assert!(e.to_string().contains("RELEVE_SMTP_PASSWORD"), "{e}");
+        let e = parse("[channels.sacem]\nto = \"dl@sacem.fr\"\n").unwrap_err();
+        assert!(e.to_string().contains("demande une section [mail]"), "{e}");
+        let e = parse("[channels.sibil]\nbase_url = \"sibil.example\"\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("base_url « sibil.example » invalide"),
+            "{e}"
+        );
+    }
+}
