@@ -137,6 +137,27 @@ pub enum Command {
         #[arg(long, default_value = "")]
         receipt: String,
     },
+    /// Sends approved versions through their channel (SIBIL API, SACD web service, deposit
+    /// package for CNM/ASTP) via the outbox; without --body, processes every due submission.
+    Submit {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, requires = "body")]
+        month: Option<String>,
+        /// sibil | cnm | astp | sacem | sacd
+        #[arg(long, requires = "month")]
+        body: Option<String>,
+        #[arg(long, requires = "body")]
+        version: Option<u32>,
+        /// Who asks for the sending (name and role).
+        #[arg(long, requires = "body")]
+        by: Option<String>,
+        /// The output folder of `releve run` (where the approved files are).
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
     /// Re-reads the stored raw exchanges of the API sources into the ledger, without calling
     /// any vendor (after a mapping fix).
     Renormalise {

@@ -35,6 +35,13 @@ struct RawConfig {
     schedule: Option<RawSchedule>,
     #[serde(default)]
     funder: Vec<RawFunder>,
+    /// `[mail]`, `[channels.*]`, `[secrets]`: submission settings (`crate::submit::settings`).
+    #[serde(default)]
+    mail: Option<crate::submit::settings::RawMail>,
+    #[serde(default)]
+    channels: Option<crate::submit::settings::RawChannels>,
+    #[serde(default)]
+    secrets: Option<crate::submit::settings::RawSecrets>,
     #[serde(default)]
     organisation: Vec<RawOrganisation>,
     /// The public company register (`[registry]`).
@@ -115,6 +122,9 @@ struct RawOrganisation {
     share_with_ministry: bool,
     #[serde(default)]
     share_indicators_with: Vec<String>,
+    /// Prefix of the variables holding the SIBIL account (`PREFIX_USERNAME`, `PREFIX_PASSWORD`).
+    #[serde(default)]
+    sibil_credentials_env: Option<String>,
     #[serde(default)]
     source: Vec<RawSource>,
 }
@@ -155,6 +165,8 @@ pub struct Config {
     /// `[[funder]]`: the public funders that may read shared indicators.
     pub funders: Vec<FunderConfig>,
     pub organisations: Vec<OrganisationConfig>,
+    /// `[mail]`, `[channels.*]`, `[secrets]`: how approved versions are sent.
+    pub submission: crate::submit::settings::SubmissionSettings,
     /// `[registry]`: where the company register is and whether it is used.
     pub registry: RegistrySettings,
 }
@@ -230,6 +242,8 @@ pub struct OrganisationConfig {
     pub share_with_ministry: bool,
     /// Funders (slugs of `[[funder]]`) that may read this organisation's indicators.
     pub share_indicators_with: Vec<String>,
+    /// Prefix of the environment variables of the organisation's SIBIL account.
+    pub sibil_credentials_env: Option<String>,
 }
 
 impl Config {
@@ -273,6 +287,8 @@ impl Config {
             .schedule
             .map(|s| validate_schedule(s, path))
             .transpose()?;
+        let submission =
+            crate::submit::settings::validate(raw.mail, raw.channels, raw.secrets, path, &base)?;
         let mut organisations = Vec::new();
         let mut slugs = BTreeMap::new();
         for (index, org) in raw.organisation.into_iter().enumerate() {
@@ -323,6 +339,7 @@ impl Config {
             schedule,
             funders,
             organisations,
+            submission,
         })
     }
 }
@@ -477,6 +494,7 @@ fn validate_organisation(
         contact_email: raw.contact_email,
         share_with_ministry: raw.share_with_ministry,
         share_indicators_with: raw.share_indicators_with,
+        sibil_credentials_env: raw.sibil_credentials_env,
     })
 }
 

@@ -21,6 +21,7 @@ pub mod run;
 pub mod sacd_period;
 pub mod server;
 pub mod status;
+pub mod submit;
 pub mod trace_cmd;
 pub mod versions_cmd;
 
@@ -122,6 +123,26 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
                 version: Some(version),
             };
             versions_cmd::submitted(&target, &by, &channel, &receipt, out).await
+        }
+        Command::Submit {
+            config,
+            org,
+            month,
+            body,
+            version,
+            by,
+            out: dir,
+        } => {
+            let args = submit::command::SubmitArgs {
+                config: &config,
+                org: org.as_deref(),
+                month: month.as_deref(),
+                body: body.as_deref(),
+                version,
+                by: by.as_deref(),
+                out: &dir,
+            };
+            submit::command::submit(&args, out).await
         }
         Command::Indicators {
             config,

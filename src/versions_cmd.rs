@@ -93,6 +93,15 @@ pub async fn submitted(
         "{} {} {month} : version {} transmise ({channel}).",
         slug, target.body, v.number
     )?;
+    // A deposit package of the outbox for this version is done once its receipt is recorded.
+    if crate::submit::command::record_receipt(&store, &slug, target.body, month, number, receipt)
+        .await?
+    {
+        writeln!(
+            out,
+            "Dossier de dépôt de la file d'envoi : récépissé enregistré."
+        )?;
+    }
     Ok(Status::Success)
 }
 

@@ -196,6 +196,16 @@ pub async fn serve(
     let app = Application::build(config, &listen, Arc::new(SystemClock)).await?;
     writeln!(out, "listening on http://{}", app.address())?;
     out.flush()?;
+    // The submission outbox is worked beside the server (files read from `./out`, the
+    // default output folder of `releve run`); the task ends with the process.
+    let state = app.state();
+    let outbox = tokio::spawn(crate::submit::worker::run(
+        state.config().clone(),
+        state.store().clone(),
+        state.clock(),
+        std::path::PathBuf::from("out"),
+    ));
     app.run_until_stopped(shutdown_signal()).await?;
+    outbox.abort();
     Ok(crate::Status::Success)
 }

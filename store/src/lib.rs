@@ -45,6 +45,7 @@
 //! | `sessions` (0005)   | `token_hash`                    | `sessions`      |
 //! | `api_tokens` (0005) | `id` (unique `name`, `token_hash`) | `api_tokens` |
 //! | `registry_answers` (0007) | `number` (public data: no `org`) | `registry` |
+//! | `outbox`, `outbox_exchanges` (0013) | `id` (unique `idempotency_key`) | `outbox` |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
 //! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens), 0007 (company
@@ -75,6 +76,7 @@ mod codec;
 mod connect;
 mod error;
 mod organisations;
+mod outbox;
 mod payroll;
 mod performances;
 mod programme;
@@ -95,6 +97,10 @@ pub use accounts::{normalise_email, Membership, UserRecord};
 pub use api_tokens::ApiTokenRecord;
 pub use connect::{Backend, Store};
 pub use error::StoreError;
+pub use outbox::{
+    backoff, idempotency_key, NewSubmission, OutboxExchange, OutboxRecord, OutboxState, Outcome,
+    MAX_ATTEMPTS,
+};
 pub use registry::RegistryAnswer;
 pub use runs::{RunOutcome, RunRecord};
 pub use sessions::SessionRecord;

@@ -15,4 +15,5 @@ mod rules;
 mod sacd_period;
 mod server;
 mod source_formats;
+mod submit;
 mod two_months;

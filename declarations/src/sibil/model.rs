@@ -1,14 +1,15 @@
 //! The SIBIL model, serialised as `sibil.json` (`formats.md` §5.3). The declaration entries use
 //! the field names of the Ministry's `DeclarationDTO` (API v2), so that the file reads like
 //! what is sent; fields we add for readers (`performance_id`) come last. Add, never rename.
+//! Declarations also deserialise: the submission outbox sends them from the approved model.
 
 use chrono::NaiveDate;
 use releve_domain::{Money, Month, Quarter};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// `statutDeclaration`: we only ever send these two values of the SIBIL enum
 /// (`BROUILLON | ENREGISTRE | CLOTURE | REJETE | ANNULE`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Status {
     Enregistre,
@@ -17,7 +18,7 @@ pub enum Status {
 
 /// `lieuChamps` (`LieuDTO`): the venue, proposed to (or matched in) the SIBIL referential.
 /// SIBIL requires every field; a missing one is `null` here and a warning in the draft.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Lieu {
     pub nom: String,
@@ -30,14 +31,14 @@ pub struct Lieu {
 
 /// `spectacleChamps` (`SpectacleDTO`): critère 1 is the title; critère 2 the producer with its
 /// SIREN (SIBIL expects "conception" there; the producer is the only thing we know for sure).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Spectacle {
     pub critere1: String,
     pub critere2: Option<String>,
 }
 
 /// One SIBIL declaration: one performance.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SibilDeclaration {
     /// Our idempotency key, see [`super::external_id`].

@@ -1,0 +1,579 @@
+//! `releve submit` end to end: the binary against local SIBIL and SACD services shaped like
+//! the real ones, the CNM deposit package and its receipt, refusals said in French, crashes at
+//! each step of a send, and no secret anywhere in the database or the output.
+
+mod fake_sacd;
+mod fake_sibil;
+mod smtp_sink;
+
+use crate::month_run::november;
+use crate::support::*;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+struct Services {
+    runtime: tokio::runtime::Runtime,
+    sibil: fake_sibil::Shared,
+    sacd: fake_sacd::Shared,
+    sibil_url: String,
+    sacd_url: String,
+}
+
+impl Services {
+    fn start() -> Services {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let sibil = Arc::new(Mutex::new(fake_sibil::SibilState::default()));
+        let sacd = Arc::new(Mutex::new(fake_sacd::SacdState::default()));
+        let serve = |router: axum::Router| {
+            runtime.block_on(async {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let addr = listener.local_addr().unwrap();
+                tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+                format!("http://{addr}")
+            })
+        };
+        let sibil_url = serve(fake_sibil::router(sibil.clone()));
+        let sacd_url = serve(fake_sacd::router(sacd.clone()));
+        Services {
+            runtime,
+            sibil,
+            sacd,
+            sibil_url,
+            sacd_url,
+        }
+    }
+}
+
+/// November's scenario with both channels configured, the month run and SIBIL and SACD
+/// approved.
+fn approved(services: &Services) -> Scenario {
+    let mut s = november();
+    s.extra_root_keys = format!(
+        "[channels.sibil]\nbase_url = \"{}\"\n[channels.sacd]\nbase_url = \"{}\"\ncredentials_env = \"SACD_TEST\"\n\n",
+        services.sibil_url, services.sacd_url
+    );
+    s.extra_org_keys = "sibil_credentials_env = \"SIBIL_TEST\"\n".into();
+    s.run_month("2025-11").assert_status(0);
+    for body in ["sibil", "sacd", "cnm"] {
+        let (status, out) = releve_env(
+            &s,
+            &[
+                "approve",
+                "--month",
+                "2025-11",
+                "--body",
+                body,
+                "--by",
+                "Claire Martin, directrice",
+            ],
+            None,
+        );
+        assert_eq!(status, 0, "{out}");
+    }
+    s
+}
+
+/// Runs the binary with the channels' secrets in its environment; `kill_at` sets a kill point.
+fn releve_env(s: &Scenario, args: &[&str], kill_at: Option<&str>) -> (i32, String) {
+    let config = s.write_config();
+    let out = s.path("out");
+    let mut all: Vec<&str> = vec![args[0], "--config", config.to_str().unwrap()];
+    all.extend_from_slice(&args[1..]);
+    if args[0] == "submit" {
+        all.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_releve"));
+    command
+        .args(&all)
+        .env("RELEVE_LOG", "debug")
+        .env("SIBIL_TEST_USERNAME", fake_sibil::USER)
+        .env("SIBIL_TEST_PASSWORD", fake_sibil::PASSWORD)
+        .env("SACD_TEST_PROVIDER_NAME", fake_sacd::PROVIDER)
+        .env("SACD_TEST_REFFILE", fake_sacd::REFFILE)
+        .env("SACD_TEST_PASSWORD", fake_sacd::PASSWORD)
+        .env("SACD_TEST_CONSUMER_KEY", fake_sacd::CONSUMER_KEY)
+        .env("SACD_TEST_SECRET_KEY", fake_sacd::SECRET_KEY)
+        .env_remove("RELEVE_SUBMIT_KILL_AT");
+    if let Some(point) = kill_at {
+        command.env("RELEVE_SUBMIT_KILL_AT", point);
+    }
+    let output = command.output().expect("run releve");
+    let text = format!(
+        "{}\n--- stderr ---\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code().unwrap_or(-1), text)
+}
+
+fn submit(s: &Scenario, body: &str, kill_at: Option<&str>) -> (i32, String) {
+    releve_env(
+        s,
+        &[
+            "submit",
+            "--month",
+            "2025-11",
+            "--body",
+            body,
+            "--by",
+            "Claire Martin, directrice",
+        ],
+        kill_at,
+    )
+}
+
+/// Every byte of the SQLite database (main file and WAL), to grep for secrets.
+fn database_bytes(s: &Scenario) -> Vec<u8> {
+    let mut all = Vec::new();
+    for name in ["releve.db", "releve.db-wal"] {
+        if let Ok(bytes) = std::fs::read(s.path(name)) {
+            all.extend(bytes);
+        }
+    }
+    all
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+const SECRETS: [&str; 5] = [
+    fake_sibil::PASSWORD,
+    fake_sacd::PASSWORD,
+    fake_sacd::CONSUMER_KEY,
+    fake_sacd::SECRET_KEY,
+    "jeton-sibil-1",
+];
+
+/// The SIBIL ids of November's approved model.
+fn sibil_ids(s: &Scenario) -> Vec<String> {
+    let model: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(s.path("out/theatre-des-digues/2025-11/sibil.json")).unwrap(),
+    )
+    .unwrap();
+    model["declarations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["idExtBilletterie"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn sacd_refs(s: &Scenario) -> Vec<String> {
+    let xml = std::fs::read_to_string(s.path("out/theatre-des-digues/2025-11/sacd.xml")).unwrap();
+    xml.split("<rep_ref_dec>")
+        .skip(1)
+        .map(|p| p.split('<').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn sibil_and_sacd_go_out_once_with_proof_and_no_secret_is_kept() {
+    let services = Services::start();
+    // The first SIBIL token expires after 3 calls: the client logs in again and goes on.
+    services.sibil.lock().unwrap().expire_first_token_after = Some(3);
+    let s = approved(&services);
+    let ids = sibil_ids(&s);
+    assert!(ids.len() >= 2, "{ids:?}");
+
+    let (status, out) = submit(&s, "sibil", None);
+    assert_eq!(status, 0, "{out}");
+    let mut printed = out.clone();
+    let n = ids.len();
+    assert!(
+        out.contains(&format!(
+            "SIBIL : {n} déclarations acceptées ({n} créées, 0 mise à jour)"
+        )),
+        "{out}"
+    );
+    {
+        let sibil = services.sibil.lock().unwrap();
+        assert_eq!(sibil.logins, 2, "token renewed once after the 401");
+        assert_eq!(sibil.posts as usize, n);
+        let held: Vec<String> = sibil
+            .declarations
+            .iter()
+            .map(|d| d["idExtBilletterie"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(held, ids);
+    }
+
+    let (status, out) = submit(&s, "sacd", None);
+    assert_eq!(status, 0, "{out}");
+    printed += &out;
+    let refs = sacd_refs(&s);
+    assert!(
+        out.contains(&format!("SACD : {} représentation", refs.len())),
+        "{out}"
+    );
+    {
+        let sacd = services.sacd.lock().unwrap();
+        assert_eq!(sacd.declaration_posts, 1);
+        let keys: Vec<(String, String, String)> = refs
+            .iter()
+            .map(|r| ("654321".to_string(), r.clone(), "1".to_string()))
+            .collect();
+        assert_eq!(sacd.received.keys().cloned().collect::<Vec<_>>(), {
+            let mut k = keys;
+            k.sort();
+            k
+        });
+    }
+
+    // Again: nothing is sent twice; the rows and the versions say accepted.
+    let (status, out) = submit(&s, "sibil", None);
+    assert_eq!(status, 0, "{out}");
+    let (status, out) = releve_env(&s, &["submit"], None);
+    assert_eq!(status, 0, "{out}");
+    assert!(
+        out.contains("theatre-des-digues sibil 2025-11 v1 (API SIBIL) : acceptée"),
+        "{out}"
+    );
+    assert!(
+        out.contains("theatre-des-digues sacd 2025-11 v1 (télétransmission SACD) : acceptée"),
+        "{out}"
+    );
+    assert_eq!(services.sibil.lock().unwrap().posts as usize, n);
+    assert_eq!(services.sibil.lock().unwrap().puts, 0);
+    assert_eq!(services.sacd.lock().unwrap().declaration_posts, 1);
+    let (_, listing) = releve_env(&s, &["versions", "--month", "2025-11"], None);
+    assert!(listing.contains("2025-11 sibil v1 — acceptée"), "{listing}");
+    assert!(listing.contains("2025-11 sacd v1 — acceptée"), "{listing}");
+
+    let db = database_bytes(&s);
+    assert!(
+        contains(&db, "parameters[Declaration]"),
+        "the SACD request is kept"
+    );
+    for secret in SECRETS {
+        assert!(!contains(&db, secret), "{secret} found in the database");
+        assert!(
+            // stdout and stderr (debug logs) of the sending commands too.
+            !printed.contains(secret) && !out.contains(secret) && !listing.contains(secret),
+            "{secret} printed"
+        );
+    }
+    drop(services.runtime);
+}
+
+#[test]
+fn refusals_are_said_in_french_with_what_to_fix() {
+    let services = Services::start();
+    let s = approved(&services);
+    let ids = sibil_ids(&s);
+    services.sibil.lock().unwrap().refuse_id_ext = Some(ids[0].clone());
+    let refs = sacd_refs(&s);
+    services.sacd.lock().unwrap().ko_ref = Some(refs[0].clone());
+
+    let (status, out) = submit(&s, "sibil", None);
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("(API SIBIL) : rejetée"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "SIBIL : 1 déclaration sur {} refusée ({} acceptée",
+            ids.len(),
+            ids.len() - 1
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("La jauge est obligatoire pour une représentation payante"),
+        "{out}"
+    );
+    assert!(out.contains("Corrigez puis relancez `releve run`"), "{out}");
+    // The others went.
+    assert_eq!(
+        services.sibil.lock().unwrap().declarations.len(),
+        ids.len() - 1
+    );
+
+    let (status, out) = submit(&s, "sacd", None);
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("SACD : 1 ligne refusée sur"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "({}), champ salle_jauge : La jauge doit être renseignée",
+            refs[0]
+        )),
+        "{out}"
+    );
+    let (_, listing) = releve_env(&s, &["versions", "--month", "2025-11"], None);
+    assert!(listing.contains("2025-11 sacd v1 — rejetée"), "{listing}");
+    drop(services.runtime);
+}
+
+#[test]
+fn a_deposit_package_waits_for_the_receipt_of_the_portal() {
+    let services = Services::start();
+    let s = approved(&services);
+    let (status, out) = submit(&s, "cnm", None);
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("(dossier de dépôt) : transmise"), "{out}");
+    assert!(
+        out.contains("releve submitted --month 2025-11 --body cnm --version 1"),
+        "{out}"
+    );
+    let folder = s.path("out/theatre-des-digues/2025-11/depot/cnm.v1");
+    for name in ["cnm.csv", "cnm.pdf", "A-LIRE-depot.txt"] {
+        assert!(folder.join(name).exists(), "{name} missing in the package");
+    }
+    assert_eq!(
+        std::fs::read(folder.join("cnm.csv")).unwrap(),
+        std::fs::read(s.path("out/theatre-des-digues/2025-11/cnm.csv")).unwrap()
+    );
+    let note = std::fs::read_to_string(folder.join("A-LIRE-depot.txt")).unwrap();
+    assert!(
+        note.contains("Portail : https://cnm.fr/taxe/declaration/"),
+        "{note}"
+    );
+    let (status, out) = releve_env(
+        &s,
+        &[
+            "submitted",
+            "--month",
+            "2025-11",
+            "--body",
+            "cnm",
+            "--version",
+            "1",
+            "--by",
+            "Claire Martin",
+            "--channel",
+            "portail",
+            "--receipt",
+            "CNM-2025-000123",
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("récépissé enregistré"), "{out}");
+    let (status, out) = releve_env(&s, &["submit"], None);
+    assert_eq!(status, 0, "{out}");
+    assert!(
+        out.contains("cnm 2025-11 v1 (dossier de dépôt) : acceptée — CNM-2025-000123"),
+        "{out}"
+    );
+    drop(services.runtime);
+}
+
+/// Killed before the request, after the request before the answer is stored, after storing:
+/// after a restart, SIBIL and SACD hold exactly one declaration per performance and the rows
+/// and versions are accepted.
+#[test]
+fn a_kill_at_any_step_of_a_send_never_sends_twice_nor_forgets() {
+    for point in ["before_request", "after_request", "after_store"] {
+        let services = Services::start();
+        let s = approved(&services);
+        let ids = sibil_ids(&s);
+        let refs = sacd_refs(&s);
+        for body in ["sibil", "sacd"] {
+            let (status, out) = submit(&s, body, Some(point));
+            assert_ne!(
+                status, 0,
+                "{point}: the process should have been killed\n{out}"
+            );
+            assert!(
+                out.contains(&format!("arrêt forcé au point « {point} »")),
+                "{out}"
+            );
+        }
+        // Restart: cron's `releve submit` without a body takes the crashed rows again.
+        let (status, out) = releve_env(&s, &["submit"], None);
+        assert_eq!(status, 0, "{point}\n{out}");
+        assert!(
+            out.contains("sibil 2025-11 v1 (API SIBIL) : acceptée"),
+            "{point}\n{out}"
+        );
+        assert!(
+            out.contains("sacd 2025-11 v1 (télétransmission SACD) : acceptée"),
+            "{point}\n{out}"
+        );
+        let sibil = services.sibil.lock().unwrap();
+        let held: Vec<String> = sibil
+            .declarations
+            .iter()
+            .map(|d| d["idExtBilletterie"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(held, ids, "{point}: one SIBIL declaration per performance");
+        // Killed after SIBIL answered the first creation: the restart finds it and updates it.
+        let (posts, puts) = match point {
+            "after_request" => (ids.len() as u32, 1),
+            _ => (ids.len() as u32, 0),
+        };
+        assert_eq!((sibil.posts, sibil.puts), (posts, puts), "{point}");
+        let sacd = services.sacd.lock().unwrap();
+        assert_eq!(
+            sacd.received.len(),
+            refs.len(),
+            "{point}: one SACD line per performance"
+        );
+        let expected_posts = if point == "after_request" { 2 } else { 1 };
+        assert_eq!(sacd.declaration_posts, expected_posts, "{point}");
+        drop(sibil);
+        drop(sacd);
+        let (_, listing) = releve_env(&s, &["versions", "--month", "2025-11"], None);
+        assert!(
+            listing.contains("2025-11 sibil v1 — acceptée"),
+            "{point}\n{listing}"
+        );
+        assert!(
+            listing.contains("2025-11 sacd v1 — acceptée"),
+            "{point}\n{listing}"
+        );
+        drop(services);
+    }
+}
+
+#[test]
+fn sacem_goes_by_e_mail_to_the_delegation_once_with_a_stable_message_id() {
+    let services = Services::start();
+    let (port, inbox) = services.runtime.block_on(smtp_sink::start());
+    let mut s = november();
+    s.extra_root_keys = format!(
+        "[mail]\nsmtp_url = \"smtp://127.0.0.1:{port}\"\nfrom = \"releve@theatre-des-digues.fr\"\n[channels.sacem]\n\n"
+    );
+    s.extra_org_keys = "contact_email = \"administration@theatre-des-digues.fr\"\n".into();
+    s.run_month("2025-11").assert_status(0);
+    let (status, out) = releve_env(
+        &s,
+        &[
+            "approve",
+            "--month",
+            "2025-11",
+            "--body",
+            "sacem",
+            "--by",
+            "Claire Martin, directrice",
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{out}");
+    let model: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(s.path("out/theatre-des-digues/2025-11/sacem.json")).unwrap(),
+    )
+    .unwrap();
+    let delegation = model["agency"]["email"]
+        .as_str()
+        .expect("delegation e-mail for 44000")
+        .to_string();
+
+    let (status, out) = submit(&s, "sacem", None);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("(e-mail à la SACEM) : transmise"), "{out}");
+    // Again: the row is done, nothing is sent twice.
+    let (status, out) = submit(&s, "sacem", None);
+    assert_eq!(status, 0, "{out}");
+    let messages = inbox.lock().unwrap().clone();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    let m = &messages[0];
+    assert_eq!(m.to, vec![format!("<{delegation}>")]);
+    assert_eq!(m.from, "<releve@theatre-des-digues.fr>");
+    use sha2::Digest;
+    let hash: String = sha2::Sha256::digest(b"theatre-des-digues:sacem:2025-11:v1:email")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let id = format!("<releve.{}@theatre-des-digues.fr>", &hash[..32]);
+    assert!(m.data.contains(&format!("Message-ID: {id}")), "{}", m.data);
+    assert!(
+        m.data
+            .contains("Reply-To: administration@theatre-des-digues.fr"),
+        "{}",
+        m.data
+    );
+    assert!(
+        m.data.contains("Content-Type: application/pdf"),
+        "{}",
+        m.data
+    );
+    // « Déclaration SACEM - theatre-des-digues.pdf », RFC 2231-encoded by lettre.
+    assert!(
+        m.data
+            .contains("filename*0*=utf-8''D%C3%A9claration%20SACEM%20-%20theatre-de"),
+        "{}",
+        m.data
+    );
+    let (_, listing) = releve_env(&s, &["versions", "--month", "2025-11"], None);
+    assert!(
+        listing.contains("2025-11 sacem v1 — transmise"),
+        "{listing}"
+    );
+    drop(services);
+}
+
+/// A refund after SIBIL and SACD accepted version 1: the amendment (version 2) updates the same
+/// `idExtBilletterie` in SIBIL and goes to SACD with `rep_version` 2.
+#[test]
+fn an_amendment_goes_out_under_the_same_ids_with_the_next_rep_version() {
+    let services = Services::start();
+    let s = approved(&services);
+    let ids = sibil_ids(&s);
+    for body in ["sibil", "sacd"] {
+        let (status, out) = submit(&s, body, None);
+        assert_eq!(status, 0, "{out}");
+    }
+    // T1-1 (Les Vagues, 18.00) refunded after the sending.
+    let tickets = crate::month_run::november_tickets().replace(
+        "T1-1,P1,,Les Vagues,2025-11-14 20:30,Grande salle,44000,Nantes,Plein tarif,full,18.00,5.5,valid",
+        "T1-1,P1,,Les Vagues,2025-11-14 20:30,Grande salle,44000,Nantes,Plein tarif,full,18.00,5.5,refunded",
+    );
+    assert_ne!(tickets, crate::month_run::november_tickets());
+    s.write("tickets.csv", tickets);
+    s.run_month("2025-11").assert_status(1);
+    for body in ["sibil", "sacd"] {
+        let (status, out) = releve_env(
+            &s,
+            &[
+                "approve",
+                "--month",
+                "2025-11",
+                "--body",
+                body,
+                "--by",
+                "Claire Martin, directrice",
+            ],
+            None,
+        );
+        assert_eq!(status, 0, "{out}");
+        assert!(out.contains("version 2 approuvée"), "{out}");
+        let (status, out) = submit(&s, body, None);
+        assert_eq!(status, 0, "{out}");
+        assert!(out.contains(&format!("{body} 2025-11 v2")), "{out}");
+    }
+    let sibil = services.sibil.lock().unwrap();
+    let held: Vec<String> = sibil
+        .declarations
+        .iter()
+        .map(|d| d["idExtBilletterie"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(held, ids, "still one SIBIL declaration per performance");
+    assert_eq!(sibil.posts as usize, ids.len());
+    assert_eq!(
+        sibil.puts as usize,
+        ids.len(),
+        "version 2 updates every declaration in place"
+    );
+    let p1 = sibil
+        .declarations
+        .iter()
+        .find(|d| d["idExtBilletterie"] == ids[0])
+        .unwrap();
+    // P1: 4 paid tickets (3 × 18.00 + 30.00) and 1 invitation; one 18.00 refunded → 4 in all.
+    assert_eq!(p1["nbBilletsTotalBilletterie"], 4, "{p1}");
+    let sacd = services.sacd.lock().unwrap();
+    assert!(
+        sacd.received.contains_key(&(
+            "654321".to_string(),
+            "tickets_csv:P1".to_string(),
+            "2".to_string()
+        )),
+        "{:?}",
+        sacd.received
+    );
+}
