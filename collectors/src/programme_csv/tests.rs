@@ -231,6 +231,7 @@ fn a_producer_given_by_siret_only_is_read_with_an_empty_name() {
             name: String::new(),
             siret: Some("912345618".into()),
             subsidised: None,
+            address: None,
         })
     );
 }

@@ -104,6 +104,7 @@ pub fn producer(row: &Row<'_>) -> CellResult<Option<Producer>> {
             name: String::new(),
             siret: Some(siret),
             subsidised,
+            address: row.get(PRODUCER_ADDRESS).map(str::to_string),
         })),
         (None, None) if subsidised.is_some() => Err(CellError::at(
             PRODUCER_NAME,
