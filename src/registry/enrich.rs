@@ -8,7 +8,7 @@
 //! - a venue without address (or without part of it, when its postal code is the head
 //!   office's) gets the organisation's head-office address, which SIBIL requires;
 //! - a producer given by SIRET only gets its legal name (a suggestion to confirm into the
-//!   programme).
+//!   programme), and its head-office address when the programme gives none.
 
 use super::source::{according_to, evidence, one_line, RegisterView};
 use releve_collectors::registry::{Company, CompanyNumber};
@@ -159,6 +159,21 @@ fn producer_names(facts: &mut MonthFacts, view: &RegisterView) -> Vec<Issue> {
             continue;
         }
         producer.name = company.name.clone();
+        // Its head office, for the forms that print the producer's details, when none is given.
+        if producer
+            .address
+            .as_deref()
+            .is_none_or(|a| a.trim().is_empty())
+        {
+            if let Some(head) = &company.head_office {
+                let line = one_line(
+                    head.street().as_deref(),
+                    head.postal_code.as_deref(),
+                    head.city.as_deref(),
+                );
+                producer.address = (!line.is_empty()).then_some(line);
+            }
+        }
         if shows_done.insert(p.show_id.clone()) {
             issues.push(
                 Issue::info(

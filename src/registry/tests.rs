@@ -116,6 +116,10 @@ fn empty_names_and_addresses_are_completed_and_said() {
     let producer = p1.producer.as_ref().unwrap();
     assert_eq!(producer.name, "LES NUITS BLEUES PRODUCTIONS");
     assert_eq!(producer.subsidised, Some(false));
+    assert_eq!(
+        producer.address.as_deref(),
+        Some("12 RUE DES LILAS, 44000 NANTES")
+    );
     // Money is never touched: 2 × 18.00.
     assert_eq!(p1.receipts_incl_vat.to_string(), "36.00");
 

@@ -224,8 +224,9 @@ fn one<'a>(issues: &[&'a Value], code: &str, performance: &str) -> &'a Value {
 /// Names and addresses are what the register may complete: removed before comparing runs.
 fn without_names_and_addresses(value: &Value) -> Value {
     // `reason` texts name the producer.
-    const COMPLETED: [&str; 9] = [
+    const COMPLETED: [&str; 10] = [
         "reason",
+        "producer_address",
         "adresse",
         "codePostal",
         "ville",
