@@ -2,6 +2,7 @@
 //! configuration, runs the monthly job (collect → store → facts → declarations → outputs) and
 //! writes the files of `formats.md` §5. Business rules live in the library crates.
 
+pub mod approval;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -72,6 +73,8 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             body,
             version,
             by,
+            despite,
+            out: dir,
         } => {
             let target = versions_cmd::Target {
                 config: &config,
@@ -80,7 +83,7 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
                 body: &body,
                 version,
             };
-            versions_cmd::approve(&target, &by, out).await
+            versions_cmd::approve(&target, &by, despite.as_deref(), dir.as_deref(), out).await
         }
         Command::Submitted {
             config,

@@ -14,6 +14,7 @@ pub mod input;
 pub mod render;
 
 pub mod amendment;
+pub mod rectificatif;
 pub mod report_pdf;
 
 pub mod astp;

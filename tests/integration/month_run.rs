@@ -265,9 +265,11 @@ fn cnm_declares_paid_variety_shows_and_leaves_the_free_concert_to_its_seller() {
             .contains("annul"),
         "{cancelled}"
     );
+    // The default CSV is the Excel-French one (BOM, `;`, decimal comma).
     let csv = String::from_utf8(r.bytes("2025-11", "cnm.csv")).unwrap();
-    assert!(csv.lines().next().unwrap().contains("tax_due"));
-    assert!(csv.contains("28.44") && csv.contains("1.00"), "{csv}");
+    let csv = csv.strip_prefix('\u{feff}').expect("UTF-8 BOM");
+    assert!(csv.lines().next().unwrap().contains(";tax_due;"));
+    assert!(csv.contains(";28,44;") && csv.contains(";1,00;"), "{csv}");
 }
 
 #[test]
