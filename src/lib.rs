@@ -5,8 +5,10 @@
 pub mod approval;
 pub mod check;
 pub mod cli;
+pub mod cli_fr;
 pub mod config;
 pub mod demo;
+pub mod errors_fr;
 pub mod import;
 pub mod indicators_cmd;
 pub mod lifecycle;

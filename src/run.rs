@@ -81,6 +81,23 @@ pub async fn run_monthly(options: &RunOptions, out: &mut dyn Write) -> Result<St
     let month = options
         .month
         .unwrap_or_else(|| Month::previous_of(options.generated_at));
+    // A month not over yet gives incomplete figures: say so before anything else.
+    let current = Month::of_instant(options.import.now);
+    if month > current {
+        writeln!(
+            out,
+            "Attention : {} est dans le futur (nous sommes en {}) : aucune vente n'est encore définitive, \
+             les fichiers ne sont que des prévisions.",
+            month.to_french(),
+            current.to_french()
+        )?;
+    } else if month == current {
+        writeln!(
+            out,
+            "Attention : {} n'est pas terminé : les chiffres changeront d'ici la fin du mois.",
+            month.to_french()
+        )?;
+    }
     let mut status = Status::Success;
     let mut failed: Vec<String> = Vec::new();
     for org in &options.config.organisations {

@@ -55,6 +55,7 @@ pub fn build(
     }
     issues.extend(extra_issues);
     issues.extend(quarantine.iter().map(issues::quarantine_issue));
+    issues::name_quarantined_programme(&mut issues, quarantine);
     issues::sort(&mut issues);
 
     let mut files = vec![RenderedFile {

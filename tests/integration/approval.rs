@@ -267,3 +267,43 @@ fn a_failed_source_gives_no_draft_and_says_incomplete() {
     assert_eq!(status, 1, "{stdout}");
     assert!(stdout.contains("tickets_csv"), "{stdout}");
 }
+
+#[test]
+fn a_month_in_the_future_is_announced() {
+    let s = november();
+    let r = s.run_month("2099-01");
+    assert!(
+        r.stdout
+            .starts_with("Attention : janvier 2099 est dans le futur"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_quarantined_programme_row_is_named_as_such() {
+    let s = november();
+    // P2's row with an unknown discipline: quarantined, so P2 has no programme row.
+    let programme = crate::month_run::november_programme("44306184100047")
+        .replace("P2;Nuit Jazz;2025-11-30 23:30;Club;44000;Nantes;SALLE_CONCERT_AUDITORIUM_OPERA_ZENITH;120;jazz;", "P2;Nuit Jazz;2025-11-30 23:30;Club;44000;Nantes;SALLE_CONCERT_AUDITORIUM_OPERA_ZENITH;120;jaz;");
+    s.write("programme.csv", programme);
+    let r = s.run_month("2025-11");
+    r.assert_status(1);
+    let issues = r.json("2025-11", "issues.json");
+    let missing = issues["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "discipline.missing" && i["performance_id"] == "tickets_csv:P2")
+        .unwrap_or_else(|| panic!("{issues:#}"));
+    let message = missing["message"].as_str().unwrap();
+    assert!(
+        message.contains("sa ligne de programme est en quarantaine (source programme_csv, ligne 3"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("n'a pas de ligne de programme"),
+        "{message}"
+    );
+    assert!(r.stdout.contains("incomplet"), "{}", r.stdout);
+}

@@ -484,6 +484,11 @@ fn trace_lists_the_tickets_behind_a_performance() {
         );
     }
     assert!(!stdout.contains("T2-1"), "only this performance's tickets");
+    // Statuses and prices in French: T1-4, 30.00 at 20 %.
+    assert!(
+        stdout.contains("  T1-4\tvalide\t30,00\u{a0}€\t20\u{a0}%\t"),
+        "{stdout}"
+    );
     let missing = releve(&[
         "trace",
         "--config",
