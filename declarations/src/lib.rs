@@ -24,6 +24,9 @@ pub mod sacem;
 pub mod sibil;
 pub mod tax;
 
+#[cfg(test)]
+mod documents_tests;
+
 pub use body::Body;
 pub use input::BuildInput;
 

@@ -309,7 +309,25 @@ impl Form {
             }
             None => self,
         };
+        #[cfg(test)]
+        rendered::RENDERED.with(|r| r.borrow_mut().push(form.clone()));
         let pages = layout(form);
         emit::write(form, &pages, generated_at)
+    }
+}
+
+/// Tests of whole documents get the forms a declaration rendered, to check their layout.
+#[cfg(test)]
+pub(crate) mod rendered {
+    use super::Form;
+    use std::cell::RefCell;
+
+    thread_local! {
+        pub(crate) static RENDERED: RefCell<Vec<Form>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// The forms rendered on this thread since the last call.
+    pub(crate) fn take() -> Vec<Form> {
+        RENDERED.with(|r| std::mem::take(&mut *r.borrow_mut()))
     }
 }
