@@ -12,5 +12,6 @@ mod lifecycle;
 mod month_run;
 mod payroll;
 mod reimport;
+mod report;
 mod source_formats;
 mod two_months;

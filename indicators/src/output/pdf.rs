@@ -109,14 +109,27 @@ fn offset_date(report: &Report) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-/// Cuts a text to `max` characters (the PDF has no automatic wrapping).
-fn fit(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
-        format!("{cut}…")
+/// Splits a text into lines no wider than `width` mm at `size` points, at spaces: nothing is
+/// cut (a single word wider than the line stays whole on its own line).
+fn wrap(font: &BmpFont, text: &str, width: f32, size: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if current.is_empty() || font.width_mm(&candidate, size) <= width {
+            current = candidate;
+        } else {
+            lines.push(std::mem::replace(&mut current, word.to_string()));
+        }
     }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
 }
 
 pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
@@ -188,19 +201,30 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
         w.chart(&chart);
     }
 
-    const VALUE_X: f32 = 128.0;
-    const PREVIOUS_X: f32 = 165.0;
+    // Two right-aligned figure columns that end inside the right margin; labels and notes wrap
+    // in the room left of them, never cut.
+    const VALUE_RIGHT: f32 = 158.0;
+    const PREVIOUS_RIGHT: f32 = PAGE_W - MARGIN;
+    const LABEL_WIDTH: f32 = 100.0;
+    let measure = BmpFont::new(REGULAR).map_err(|e| pdf_err(&e))?;
+    let measure_bold = BmpFont::new(BOLD).map_err(|e| pdf_err(&e))?;
+    let right = |w: &Writer, text: &str, size: f32, edge: f32, bold: bool| {
+        let font = if bold { &measure_bold } else { &measure };
+        w.text(text, size, edge - font.width_mm(text, size), bold);
+    };
+    // A note shared by many indicators (the same reason for every empty figure) is said once.
+    let mut said: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for (family, rows) in families(report) {
         w.y -= 4.0;
         w.ensure(14.0);
         w.line(family.label_fr(), 12.0, true);
         w.text("Indicateur", 8.0, MARGIN, true);
-        w.text(&report.period.to_string(), 8.0, VALUE_X, true);
-        w.text(&report.previous.to_string(), 8.0, PREVIOUS_X, true);
+        right(&w, &report.period.to_string(), 8.0, VALUE_RIGHT, true);
+        right(&w, &report.previous.to_string(), 8.0, PREVIOUS_RIGHT, true);
         w.y -= 5.0;
         for r in rows {
-            w.ensure(5.0);
-            w.text(&fit(r.label, 62), 8.5, MARGIN, false);
+            let label = wrap(&measure, r.label, LABEL_WIDTH, 8.5);
+            w.ensure(4.5 * label.len() as f32);
             let value = if r.value.is_applicable() {
                 r.value.to_french()
             } else {
@@ -211,15 +235,21 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
             } else {
                 "non applicable".to_string()
             };
-            w.text(&value, 8.5, VALUE_X, false);
-            w.text(&previous, 8.5, PREVIOUS_X, false);
-            w.y -= 4.5;
+            right(&w, &value, 8.5, VALUE_RIGHT, false);
+            right(&w, &previous, 8.5, PREVIOUS_RIGHT, false);
+            for line in &label {
+                w.text(line, 8.5, MARGIN, false);
+                w.y -= 4.5;
+            }
             for b in &r.breakdown {
-                w.ensure(4.5);
-                w.text(&fit(&b.label, 56), 8.0, MARGIN + 5.0, false);
-                w.text(&shown(&b.value), 8.0, VALUE_X, false);
-                w.text(&shown(&b.previous_value), 8.0, PREVIOUS_X, false);
-                w.y -= 4.2;
+                let label = wrap(&measure, &b.label, LABEL_WIDTH - 5.0, 8.0);
+                w.ensure(4.2 * label.len() as f32);
+                right(&w, &shown(&b.value), 8.0, VALUE_RIGHT, false);
+                right(&w, &shown(&b.previous_value), 8.0, PREVIOUS_RIGHT, false);
+                for line in &label {
+                    w.text(line, 8.0, MARGIN + 5.0, false);
+                    w.y -= 4.2;
+                }
             }
             let mut notes: Vec<String> = r.note.iter().cloned().collect();
             if let Some(reason) = r.value.reason() {
@@ -229,9 +259,15 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
                 notes.push(format!("période précédente non applicable : {reason}"));
             }
             for n in notes {
-                w.ensure(4.0);
-                w.text(&fit(&n, 110), 7.0, MARGIN + 5.0, false);
-                w.y -= 3.8;
+                if !said.insert(n.clone()) {
+                    continue;
+                }
+                for line in wrap(&measure, &n, PAGE_W - 2.0 * MARGIN - 5.0, 7.0) {
+                    w.ensure(4.0);
+                    w.text(&line, 7.0, MARGIN + 5.0, false);
+                    w.y -= 3.3;
+                }
+                w.y -= 0.5;
             }
         }
     }
