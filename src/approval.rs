@@ -252,6 +252,7 @@ pub async fn approve(
     let stamp = approval_stamp(
         correction.map(|(_, s, _)| s),
         &version,
+        &org.organisation.name,
         request,
         despite,
         &overridden,
@@ -349,6 +350,7 @@ fn freeze(folder: &Path, draft: &Draft, number: u32) -> Result<Vec<PathBuf>, App
 fn approval_stamp(
     correction: Option<Stamp>,
     version: &VersionRecord,
+    organisation_name: &str,
     request: &ApprovalRequest<'_>,
     despite: Option<&str>,
     overridden: &[Issue],
@@ -369,7 +371,7 @@ fn approval_stamp(
     stamp.footer = Some(format!(
         "{} — {} — version {} approuvée par {} le {when} — document figé",
         request.body.code().to_uppercase(),
-        version.org,
+        organisation_name,
         version.number,
         request.actor
     ));

@@ -36,6 +36,10 @@ pub enum Command {
         /// HelloAsso replay servers (the real API collectors, offline).
         #[arg(long)]
         with_vendors: bool,
+        /// Keep the demo's configuration, data and SQLite database in this folder (to try
+        /// approve, submitted and versions on it).
+        #[arg(long)]
+        keep: Option<PathBuf>,
     },
     /// The monthly job: collect every source, aggregate, build declarations, write outputs.
     Run {

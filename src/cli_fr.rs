@@ -38,6 +38,7 @@ const OPTIONS: &[(&str, &str)] = &[
     ("approve.out", "Dossier de sortie des relevés (défaut : celui du dernier relevé) : les fichiers approuvés sont figés dans DOSSIER/<organisation>/<mois>/versions/"),
     ("demo.out", "Dossier de sortie (défaut : out)"),
     ("with_vendors", "Ajoute une seconde organisation lue par les API Billetweb et HelloAsso, rejouées en local"),
+    ("keep", "Garde la configuration, les données et la base SQLite de la démonstration dans ce dossier, pour essayer approve, submitted et versions"),
     ("generated_at", "Date de génération (RFC 3339), pour reproduire un relevé à l'octet près"),
     ("season", "Saison, par exemple 2025-2026 (commence en septembre sauf season_start_month)"),
     ("year", "Année civile, par exemple 2025"),
@@ -71,6 +72,7 @@ const VALUE_NAMES: &[(&str, &str)] = &[
     ("source", "SOURCE"),
     ("season", "SAISON"),
     ("year", "ANNÉE"),
+    ("keep", "Garde la configuration, les données et la base SQLite de la démonstration dans ce dossier, pour essayer approve, submitted et versions"),
     ("generated_at", "DATE"),
     ("log_format", "FORMAT"),
 ];

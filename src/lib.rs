@@ -35,7 +35,8 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
         Command::Demo {
             out: dir,
             with_vendors,
-        } => demo::run_demo(&dir, with_vendors, out).await,
+            keep,
+        } => demo::run_demo(&dir, with_vendors, keep.as_deref(), out).await,
         Command::Run {
             config,
             month,

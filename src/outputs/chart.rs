@@ -70,6 +70,15 @@ pub fn attendance_and_receipts(facts: &MonthFacts) -> String {
             p.show_title,
             if p.cancelled { " (annulée)" } else { "" }
         );
+        // The label may be shortened: a cancelled performance says so where its figures are.
+        let (total, amount) = if p.cancelled {
+            ("annulée".to_string(), "annulée".to_string())
+        } else {
+            (
+                releve_declarations::render::fr::count(p.total_tickets()),
+                p.receipts_incl_vat.to_french(),
+            )
+        };
         // Shortened to end before the bars start, never over them.
         let label = fitted(&full, LABEL_WIDTH - 8.0);
         let paid = width(p.paid_tickets as f64, max_tickets);
@@ -86,9 +95,9 @@ pub fn attendance_and_receipts(facts: &MonthFacts) -> String {
             full = escape(&full),
             xf = x_tickets + paid,
             tx = x_tickets + paid + free + 4.0,
-            total = releve_declarations::render::fr::count(p.total_tickets()),
+            total = escape(&total),
             rx = x_receipts + receipts + 4.0,
-            amount = escape(&p.receipts_incl_vat.to_french()),
+            amount = escape(&amount),
         );
     }
     svg.push_str("</svg>");

@@ -4,6 +4,7 @@
 
 use crate::run::OrganisationRun;
 use anyhow::Result;
+use releve_declarations::render::fr;
 use releve_domain::Severity;
 use std::io::Write;
 
@@ -13,7 +14,9 @@ pub fn print(out: &mut dyn Write, run: &OrganisationRun) -> Result<()> {
     writeln!(
         out,
         "  {} représentations, {} billets payants, {} exonérés",
-        o.performances, o.paid_tickets, o.free_tickets
+        fr::count(o.performances as u64),
+        fr::count(o.paid_tickets),
+        fr::count(o.free_tickets)
     )?;
     for s in &o.summaries {
         let name = s.body.recipient_fr();

@@ -6,7 +6,7 @@
 //! `generated_at`, the document id is derived from the report, and printpdf's random instance
 //! id is overwritten with the document id after saving.
 
-use super::html::{capitalise, families, shown};
+use super::html::{capitalise, families};
 use super::pdf_font::BmpFont;
 use super::svg::{charts, Chart};
 use super::zip::crc32;
@@ -241,11 +241,26 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
                 w.text(line, 8.5, MARGIN, false);
                 w.y -= 4.5;
             }
+            // A figure column holds figures: "non applicable" there, its reason in the notes.
+            let short = |v: &crate::value::Value| {
+                if v.is_applicable() {
+                    v.to_french()
+                } else {
+                    "non applicable".to_string()
+                }
+            };
+            let mut breakdown_reasons: Vec<String> = Vec::new();
             for b in &r.breakdown {
                 let label = wrap(&measure, &b.label, LABEL_WIDTH - 5.0, 8.0);
                 w.ensure(4.2 * label.len() as f32);
-                right(&w, &shown(&b.value), 8.0, VALUE_RIGHT, false);
-                right(&w, &shown(&b.previous_value), 8.0, PREVIOUS_RIGHT, false);
+                right(&w, &short(&b.value), 8.0, VALUE_RIGHT, false);
+                right(&w, &short(&b.previous_value), 8.0, PREVIOUS_RIGHT, false);
+                if let Some(reason) = b.value.reason() {
+                    breakdown_reasons.push(format!("non applicable : {reason}"));
+                }
+                if let Some(reason) = b.previous_value.reason() {
+                    breakdown_reasons.push(format!("période précédente non applicable : {reason}"));
+                }
                 for line in &label {
                     w.text(line, 8.0, MARGIN + 5.0, false);
                     w.y -= 4.2;
@@ -258,6 +273,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
             if let Some(reason) = r.previous_value.reason() {
                 notes.push(format!("période précédente non applicable : {reason}"));
             }
+            notes.extend(breakdown_reasons);
             for n in notes {
                 if !said.insert(n.clone()) {
                     continue;

@@ -315,9 +315,10 @@ impl Cursor {
 ///
 /// Keeping things together: a block that does not fit in the rest of the page but fits on a
 /// page of its own moves whole to the next page (tables and charts are the exception: they
-/// break between rows); a heading stays with the block it introduces; a signature block stays
-/// with the block before it (with the last row of a table), so that no page holds a signature
-/// alone; [`Block::PageBreak`] starts a new page.
+/// break between rows); a heading stays with the block it introduces, and with its whole
+/// section when the section ends with a signature; a signature block stays with the block
+/// before it (with the last row of a table), so that no page holds a signature alone;
+/// [`Block::PageBreak`] starts a new page.
 pub fn layout(form: &Form) -> Vec<Page> {
     layout_noting_cuts(form).0
 }
@@ -350,6 +351,17 @@ pub(crate) fn layout_noting_cuts(form: &Form) -> (Vec<Page>, Vec<String>) {
                     Some(Block::Table(_) | Block::Bars(_)) | None => 15.0,
                     Some(b) => measure(form.orientation, b).min(c.capacity() - own),
                 };
+                // A section that ends with a signature (the last part of an état, with its
+                // "Fait à…") moves whole to the next page when it fits on one.
+                let section: Vec<&Block> = form.blocks[i + 1..]
+                    .iter()
+                    .take_while(|b| !matches!(b, Block::Heading(_) | Block::PageBreak))
+                    .collect();
+                let signed = section.iter().any(|b| matches!(b, Block::Signature(_)));
+                let whole: f32 = section.iter().map(|b| measure(form.orientation, b)).sum();
+                if signed && own + whole <= c.capacity() {
+                    c.ensure(own + whole);
+                }
                 c.ensure(own + follower);
                 c.wrapped(text, HEADING_SIZE, true);
                 c.y += 1.0;
