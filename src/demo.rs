@@ -95,7 +95,11 @@ pub async fn run_demo(
     writeln!(
         out,
         "Démonstration releve : saison fictive, base SQLite {}, mois de {}.",
-        if kept.is_some() { "conservée" } else { "jetable" },
+        if kept.is_some() {
+            "conservée"
+        } else {
+            "jetable"
+        },
         DEMO_MONTH
     )?;
     let generated_at: DateTime<Utc> = DateTime::parse_from_rfc3339(DEMO_GENERATED_AT)

@@ -101,11 +101,11 @@ pub async fn stamp_corrections(
     org: &OrganisationConfig,
     month: Month,
     reference: &ReferenceData,
-    generated_at: DateTime<Utc>,
+    options: &crate::run::RunOptions,
     recorded: &Recorded,
     drafts: &mut [Draft],
-    at: DateTime<Utc>,
 ) -> Result<()> {
+    let (generated_at, at) = (options.generated_at, options.import.now);
     if recorded.stamps.is_empty() {
         return Ok(());
     }

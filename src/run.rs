@@ -280,10 +280,9 @@ async fn run_started(
         org,
         month,
         reference,
-        options.generated_at,
+        options,
         &recorded,
         &mut drafts,
-        options.import.now,
     )
     .await?;
     drafts.extend(

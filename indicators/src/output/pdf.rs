@@ -147,7 +147,9 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
     );
     let doc_id = format!("{:08X}", crc32(seed.as_bytes())).repeat(4);
     let date = offset_date(report);
-    let (doc, page, layer) = PdfDocument::new(&title, Mm(PAGE_W), Mm(PAGE_H), "page 1");
+    let title_hex = utf16_hex(&title);
+    let placeholder = title_placeholder(&title_hex);
+    let (doc, page, layer) = PdfDocument::new(&placeholder, Mm(PAGE_W), Mm(PAGE_H), "page 1");
     let doc = doc
         .with_creation_date(date)
         .with_mod_date(date)
@@ -289,7 +291,40 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
     }
 
     let bytes = w.doc.save_to_bytes().map_err(|e| pdf_err(&e))?;
+    let bytes = set_title(bytes, &placeholder, &title_hex)?;
     Ok(fix_instance_id(bytes, &doc_id))
+}
+
+/// The metadata title in UTF-16BE (`FEFF` then four hex digits per unit), as PDF requires for
+/// accents: printpdf writes the title as raw UTF-8, which viewers show garbled. The declarations'
+/// PDF layer does the same; the dependency rule keeps the two crates apart, so the few lines are
+/// repeated here.
+fn utf16_hex(title: &str) -> String {
+    let mut hex = String::from("FEFF");
+    for unit in title.encode_utf16() {
+        hex.push_str(&format!("{unit:04X}"));
+    }
+    hex
+}
+
+/// An ASCII title as long as the hex string, so that swapping `(placeholder)` for `<hex>` keeps
+/// every cross-reference offset valid.
+fn title_placeholder(hex: &str) -> String {
+    let mut p = String::from("releveTitle");
+    while p.len() < hex.len() {
+        p.push('X');
+    }
+    p
+}
+
+fn set_title(mut bytes: Vec<u8>, placeholder: &str, hex: &str) -> Result<Vec<u8>, IndicatorError> {
+    let literal = format!("({placeholder})");
+    let at = bytes
+        .windows(literal.len())
+        .position(|w| w == literal.as_bytes())
+        .ok_or_else(|| IndicatorError::Pdf("titre des métadonnées introuvable".into()))?;
+    bytes[at..at + literal.len()].copy_from_slice(format!("<{hex}>").as_bytes());
+    Ok(bytes)
 }
 
 /// printpdf writes `/ID[(random id)(random instance id)]` in the trailer, from a process-wide

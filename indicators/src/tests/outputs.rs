@@ -184,6 +184,13 @@ fn pdf_says_each_note_once_and_cuts_nothing() {
     );
     // Labels and notes wrap instead of being cut with an ellipsis.
     assert!(!flat.contains('…'), "{flat}");
+    // The metadata title keeps its accents (UTF-16BE: "Indicateurs d'activit" then é = 00E9).
+    let raw = String::from_utf8_lossy(file(&files, "indicators.pdf"));
+    assert!(
+        raw.contains("/Title<FEFF0049006E0064"),
+        "title not in UTF-16"
+    );
+    assert!(raw.contains("00E9"));
 }
 
 #[test]
