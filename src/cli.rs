@@ -42,6 +42,9 @@ pub enum Command {
         /// With --serve: ADDR:PORT to listen on (port 0 picks a free one).
         #[arg(long, default_value = "127.0.0.1:8080", requires = "serve")]
         listen: String,
+        /// Keep the demo's configuration, data and SQLite database in this folder (to try
+        /// approve, submitted and versions on it).
+        keep: Option<PathBuf>,
     },
     /// The monthly job: collect every source, aggregate, build declarations, write outputs.
     Run {
@@ -115,6 +118,14 @@ pub enum Command {
         /// Who approves (name and role), recorded in the audit log.
         #[arg(long)]
         by: String,
+        /// Approve although blocking points or quarantined records are open, for this reason
+        /// (recorded in the audit log and printed on the document).
+        #[arg(long)]
+        despite: Option<String>,
+        /// Output folder of the runs (default: the one of the organisation's last run): the
+        /// approved files are frozen in OUT/<organisation>/<month>/versions/.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Records that an approved version was sent (channel and receipt), in the audit log.
     Submitted {

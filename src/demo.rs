@@ -1,7 +1,8 @@
 //! `releve demo`: the main job on the embedded default. The bundled demo season (a fictional
 //! scène conventionnée, `fixtures/demo/`, compiled into the binary) is written to a throw-away
 //! folder, read through the same collectors as real data into a throw-away SQLite database, and
-//! November 2025 is declared into `--out`.
+//! November 2025 is declared into `--out`. With `--keep DIR` the folder (configuration, data
+//! and database) is `DIR` and stays, to try the approval workflow on it.
 
 use crate::config::Config;
 use crate::import::ImportContext;
@@ -66,9 +67,13 @@ fn vendors_organisation(vendors: &[DemoVendor]) -> String {
 /// The demo user printed by `releve demo --serve`.
 pub const DEMO_USER: &str = "demo@releve.test";
 
+/// `keep`: a folder where the demo's configuration, data and SQLite database stay after the
+/// run, so that `releve approve`, `submitted` and `versions` can be tried on them. `serve`: the
+/// address of the workspace to open on the demo database afterwards.
 pub async fn run_demo(
     out_dir: &Path,
     with_vendors: bool,
+    keep: Option<&Path>,
     serve: Option<&str>,
     out: &mut dyn Write,
 ) -> Result<Status> {
@@ -76,7 +81,15 @@ pub async fn run_demo(
         .prefix("releve-demo-")
         .tempdir()
         .context("impossible de créer un dossier temporaire pour la démonstration")?;
-    let folder = scratch.path();
+    let kept = match keep {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("impossible de créer le dossier {}", dir.display()))?;
+            Some(std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()))
+        }
+        None => None,
+    };
+    let folder = kept.as_deref().unwrap_or(scratch.path());
     // The replay servers live as long as this function: they serve the run below.
     let vendors = if with_vendors {
         start_demo_vendors()
@@ -104,7 +117,12 @@ pub async fn run_demo(
     seed_register(&config.database_url).await?;
     writeln!(
         out,
-        "Démonstration releve : saison fictive, base SQLite jetable, mois de {}.",
+        "Démonstration releve : saison fictive, base SQLite {}, mois de {}.",
+        if kept.is_some() {
+            "conservée"
+        } else {
+            "jetable"
+        },
         DEMO_MONTH
     )?;
     let generated_at: DateTime<Utc> = DateTime::parse_from_rfc3339(DEMO_GENERATED_AT)
@@ -130,6 +148,17 @@ pub async fn run_demo(
         "Ouvrez {} pour le rapport du mois.",
         report_path(out_dir, &options).display()
     )?;
+    if let Some(dir) = &kept {
+        let config = dir.join("releve.toml");
+        writeln!(
+            out,
+            "Base de démonstration conservée dans {} : essayez par exemple\n  \
+             releve versions --config {c} --month {DEMO_MONTH}\n  \
+             releve approve --config {c} --month {DEMO_MONTH} --body cnm --by \"Votre nom, fonction\"",
+            dir.display(),
+            c = config.display()
+        )?;
+    }
     match serve {
         None => Ok(status),
         Some(listen) => serve_demo(options.config, listen, out).await,

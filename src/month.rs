@@ -11,7 +11,7 @@ use releve_declarations::sacem;
 use releve_declarations::{registry, Body, BuildInput, Draft};
 use releve_domain::employment_facts::EmploymentReport;
 use releve_domain::facts::{build_month_facts, FactsInput};
-use releve_domain::{vat_checks, Month, MonthFacts};
+use releve_domain::{vat_checks, Issue, Month, MonthFacts};
 use releve_indicators::{DeclaredAmounts, MonthData};
 use releve_store::{Store, VersionStatus};
 
@@ -21,6 +21,8 @@ pub struct MonthBuild {
     pub drafts: Vec<Draft>,
     /// Employment per show, when the organisation has a payroll source.
     pub employment: Option<EmploymentReport>,
+    /// What completing the facts from the company register's cache found (names, addresses).
+    pub register_issues: Vec<Issue>,
 }
 
 impl MonthBuild {
@@ -151,29 +153,33 @@ fn sacem_estimate(model: &serde_json::Value) -> Option<releve_domain::Money> {
         .sum()
 }
 
-/// Builds the facts and every declaration of a month from the store (pure after loading).
-pub async fn build_month(
-    store: &Store,
-    org: &OrganisationConfig,
-    month: Month,
-    reference: &ReferenceData,
-    generated_at: DateTime<Utc>,
-) -> Result<MonthBuild> {
-    build_month_with(store, org, month, reference, generated_at, &mut |_| {}).await
+/// What a month's declarations are built from, loaded from the store.
+pub struct MonthInputs {
+    pub facts: MonthFacts,
+    /// Employment per show, when the organisation has a payroll source.
+    pub employment: Option<EmploymentReport>,
+    /// The `idExtBilletterie` SIBIL already has for the month (approved or sent versions).
+    pub sibil_sent: std::collections::BTreeSet<String>,
+    /// The performances already in an approved or sent SACD bordereau of the month.
+    pub sacd_sent: std::collections::BTreeSet<String>,
+    /// What completing the facts from the company register's cache found.
+    pub register_issues: Vec<Issue>,
 }
 
-/// [`build_month`], with `complete` applied to the facts before any declaration is built (the
-/// company register fills names and addresses left empty there).
-pub async fn build_month_with(
+/// Loads what the month's declarations need from the store: the facts, completed from the
+/// company register's cache (never the network here: a run consults the register first, and
+/// an approval must rebuild exactly what the run built), the VAT checks over the stored
+/// history, employment, and what SIBIL and SACD already have.
+pub async fn load_month(
     store: &Store,
     org: &OrganisationConfig,
     month: Month,
     reference: &ReferenceData,
-    generated_at: DateTime<Utc>,
-    complete: &mut (dyn FnMut(&mut MonthFacts) + Send),
-) -> Result<MonthBuild> {
+    now: DateTime<Utc>,
+) -> Result<MonthInputs> {
     let mut facts = load_facts(store, org, month).await?;
-    complete(&mut facts);
+    let view = crate::registry::month::cached_view(store, &facts, &reference.registry, now).await;
+    let register_issues = crate::registry::enrich::complete(&mut facts, &view);
     let history = show_history(store, org, &facts).await?;
     for p in &facts.performances {
         let rank = history
@@ -190,50 +196,98 @@ pub async fn build_month_with(
     } else {
         None
     };
+    let slug = org.organisation.slug.as_str();
+    let sibil_sent = sibil_ids_sent(store, slug, month).await?;
+    let sacd_sent = sacd_performances_sent(store, slug, &[month]).await?;
+    Ok(MonthInputs {
+        facts,
+        employment,
+        sibil_sent,
+        sacd_sent,
+        register_issues,
+    })
+}
+
+/// Builds one body's declaration from loaded inputs. Synchronous and pure, so that it can run
+/// inside a document stamp (`render::pdf::stamp`). `sacd_rep_version`: the `rep_version` of a
+/// SACD bordereau that corrects an approved one.
+pub fn build_body(
+    inputs: &MonthInputs,
+    reference: &ReferenceData,
+    generated_at: DateTime<Utc>,
+    body: Body,
+    sacd_rep_version: Option<u32>,
+) -> Result<Draft> {
     let input = BuildInput {
-        facts: &facts,
+        facts: &inputs.facts,
         rules: &reference.rules,
         disciplines: &reference.disciplines,
         generated_at,
     };
-    let mut drafts = Vec::new();
-    for declaration in registry() {
-        let draft = match declaration.body() {
-            // The SACEM state goes to the delegation of the configured table and, with payroll,
-            // also lists the engagement contracts' gross pay.
-            Body::Sacem => {
-                let expenses = employment
-                    .as_ref()
-                    .map(|report| payroll::engagement_expenses(&facts, &report.facts))
-                    .unwrap_or_default();
-                sacem::build_with_engagements(&input, &reference.sacem_agencies, &expenses)?
-            }
-            // A cancelled performance goes to SIBIL as ANNULE only if SIBIL had it.
-            Body::Sibil => {
-                let sent = sibil_ids_sent(store, &org.organisation.slug, month).await?;
-                releve_declarations::sibil::build_with_history(&input, Some(&sent))?
-            }
+    let declaration = registry()
+        .into_iter()
+        .find(|d| d.body() == body)
+        .ok_or_else(|| anyhow::anyhow!("déclaration {body} inconnue"))?;
+    let mut draft = match body {
+        // The SACEM state goes to the delegation of the configured table and, with payroll,
+        // also lists the engagement contracts' gross pay.
+        Body::Sacem => {
+            let expenses = inputs
+                .employment
+                .as_ref()
+                .map(|report| payroll::engagement_expenses(&inputs.facts, &report.facts))
+                .unwrap_or_default();
+            sacem::build_with_engagements(&input, &reference.sacem_agencies, &expenses)?
+        }
+        // A cancelled performance goes to SIBIL as ANNULE only if SIBIL had it.
+        Body::Sibil => {
+            releve_declarations::sibil::build_with_history(&input, Some(&inputs.sibil_sent))?
+        }
+        Body::Sacd => {
+            let mut draft = match sacd_rep_version {
+                Some(rep) => releve_declarations::sacd::build_version(&input, rep)?,
+                None => declaration.build(&input)?,
+            };
             // A line already in an approved or sent bordereau has been declared: its deadline
             // is no longer a point to act on.
-            Body::Sacd => {
-                let mut draft = declaration.build(&input)?;
-                let sent = sacd_performances_sent(store, &org.organisation.slug, &[month]).await?;
-                draft.issues.retain(|i| {
-                    !(i.code.starts_with("sacd.deadline.")
-                        && i.performance_id
-                            .as_ref()
-                            .is_some_and(|id| sent.contains(id)))
-                });
-                draft
-            }
-            _ => declaration.build(&input)?,
-        };
-        drafts.push(draft);
+            draft.issues.retain(|i| {
+                !(i.code.starts_with("sacd.deadline.")
+                    && i.performance_id
+                        .as_ref()
+                        .is_some_and(|id| inputs.sacd_sent.contains(id)))
+            });
+            draft
+        }
+        _ => declaration.build(&input)?,
+    };
+    crate::outputs::csv_style::apply(reference.csv, &mut draft.files)?;
+    Ok(draft)
+}
+
+/// Builds the facts and every declaration of a month from the store (pure after loading).
+pub async fn build_month(
+    store: &Store,
+    org: &OrganisationConfig,
+    month: Month,
+    reference: &ReferenceData,
+    generated_at: DateTime<Utc>,
+) -> Result<MonthBuild> {
+    let inputs = load_month(store, org, month, reference, generated_at).await?;
+    let mut drafts = Vec::new();
+    for declaration in registry() {
+        drafts.push(build_body(
+            &inputs,
+            reference,
+            generated_at,
+            declaration.body(),
+            None,
+        )?);
     }
     Ok(MonthBuild {
-        facts,
+        facts: inputs.facts,
         drafts,
-        employment,
+        employment: inputs.employment,
+        register_issues: inputs.register_issues,
     })
 }
 

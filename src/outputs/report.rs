@@ -4,6 +4,7 @@
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
+use releve_declarations::render::fr;
 use releve_declarations::{Body, Summary};
 use releve_domain::{Issue, Money, MonthFacts, Severity, PARIS};
 use serde::Serialize;
@@ -28,12 +29,13 @@ struct PerformanceRow {
     title: String,
     venue: String,
     discipline: String,
-    paid: u64,
-    free: u64,
+    paid: String,
+    free: String,
     capacity: String,
     incl: String,
     excl: String,
     flags: String,
+    cancelled: bool,
 }
 
 #[derive(Serialize)]
@@ -63,7 +65,7 @@ pub fn render_html(
             amount: s
                 .amount_due
                 .map(Money::to_french)
-                .unwrap_or_else(|| "—".into()),
+                .unwrap_or_else(|| "calculé par l'organisme".into()),
             lines: s.lines,
             note: s.note.clone(),
             status: statuses
@@ -97,19 +99,27 @@ pub fn render_html(
                     .to_string(),
                 title: p.show_title.clone(),
                 venue: p.venue.name.clone(),
+                // The French label of the bundled table (the same vocabulary as any
+                // configured one: a table may route differently, not rename).
                 discipline: p
                     .discipline
-                    .map(|d| d.code().to_string())
+                    .map(|d| {
+                        releve_domain::DisciplineTable::default_table()
+                            .routing(d)
+                            .label_fr
+                            .clone()
+                    })
                     .unwrap_or_else(|| "inconnue".into()),
-                paid: p.paid_tickets,
-                free: p.free_tickets,
+                paid: fr::count(p.paid_tickets),
+                free: fr::count(p.free_tickets),
                 capacity: p
                     .capacity
-                    .map(|c| c.to_string())
-                    .unwrap_or_else(|| "—".into()),
+                    .map(|c| fr::count(u64::from(c)))
+                    .unwrap_or_default(),
                 incl: p.receipts_incl_vat.to_french(),
                 excl: p.receipts_excl_vat.to_french(),
                 flags: flags.join(", "),
+                cancelled: p.cancelled,
             }
         })
         .collect();
@@ -135,7 +145,7 @@ pub fn render_html(
 
     let mut context = tera::Context::new();
     context.insert("organisation", &facts.organisation.name);
-    context.insert("siret", facts.organisation.siret.as_str());
+    context.insert("siret", &fr::siret(facts.organisation.siret.as_str()));
     context.insert("month", &facts.month.to_french());
     context.insert(
         "generated_at",
@@ -148,23 +158,21 @@ pub fn render_html(
     context.insert("performances", &performances);
     context.insert("attention", &attention);
     context.insert("infos", &infos);
-    context.insert("count", &facts.performances.len());
-    context.insert(
-        "paid",
-        &facts
-            .performances
-            .iter()
-            .map(|p| p.paid_tickets)
-            .sum::<u64>(),
-    );
-    context.insert(
-        "free",
-        &facts
-            .performances
-            .iter()
-            .map(|p| p.free_tickets)
-            .sum::<u64>(),
-    );
+    let cancelled = facts.performances.iter().filter(|p| p.cancelled).count();
+    context.insert("count", &fr::count(facts.performances.len() as u64));
+    context.insert("cancelled", &cancelled);
+    let paid: u64 = facts.performances.iter().map(|p| p.paid_tickets).sum();
+    let free: u64 = facts.performances.iter().map(|p| p.free_tickets).sum();
+    let capacity: u64 = facts
+        .performances
+        .iter()
+        .filter(|p| !p.cancelled)
+        .filter_map(|p| p.capacity)
+        .map(u64::from)
+        .sum();
+    context.insert("paid", &fr::count(paid));
+    context.insert("free", &fr::count(free));
+    context.insert("capacity_total", &fr::count(capacity));
     context.insert("total_incl", &total_incl.to_french());
     context.insert("total_excl", &total_excl.to_french());
     context.insert("chart", &super::chart::attendance_and_receipts(facts));

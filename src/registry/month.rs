@@ -49,3 +49,26 @@ pub async fn consult_month(
     }
     Ok(MonthRegister { view, outage })
 }
+
+/// The register's answers already in the cache for the numbers of `facts`, never the network:
+/// what the declarations are completed from, so that a run and a later approval of its
+/// version rebuild the same model. Disabled settings give an empty view.
+pub async fn cached_view(
+    store: &Store,
+    facts: &releve_domain::MonthFacts,
+    settings: &RegistrySettings,
+    now: chrono::DateTime<chrono::Utc>,
+) -> RegisterView {
+    let mut offline = settings.clone();
+    offline.offline = true;
+    let register = Register::new(
+        &offline,
+        std::sync::Arc::new(releve_collectors::http::TokioSleeper),
+        now,
+    )
+    .read_only();
+    if !register.is_enabled() {
+        return RegisterView::new();
+    }
+    register.consult_all(store, super::numbers_of(facts)).await
+}

@@ -3,14 +3,17 @@
 
 mod support;
 
+mod approval;
 mod config_errors;
 mod contract;
+mod csv_style;
 mod demo;
 mod lifecycle;
 mod month_run;
 mod payroll;
 mod registry;
 mod reimport;
+mod report;
 mod rules;
 mod sacd_period;
 mod server;

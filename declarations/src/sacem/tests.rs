@@ -346,7 +346,10 @@ fn unknown_postal_code_gives_a_warning_and_no_agency() {
         warnings,
         ["sacem.agency.unknown", "sacem.client_id.missing"]
     );
-    assert!(d.summary.note.contains("délégation régionale à déterminer"));
+    assert!(d
+        .summary
+        .note
+        .contains("à adresser à la délégation régionale (à déterminer)"));
 }
 
 #[test]
@@ -397,7 +400,7 @@ fn each_show_goes_to_the_delegation_of_its_venue() {
     assert!(d
         .summary
         .note
-        .contains("Délégation de Nantes et Délégation de Paris"));
+        .contains("à la délégation de Nantes et à la délégation de Paris"));
     let text = pdf_text(&d.files[1].bytes);
     assert!(text.contains("Délégation de Paris (Paris)"), "{text}");
 

@@ -6,7 +6,7 @@
 //! `generated_at`, the document id is derived from the report, and printpdf's random instance
 //! id is overwritten with the document id after saving.
 
-use super::html::{capitalise, families, shown};
+use super::html::{capitalise, families};
 use super::pdf_font::BmpFont;
 use super::svg::{charts, Chart};
 use super::zip::crc32;
@@ -109,14 +109,27 @@ fn offset_date(report: &Report) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-/// Cuts a text to `max` characters (the PDF has no automatic wrapping).
-fn fit(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
-        format!("{cut}…")
+/// Splits a text into lines no wider than `width` mm at `size` points, at spaces: nothing is
+/// cut (a single word wider than the line stays whole on its own line).
+fn wrap(font: &BmpFont, text: &str, width: f32, size: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if current.is_empty() || font.width_mm(&candidate, size) <= width {
+            current = candidate;
+        } else {
+            lines.push(std::mem::replace(&mut current, word.to_string()));
+        }
     }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
 }
 
 pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
@@ -134,7 +147,9 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
     );
     let doc_id = format!("{:08X}", crc32(seed.as_bytes())).repeat(4);
     let date = offset_date(report);
-    let (doc, page, layer) = PdfDocument::new(&title, Mm(PAGE_W), Mm(PAGE_H), "page 1");
+    let title_hex = utf16_hex(&title);
+    let placeholder = title_placeholder(&title_hex);
+    let (doc, page, layer) = PdfDocument::new(&placeholder, Mm(PAGE_W), Mm(PAGE_H), "page 1");
     let doc = doc
         .with_creation_date(date)
         .with_mod_date(date)
@@ -188,19 +203,30 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
         w.chart(&chart);
     }
 
-    const VALUE_X: f32 = 128.0;
-    const PREVIOUS_X: f32 = 165.0;
+    // Two right-aligned figure columns that end inside the right margin; labels and notes wrap
+    // in the room left of them, never cut.
+    const VALUE_RIGHT: f32 = 158.0;
+    const PREVIOUS_RIGHT: f32 = PAGE_W - MARGIN;
+    const LABEL_WIDTH: f32 = 100.0;
+    let measure = BmpFont::new(REGULAR).map_err(|e| pdf_err(&e))?;
+    let measure_bold = BmpFont::new(BOLD).map_err(|e| pdf_err(&e))?;
+    let right = |w: &Writer, text: &str, size: f32, edge: f32, bold: bool| {
+        let font = if bold { &measure_bold } else { &measure };
+        w.text(text, size, edge - font.width_mm(text, size), bold);
+    };
+    // A note shared by many indicators (the same reason for every empty figure) is said once.
+    let mut said: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for (family, rows) in families(report) {
         w.y -= 4.0;
         w.ensure(14.0);
         w.line(family.label_fr(), 12.0, true);
         w.text("Indicateur", 8.0, MARGIN, true);
-        w.text(&report.period.to_string(), 8.0, VALUE_X, true);
-        w.text(&report.previous.to_string(), 8.0, PREVIOUS_X, true);
+        right(&w, &report.period.to_string(), 8.0, VALUE_RIGHT, true);
+        right(&w, &report.previous.to_string(), 8.0, PREVIOUS_RIGHT, true);
         w.y -= 5.0;
         for r in rows {
-            w.ensure(5.0);
-            w.text(&fit(r.label, 62), 8.5, MARGIN, false);
+            let label = wrap(&measure, r.label, LABEL_WIDTH, 8.5);
+            w.ensure(4.5 * label.len() as f32);
             let value = if r.value.is_applicable() {
                 r.value.to_french()
             } else {
@@ -211,15 +237,36 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
             } else {
                 "non applicable".to_string()
             };
-            w.text(&value, 8.5, VALUE_X, false);
-            w.text(&previous, 8.5, PREVIOUS_X, false);
-            w.y -= 4.5;
+            right(&w, &value, 8.5, VALUE_RIGHT, false);
+            right(&w, &previous, 8.5, PREVIOUS_RIGHT, false);
+            for line in &label {
+                w.text(line, 8.5, MARGIN, false);
+                w.y -= 4.5;
+            }
+            // A figure column holds figures: "non applicable" there, its reason in the notes.
+            let short = |v: &crate::value::Value| {
+                if v.is_applicable() {
+                    v.to_french()
+                } else {
+                    "non applicable".to_string()
+                }
+            };
+            let mut breakdown_reasons: Vec<String> = Vec::new();
             for b in &r.breakdown {
-                w.ensure(4.5);
-                w.text(&fit(&b.label, 56), 8.0, MARGIN + 5.0, false);
-                w.text(&shown(&b.value), 8.0, VALUE_X, false);
-                w.text(&shown(&b.previous_value), 8.0, PREVIOUS_X, false);
-                w.y -= 4.2;
+                let label = wrap(&measure, &b.label, LABEL_WIDTH - 5.0, 8.0);
+                w.ensure(4.2 * label.len() as f32);
+                right(&w, &short(&b.value), 8.0, VALUE_RIGHT, false);
+                right(&w, &short(&b.previous_value), 8.0, PREVIOUS_RIGHT, false);
+                if let Some(reason) = b.value.reason() {
+                    breakdown_reasons.push(format!("non applicable : {reason}"));
+                }
+                if let Some(reason) = b.previous_value.reason() {
+                    breakdown_reasons.push(format!("période précédente non applicable : {reason}"));
+                }
+                for line in &label {
+                    w.text(line, 8.0, MARGIN + 5.0, false);
+                    w.y -= 4.2;
+                }
             }
             let mut notes: Vec<String> = r.note.iter().cloned().collect();
             if let Some(reason) = r.value.reason() {
@@ -228,16 +275,56 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
             if let Some(reason) = r.previous_value.reason() {
                 notes.push(format!("période précédente non applicable : {reason}"));
             }
+            notes.extend(breakdown_reasons);
             for n in notes {
-                w.ensure(4.0);
-                w.text(&fit(&n, 110), 7.0, MARGIN + 5.0, false);
-                w.y -= 3.8;
+                if !said.insert(n.clone()) {
+                    continue;
+                }
+                for line in wrap(&measure, &n, PAGE_W - 2.0 * MARGIN - 5.0, 7.0) {
+                    w.ensure(4.0);
+                    w.text(&line, 7.0, MARGIN + 5.0, false);
+                    w.y -= 3.3;
+                }
+                w.y -= 0.5;
             }
         }
     }
 
     let bytes = w.doc.save_to_bytes().map_err(|e| pdf_err(&e))?;
+    let bytes = set_title(bytes, &placeholder, &title_hex)?;
     Ok(fix_instance_id(bytes, &doc_id))
+}
+
+/// The metadata title in UTF-16BE (`FEFF` then four hex digits per unit), as PDF requires for
+/// accents: printpdf writes the title as raw UTF-8, which viewers show garbled. The declarations'
+/// PDF layer does the same; the dependency rule keeps the two crates apart, so the few lines are
+/// repeated here.
+fn utf16_hex(title: &str) -> String {
+    let mut hex = String::from("FEFF");
+    for unit in title.encode_utf16() {
+        hex.push_str(&format!("{unit:04X}"));
+    }
+    hex
+}
+
+/// An ASCII title as long as the hex string, so that swapping `(placeholder)` for `<hex>` keeps
+/// every cross-reference offset valid.
+fn title_placeholder(hex: &str) -> String {
+    let mut p = String::from("releveTitle");
+    while p.len() < hex.len() {
+        p.push('X');
+    }
+    p
+}
+
+fn set_title(mut bytes: Vec<u8>, placeholder: &str, hex: &str) -> Result<Vec<u8>, IndicatorError> {
+    let literal = format!("({placeholder})");
+    let at = bytes
+        .windows(literal.len())
+        .position(|w| w == literal.as_bytes())
+        .ok_or_else(|| IndicatorError::Pdf("titre des métadonnées introuvable".into()))?;
+    bytes[at..at + literal.len()].copy_from_slice(format!("<{hex}>").as_bytes());
+    Ok(bytes)
 }
 
 /// printpdf writes `/ID[(random id)(random instance id)]` in the trailer, from a process-wide

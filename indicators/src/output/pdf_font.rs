@@ -22,6 +22,20 @@ impl BmpFont {
     fn face(&self) -> Face<'static> {
         Face::parse(self.data, 0).expect("checked in new()")
     }
+
+    /// Width of `text` at `size` points, in millimetres (for wrapping and right alignment).
+    pub(crate) fn width_mm(&self, text: &str, size: f32) -> f32 {
+        let face = self.face();
+        let units: u32 = text
+            .chars()
+            .map(|c| {
+                face.glyph_index(c)
+                    .and_then(|g| face.glyph_hor_advance(g))
+                    .map_or(0, u32::from)
+            })
+            .sum();
+        units as f32 / f32::from(face.units_per_em()) * size * 25.4 / 72.0
+    }
 }
 
 impl FontData for BmpFont {

@@ -171,6 +171,29 @@ fn pdf_text_shows_the_key_figures() {
 }
 
 #[test]
+fn pdf_says_each_note_once_and_cuts_nothing() {
+    let files = season_files();
+    let text = pdf_extract::extract_text_from_mem(file(&files, "indicators.pdf")).unwrap();
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Every employment figure is "non applicable" for the same reason: said once.
+    assert_eq!(
+        flat.matches("non applicable : aucune source de paie")
+            .count(),
+        1,
+        "{flat}"
+    );
+    // Labels and notes wrap instead of being cut with an ellipsis.
+    assert!(!flat.contains('…'), "{flat}");
+    // The metadata title keeps its accents (UTF-16BE: "Indicateurs d'activit" then é = 00E9).
+    let raw = String::from_utf8_lossy(file(&files, "indicators.pdf"));
+    assert!(
+        raw.contains("/Title<FEFF0049006E0064"),
+        "title not in UTF-16"
+    );
+    assert!(raw.contains("00E9"));
+}
+
+#[test]
 fn workbook_has_one_sheet_per_family() {
     let files = season_files();
     let entries = entries_for_tests(file(&files, "indicators.xlsx"));

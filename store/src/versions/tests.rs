@@ -334,3 +334,106 @@ async fn submission_needs_approval_and_answer_needs_submission() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_override_is_audited_and_a_replacement_supersedes_the_unsent_version() {
+    each_backend(|store| async move {
+        let cnm = |paid, receipts, day| {
+            let store = store.clone();
+            async move {
+                store
+                    .record_draft(
+                        ORG,
+                        "cnm",
+                        month(),
+                        &model(paid, receipts),
+                        &files("b"),
+                        at(day),
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        cnm(312, "5567.77", "2025-12-01 08:00").await;
+        let approval = Approval {
+            despite: Some("billet en double déjà compté".into()),
+            overridden: vec!["Source tickets_csv, ligne 4 : prix illisible".into()],
+            frozen_files: vec![FileHash {
+                name: "cnm.v1.pdf".into(),
+                sha256: "d".repeat(64),
+            }],
+        };
+        store
+            .approve_with(
+                ORG,
+                "cnm",
+                month(),
+                1,
+                "Claire Martin",
+                &approval,
+                at("2025-12-02 09:00"),
+            )
+            .await
+            .unwrap();
+        let log = store.audit_log(ORG).await.unwrap();
+        let entry = log.iter().find(|e| e.action == "approve").unwrap();
+        assert_eq!(entry.details["despite"], "billet en double déjà compté");
+        assert_eq!(
+            entry.details["overridden"][0],
+            "Source tickets_csv, ligne 4 : prix illisible"
+        );
+        assert_eq!(entry.details["frozen_files"][0]["name"], "cnm.v1.pdf");
+
+        // v1 approved, never sent; new figures give v2, whose approval supersedes v1.
+        let v2 = cnm(313, "5585.55", "2025-12-03 08:00").await;
+        assert_eq!((v2.number, v2.previous_approved), (2, Some(1)));
+        store
+            .approve(
+                ORG,
+                "cnm",
+                month(),
+                2,
+                "Claire Martin",
+                at("2025-12-03 09:00"),
+            )
+            .await
+            .unwrap();
+        let v1 = store.version(ORG, "cnm", month(), 1).await.unwrap();
+        assert_eq!(v1.status, VersionStatus::Superseded);
+        assert!(v1.approved_at.is_some(), "it was approved once");
+        let log = store.audit_log(ORG).await.unwrap();
+        let second = log.iter().filter(|e| e.action == "approve").nth(1).unwrap();
+        assert_eq!(second.details["supersedes"], 1);
+        assert!(second.details.get("despite").is_none());
+
+        // A sent version is never superseded: v3 after v2 was sent is a rectificatif of it.
+        store
+            .mark_submitted(
+                ORG,
+                "cnm",
+                month(),
+                2,
+                "Claire Martin",
+                "portail",
+                "R-1",
+                at("2025-12-04 09:00"),
+            )
+            .await
+            .unwrap();
+        cnm(314, "5603.33", "2025-12-05 08:00").await;
+        store
+            .approve(
+                ORG,
+                "cnm",
+                month(),
+                3,
+                "Claire Martin",
+                at("2025-12-05 09:00"),
+            )
+            .await
+            .unwrap();
+        let v2 = store.version(ORG, "cnm", month(), 2).await.unwrap();
+        assert_eq!(v2.status, VersionStatus::Submitted);
+    })
+    .await;
+}

@@ -118,8 +118,9 @@ fn user_add_reads_the_password_from_stdin_and_adds_memberships() {
         stdout.contains("lecteur du financeur « drac-pdl »"),
         "{stdout}"
     );
-    // The database holds a hash, never the password.
-    let db = std::fs::read(dir.path().join("releve.db")).unwrap();
+    // The database (its file and its write-ahead log) holds a hash, never the password.
+    let mut db = std::fs::read(dir.path().join("releve.db")).unwrap();
+    db.extend(std::fs::read(dir.path().join("releve.db-wal")).unwrap_or_default());
     let text = String::from_utf8_lossy(&db);
     assert!(!text.contains("un mot de passe solide") && text.contains("$argon2id$"));
 }
