@@ -39,11 +39,12 @@
 //! | `raw_exchanges`     | `id` (with `org, source`)       | `sync`          |
 //! | `declaration_versions` (0003) | `org, body, month, number` | `versions`   |
 //! | `audit_log` (0003)  | `id` (with `org`)               | `versions`      |
+//! | `jobs` (0006)             | `id`; one active per `org, month, kind` | `jobs` |
 //! | `payroll_engagements` (0004) | `org, source, employer_siret, month, position` | `payroll` |
 //! | `pseudonym_salts` (0004) | `org`                      | `payroll`       |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
-//! audit log), 0004 (payroll engagements).
+//! audit log), 0004 (payroll engagements), 0006 (job queue, audit hash chain).
 //!
 //! # Adding a migration and a module
 //!
@@ -67,6 +68,8 @@ mod batch;
 mod codec;
 mod connect;
 mod error;
+pub mod faults;
+mod jobs;
 mod organisations;
 mod payroll;
 mod performances;
@@ -84,6 +87,9 @@ mod tests;
 
 pub use connect::{Backend, Store};
 pub use error::StoreError;
+pub use jobs::{
+    host_name, Enqueued, Job, JobFilter, JobOutcome, JobRequest, JobState, Worker, RUN as RUN_JOB,
+};
 pub use runs::{RunOutcome, RunRecord};
 pub use sync::StoredExchange;
 pub use tickets::UpsertCounts;
