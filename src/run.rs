@@ -219,6 +219,7 @@ async fn run_started(
     let slug = org.organisation.slug.as_str();
     let (imports, failures) = collect_sources(store, org, &options.import).await;
     let build = build_month(store, org, month, reference, options.generated_at).await?;
+    releve_store::faults::point("run.facts");
     let previous = build_month(
         store,
         org,
@@ -248,6 +249,7 @@ async fn run_started(
         })
         .collect();
     let recorded = record_drafts(store, slug, month, &drafts, options.import.now).await?;
+    releve_store::faults::point("run.drafts");
     if let Some(rep_version) = recorded.sacd_rep_version {
         // A correction of an approved SACD bordereau is re-sent with rep_version + 1.
         let input = BuildInput {
@@ -298,7 +300,9 @@ async fn run_started(
     );
     outputs.add_files(recorded.files);
     let folder = options.out.join(slug).join(month.to_string());
+    releve_store::faults::point("run.outputs");
     outputs.write(&folder)?;
+    releve_store::faults::point("run.written");
 
     let run = OrganisationRun {
         outputs,
