@@ -153,9 +153,40 @@ pub enum Command {
         #[arg(long)]
         config: PathBuf,
     },
+    /// The audit log: `releve audit verify` checks its hash chain.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// A consistent copy of the database (SQLite online copy; PostgreSQL: the pg_dump procedure).
+    Backup {
+        #[arg(long)]
+        config: PathBuf,
+        /// The copy to write (refused if it exists).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Puts a copy made by `releve backup` back in place of the database.
+    Restore {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Validates the configuration and tests every source, without writing anything.
     Check {
         #[arg(long)]
         config: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Checks the hash chain of the audit log; prints the first broken link (exit status 1).
+    Verify {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        org: Option<String>,
     },
 }

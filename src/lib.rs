@@ -2,6 +2,8 @@
 //! configuration, runs the monthly job (collect → store → facts → declarations → outputs) and
 //! writes the files of `formats.md` §5. Business rules live in the library crates.
 
+pub mod audit_cmd;
+pub mod backup_cmd;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -46,6 +48,11 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             let settings = queue::QueueSettings::new(jobs)?;
             queue::run_through_queue(&options, &settings, out).await
         }
+        Command::Audit {
+            action: cli::AuditAction::Verify { config, org },
+        } => audit_cmd::verify(&config, org.as_deref(), out).await,
+        Command::Backup { config, to } => backup_cmd::backup(&config, &to, out).await,
+        Command::Restore { config, from } => backup_cmd::restore(&config, &from, out).await,
         Command::Check { config } => check::check(&config, out).await,
         Command::Trace {
             config,

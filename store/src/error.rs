@@ -76,6 +76,10 @@ pub enum StoreError {
         detail: String,
     },
 
+    /// A file offered as a backup that cannot be read as a releve database.
+    #[error("« {path} » n'est pas une sauvegarde releve lisible : {detail}")]
+    NotABackup { path: String, detail: String },
+
     #[error("encodage JSON impossible : {0}")]
     Json(#[from] serde_json::Error),
 }

@@ -64,6 +64,8 @@
 //! Not done yet: no foreign keys between tables (a ticket may be stored before its
 //! performance; the organisation row is written by the binary from the configuration).
 
+mod audit_chain;
+pub mod backup;
 mod batch;
 mod codec;
 mod connect;
@@ -85,6 +87,7 @@ pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
 
+pub use audit_chain::{BrokenLink, ChainReport};
 pub use connect::{Backend, Store};
 pub use error::StoreError;
 pub use jobs::{

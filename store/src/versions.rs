@@ -509,20 +509,26 @@ async fn audit(
     month: Month,
     details: &serde_json::Value,
 ) -> Result<(), VersionError> {
-    sqlx::query(
-        "INSERT INTO audit_log (org, at, actor, action, body, month, details_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(org)
-    .bind(instant_to_db(at))
-    .bind(actor)
-    .bind(action)
-    .bind(body)
-    .bind(month.to_string())
-    .bind(serde_json::to_string(details)?)
-    .execute(&mut **tx)
-    .await?;
+    // Chained to the organisation's previous entry (audit_chain.rs).
+    let entry = crate::audit_chain::NewEntry {
+        org,
+        at,
+        actor,
+        action,
+        body: Some(body),
+        month: Some(month.to_string()),
+        details_json: serde_json::to_string(details)?,
+    };
+    crate::audit_chain::append(tx, backend_of(tx), &entry).await?;
     Ok(())
+}
+
+/// The backend a transaction talks to (the audit chain locks differently on each).
+fn backend_of(tx: &sqlx::Transaction<'_, sqlx::Any>) -> crate::connect::Backend {
+    match (**tx).backend_name() {
+        "PostgreSQL" => crate::connect::Backend::Postgres,
+        _ => crate::connect::Backend::Sqlite,
+    }
 }
 
 fn corrupt(table: &'static str, key: String, detail: String) -> StoreError {

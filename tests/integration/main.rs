@@ -3,6 +3,8 @@
 
 mod support;
 
+mod audit;
+mod backup;
 mod child;
 mod concurrency;
 
