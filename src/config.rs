@@ -350,6 +350,9 @@ fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
 }
 
 #[cfg(test)]
+mod robustness;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

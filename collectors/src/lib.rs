@@ -38,6 +38,9 @@ pub mod shotgun;
 pub mod supersoniks;
 pub mod weezevent;
 
+#[cfg(test)]
+mod robustness;
+
 pub use error::CollectorError;
 pub use record::Record;
 pub use source::{SourceKind, SourceSpec};
