@@ -93,8 +93,10 @@ impl MonthOutputs {
         self.files.sort_by(|a, b| a.name.cmp(&b.name));
     }
 
-    /// Writes every file into `folder` (created if needed). Files are written whole then
-    /// renamed, so a crash never leaves a half-written declaration.
+    /// Writes every file into `folder` (created if needed): all of them first under temporary
+    /// names, then renamed into place. A write that fails (disk full, folder read-only) leaves
+    /// every previous file as it was; a crash never leaves a half-written declaration (the
+    /// next run removes the temporaries it finds).
     pub fn write(&self, folder: &Path) -> Result<()> {
         std::fs::create_dir_all(folder).with_context(|| {
             format!(
@@ -103,6 +105,12 @@ impl MonthOutputs {
             )
         })?;
         remove_leftover_temporaries(folder)?;
+        let files: Vec<(&str, &[u8])> = self
+            .files
+            .iter()
+            .map(|f| (f.name.as_str(), f.bytes.as_slice()))
+            .collect();
+        write_all_atomically(folder, &files)?;
         // An amendment file from an earlier run that no longer applies (the figures went back to
         // the approved ones, or the correction was approved) must not linger.
         for entry in std::fs::read_dir(folder)
@@ -115,33 +123,44 @@ impl MonthOutputs {
                 })?;
             }
         }
-        for file in &self.files {
-            write_atomically(folder, &file.name, &file.bytes)?;
-        }
         Ok(())
     }
 }
 
-/// Writes a file whole under a temporary name, then renames it: a crash never leaves a
-/// half-written declaration behind, and a failed write (disk full, folder read-only) leaves the
-/// previous file as it was. The data reaches the disk before the rename, so a power cut gives
-/// the old file or the new one, never an empty one.
-pub fn write_atomically(folder: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let target = folder.join(name);
-    let temporary = folder.join(format!("{TEMPORARY_PREFIX}{name}{TEMPORARY_SUFFIX}"));
-    let written = write_synced(&temporary, bytes)
-        .map_err(|e| write_error(&target, e))
-        .and_then(|()| {
-            releve_store::faults::point("outputs.temporary");
-            std::fs::rename(&temporary, &target).map_err(|e| write_error(&target, e))
-        });
-    if written.is_err() {
-        // Never leave a partial temporary file behind (the error says what went wrong).
-        let _ = std::fs::remove_file(&temporary);
+/// Writes several files of one folder as one change: every temporary first (synced), then the
+/// renames. If a temporary cannot be written, all of them are removed and nothing changed.
+pub fn write_all_atomically(folder: &Path, files: &[(&str, &[u8])]) -> Result<()> {
+    let mut temporaries = Vec::with_capacity(files.len());
+    let discard = |temporaries: &[std::path::PathBuf]| {
+        for t in temporaries {
+            let _ = std::fs::remove_file(t);
+        }
+    };
+    for (name, bytes) in files {
+        let temporary = folder.join(format!("{TEMPORARY_PREFIX}{name}{TEMPORARY_SUFFIX}"));
+        if let Err(e) = write_synced(&temporary, bytes) {
+            let _ = std::fs::remove_file(&temporary);
+            discard(&temporaries);
+            return Err(write_error(&folder.join(name), e));
+        }
+        temporaries.push(temporary);
+        releve_store::faults::point("outputs.temporary");
     }
-    written?;
-    releve_store::faults::point("outputs.file");
+    for (i, ((name, _), temporary)) in files.iter().zip(&temporaries).enumerate() {
+        let target = folder.join(name);
+        if let Err(e) = std::fs::rename(temporary, &target) {
+            discard(&temporaries[i..]);
+            return Err(write_error(&target, e));
+        }
+        releve_store::faults::point("outputs.file");
+    }
     Ok(())
+}
+
+/// Writes one file whole under a temporary name, then renames it (see
+/// [`write_all_atomically`]).
+pub fn write_atomically(folder: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    write_all_atomically(folder, &[(name, bytes)])
 }
 
 const TEMPORARY_PREFIX: &str = ".";
@@ -149,6 +168,9 @@ const TEMPORARY_SUFFIX: &str = ".tmp";
 
 fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
+    if let Some(injected) = releve_store::faults::io_failure("outputs.write") {
+        return Err(injected);
+    }
     let mut file = std::fs::File::create(path)?;
     file.write_all(bytes)?;
     file.sync_all()

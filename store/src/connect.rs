@@ -2,7 +2,7 @@
 
 use crate::error::StoreError;
 use sqlx::any::AnyPoolOptions;
-use sqlx::migrate::Migrator;
+use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 use std::time::Duration;
 
@@ -108,12 +108,29 @@ impl Store {
             .map_err(unreachable)?;
         if backend == Backend::Sqlite && !memory {
             // Readers do not block the writer; the setting is stored in the file.
-            sqlx::query("PRAGMA journal_mode = WAL")
+            if let Err(source) = sqlx::query("PRAGMA journal_mode = WAL")
                 .fetch_optional(&pool)
-                .await?;
+                .await
+            {
+                if is_damaged_file(&source) {
+                    return Err(StoreError::Damaged { target, source });
+                }
+                return Err(source.into());
+            }
         }
         let store = Store { pool, backend };
-        store.migrate().await?;
+        let damaged = |e: StoreError| match e {
+            StoreError::Database(source) | StoreError::Migration(MigrateError::Execute(source))
+                if is_damaged_file(&source) =>
+            {
+                StoreError::Damaged {
+                    target: target.clone(),
+                    source,
+                }
+            }
+            other => other,
+        };
+        store.migrate().await.map_err(damaged)?;
         tracing::debug!(backend = ?backend, "store connected and migrated");
         Ok(store)
     }
@@ -177,6 +194,13 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// SQLite's "file is not a database" (26) and "database disk image is malformed" (11).
+fn is_damaged_file(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|code| code == "26" || code == "11")
 }
 
 /// The URL sqlx should open, and whether it is an in-memory database. Files get `mode=rwc`

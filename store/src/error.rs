@@ -16,6 +16,14 @@ pub enum StoreError {
         source: sqlx::Error,
     },
 
+    /// The SQLite file exists but is not a readable database (damaged, or another file).
+    #[error(
+        "le fichier {target} n'est pas une base SQLite lisible (fichier endommagé ?) : {source}. \
+         Remettez la dernière sauvegarde avec `releve restore --config FICHIER --from SAUVEGARDE` \
+         (la base actuelle est gardée de côté). / database file is not a database or corrupt"
+    )]
+    Damaged { target: String, source: sqlx::Error },
+
     #[error(
         "adresse de base de données non reconnue : « {0} » (attendu : sqlite://chemin/releve.db, \
          sqlite::memory: ou postgres://utilisateur@hôte/base) / unsupported database URL"

@@ -6,6 +6,9 @@
 //! - `RELEVE_TEST_KILL_AT=name:n` — the process aborts (no destructors, no flush: as hard as
 //!   `kill -9`) on the n-th time it reaches `name`; it first writes
 //!   `RELEVE_TEST_KILLED name:n` on stderr;
+//! - `RELEVE_TEST_FAIL_AT=name:n:errno` — from the n-th time the process reaches the I/O
+//!   point `name` ([`io_failure`]), the operation fails with that OS error (28 disk full,
+//!   30 read-only file system, 13 permission denied), as a full or read-only disk would;
 //! - `RELEVE_TEST_PAUSE_AT=name` — on the first time it reaches `name` the process writes
 //!   `RELEVE_TEST_PAUSED name` on stderr and waits for a line (or the end) on its stdin, so that
 //!   a test can act while the process is known to be at that point, without sleeping.
@@ -22,6 +25,18 @@ pub fn point(name: &str) {
     let _ = name;
 }
 
+/// An injected I/O error for the I/O point `name`, if a test asked for one (see the module
+/// documentation); always `None` in release builds.
+pub fn io_failure(name: &str) -> Option<std::io::Error> {
+    #[cfg(debug_assertions)]
+    return active::io_failure(name);
+    #[cfg(not(debug_assertions))]
+    {
+        let _ = name;
+        None
+    }
+}
+
 #[cfg(debug_assertions)]
 mod active {
     use std::collections::HashMap;
@@ -31,6 +46,7 @@ mod active {
     struct Plan {
         kill: Option<(String, u64)>,
         pause: Option<String>,
+        fail: Option<(String, u64, i32)>,
     }
 
     fn plan() -> &'static Plan {
@@ -43,7 +59,33 @@ mod active {
             pause: std::env::var("RELEVE_TEST_PAUSE_AT")
                 .ok()
                 .map(|p| p.trim().to_string()),
+            fail: std::env::var("RELEVE_TEST_FAIL_AT").ok().and_then(|spec| {
+                let mut parts = spec.trim().rsplitn(3, ':');
+                let errno = parts.next()?.parse().ok()?;
+                let n = parts.next()?.parse().ok()?;
+                Some((parts.next()?.to_string(), n, errno))
+            }),
         })
+    }
+
+    static HITS: Mutex<Option<HashMap<String, u64>>> = Mutex::new(None);
+
+    fn count(name: &str) -> u64 {
+        let mut hits = HITS.lock().unwrap_or_else(|e| e.into_inner());
+        let counter = hits
+            .get_or_insert_with(HashMap::new)
+            .entry(name.to_string())
+            .or_insert(0);
+        *counter += 1;
+        *counter
+    }
+
+    pub(super) fn io_failure(name: &str) -> Option<std::io::Error> {
+        let (point, from, errno) = plan().fail.as_ref()?;
+        if point != name || count(name) < *from {
+            return None;
+        }
+        Some(std::io::Error::from_raw_os_error(*errno))
     }
 
     pub(super) fn hit(name: &str) {
@@ -51,16 +93,7 @@ mod active {
         if plan.kill.is_none() && plan.pause.is_none() {
             return;
         }
-        static HITS: Mutex<Option<HashMap<String, u64>>> = Mutex::new(None);
-        let count = {
-            let mut hits = HITS.lock().unwrap_or_else(|e| e.into_inner());
-            let counter = hits
-                .get_or_insert_with(HashMap::new)
-                .entry(name.to_string())
-                .or_insert(0);
-            *counter += 1;
-            *counter
-        };
+        let count = count(name);
         if let Some((kill, n)) = &plan.kill {
             if kill == name && *n == count {
                 let mut err = std::io::stderr().lock();

@@ -12,6 +12,7 @@ mod config_errors;
 mod contract;
 mod crash;
 mod demo;
+mod hostile;
 mod lifecycle;
 mod month_run;
 mod payroll;

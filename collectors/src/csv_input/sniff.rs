@@ -16,6 +16,10 @@ pub struct Sniffed {
     pub utf8_valid: bool,
     /// Byte offset of the first invalid UTF-8 sequence, when there is one.
     pub first_invalid: Option<u64>,
+    /// A valid multi-byte UTF-8 character (`é` as two bytes) comes before the first invalid
+    /// sequence: the file is UTF-8 with damaged bytes, not Windows-1252 (where such pairs
+    /// are very unlikely in French text).
+    pub utf8_before_invalid: bool,
     /// `b','` or `b';'`, chosen on the header line.
     pub delimiter: u8,
     /// Total size in bytes.
@@ -30,6 +34,7 @@ pub fn sniff<R: Read>(mut input: R) -> io::Result<Sniffed> {
     let mut carry = 0usize;
     let mut offset = 0u64; // absolute offset of buf[0]
     let mut first_invalid = None;
+    let mut utf8_before_invalid = false;
     let mut scan = HeaderScan::default();
     let mut bom = None;
     let mut len = 0u64;
@@ -52,6 +57,11 @@ pub fn sniff<R: Read>(mut input: R) -> io::Result<Sniffed> {
             carry = 0;
             continue;
         }
+        let valid = match std::str::from_utf8(&buf[..filled]) {
+            Ok(_) => filled,
+            Err(e) => e.valid_up_to(),
+        };
+        utf8_before_invalid |= buf[..valid].iter().any(|b| *b >= 0x80);
         match std::str::from_utf8(&buf[..filled]) {
             Ok(_) => {
                 offset += filled as u64;
@@ -75,6 +85,7 @@ pub fn sniff<R: Read>(mut input: R) -> io::Result<Sniffed> {
         bom: bom.unwrap_or(false),
         utf8_valid: first_invalid.is_none(),
         first_invalid,
+        utf8_before_invalid: utf8_before_invalid && first_invalid.is_some(),
         delimiter: scan.delimiter(),
         len,
     })
