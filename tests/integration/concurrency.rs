@@ -306,3 +306,81 @@ fn jobs_2_runs_two_organisations_at_once_and_gives_the_same_files() {
     assert_exit(&err, 2);
     assert!(err.stderr.contains("--jobs : au moins 1"), "{}", err.stderr);
 }
+
+/// On PostgreSQL (when `DATABASE_URL` names one; CI has a server): a second process waits for
+/// the first's job and reports it, and a killed one is taken again — the same queue code, with
+/// `FOR UPDATE SKIP LOCKED`. Runs in a schema of its own, dropped afterwards.
+#[test]
+fn on_postgresql_runs_share_the_queue_and_a_killed_run_is_taken_again() {
+    let url = match std::env::var("DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => url,
+        _ => {
+            eprintln!("PostgreSQL variant skipped (DATABASE_URL is not postgres://…)");
+            return;
+        }
+    };
+    let schema = format!("it_queue_{}", std::process::id());
+    let admin = |sql: String| {
+        let url = url.clone();
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(async move {
+                use sqlx::{Connection, Executor};
+                sqlx::any::install_default_drivers();
+                let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+                conn.execute(sql.as_str()).await.unwrap();
+                conn.close().await.unwrap();
+            })
+    };
+    admin(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+    admin(format!("CREATE SCHEMA {schema}"));
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let scoped = format!("{url}{separator}options=-c%20search_path%3D{schema}");
+    let result = std::panic::catch_unwind(|| {
+        let mut s = november();
+        s.extra_root_keys = format!("[database]\nurl = \"{scoped}\"\n\n");
+        let config = s.write_config();
+        let config = config.to_str().unwrap();
+        let (out_a, out_b) = (s.path("out-a"), s.path("out-b"));
+        // Killed while holding the job: the next run takes it at once (same machine).
+        let mut killed = spawn(
+            &run_args(config, out_a.to_str().unwrap()),
+            &[("RELEVE_TEST_PAUSE_AT", "job.claimed")],
+        );
+        killed.wait_stderr("RELEVE_TEST_PAUSED job.claimed");
+        assert_eq!(killed.kill().status, None);
+        let mut a = spawn(
+            &run_args(config, out_a.to_str().unwrap()),
+            &[("RELEVE_TEST_PAUSE_AT", "job.claimed")],
+        );
+        a.wait_stderr("RELEVE_TEST_PAUSED job.claimed");
+        let a_pid = a.pid();
+        let mut b = spawn(&run_args(config, out_b.to_str().unwrap()), &[]);
+        b.wait_stdout("attente de sa fin");
+        a.release();
+        let (a, b) = (a.finish(), b.finish());
+        assert_exit(&a, 0);
+        assert_exit(&b, 0);
+        assert!(
+            b.stdout.contains(&format!(
+                "fait par un autre processus (releve run, processus {a_pid} sur "
+            )),
+            "{}",
+            b.stdout
+        );
+        let jobs = tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let store = Store::connect(&scoped).await.unwrap();
+            let jobs = store.jobs(None, None).await.unwrap();
+            store.close().await;
+            jobs
+        });
+        assert_eq!(jobs.len(), 1, "{jobs:#?}");
+        assert_eq!(jobs[0].attempts, 2);
+        assert_eq!(jobs[0].state, JobState::Succeeded);
+        assert!(out_a.join("theatre-des-digues/2025-11/cnm.json").exists());
+    });
+    admin(format!("DROP SCHEMA {schema} CASCADE"));
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
