@@ -182,6 +182,30 @@ pub async fn run_through_queue(
     Ok(status)
 }
 
+/// Works the queue for a long-running process (`releve serve`): `settings.workers` workers
+/// claim jobs of kind `run` matching `filter` for `worker` and run them with `options` until
+/// none can be claimed; returns the reports of the jobs it ran. Call it again when a job is
+/// queued (or on a timer): a job another process holds is left to it, one whose holder died is
+/// taken again.
+pub async fn work_jobs(
+    store: &Store,
+    options: Arc<RunOptions>,
+    reference: Arc<ReferenceData>,
+    worker: Worker,
+    settings: QueueSettings,
+    filter: JobFilter,
+) -> Result<Vec<(i64, JobReport)>> {
+    let context = WorkContext {
+        store: store.clone(),
+        options,
+        reference,
+        worker,
+        settings,
+        filter,
+    };
+    work_until_empty(&context).await
+}
+
 /// What the workers of one command share.
 #[derive(Clone)]
 struct WorkContext {

@@ -9,8 +9,8 @@
 //! - valid UTF-8, with or without a byte-order mark (the mark is dropped) → UTF-8;
 //! - anything else → Windows-1252 (what Excel writes on a French Windows "CSV (séparateur :
 //!   point-virgule)"); every byte is a character there, so decoding cannot fail;
-//! - valid UTF-8 with a few damaged bytes (a multi-byte character such as `é` is read before
-//!   the first invalid byte) → UTF-8, and each row holding an invalid byte is quarantined
+//! - UTF-8 with a few damaged bytes (at least twice as many valid multi-byte characters such
+//!   as `é` as invalid sequences) → UTF-8, and each row holding an invalid byte is quarantined
 //!   (« octets invalides en UTF-8 ») instead of reading the whole file as Windows-1252;
 //! - a UTF-8 byte-order mark followed by invalid UTF-8 is refused
 //!   ([`CollectorError::Encoding`]): the file says UTF-8 and is not, reading it either way would be
@@ -133,7 +133,7 @@ impl CsvInput {
             source,
         };
         let sniffed = sniff(BufReader::new(File::open(path).map_err(io_err)?)).map_err(io_err)?;
-        let damaged_utf8 = !sniffed.utf8_valid && !sniffed.bom && sniffed.utf8_before_invalid;
+        let damaged_utf8 = !sniffed.utf8_valid && !sniffed.bom && sniffed.mostly_utf8;
         let encoding = if sniffed.utf8_valid || damaged_utf8 {
             encoding_rs::UTF_8
         } else if sniffed.bom {
