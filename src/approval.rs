@@ -337,10 +337,13 @@ fn freeze(folder: &Path, draft: &Draft, number: u32) -> Result<Vec<PathBuf>, App
         if path.exists() {
             let existing = std::fs::read(&path)
                 .map_err(|e| anyhow::anyhow!("impossible de lire {} : {e}", path.display()))?;
-            if existing != file.bytes {
-                return Err(ApprovalError::FrozenExists(path));
+            if existing == file.bytes {
+                continue;
             }
-            continue;
+            // Only a draft is frozen (checked above), so no approval ever committed these
+            // bytes: they are the leftovers of an approval killed before its commit, and the
+            // approval that commits now writes its own.
+            tracing::warn!(file = %path.display(), "replacing the frozen file of an approval that never committed");
         }
         crate::outputs::write_atomically(&versions, &frozen_name(&file.name, number), &file.bytes)?;
         written.push(path);

@@ -71,6 +71,9 @@ pub enum Command {
         /// Last day of the SACD period, YYYY-MM-DD (included).
         #[arg(long, requires = "body", conflicts_with = "month")]
         to: Option<String>,
+        /// Organisations worked at once (each one's month is a job of the store's queue).
+        #[arg(long)]
+        jobs: Option<usize>,
     },
     /// Indicators for funders over a season (or a calendar year): JSON, CSV, XLSX, HTML, PDF.
     Indicators {
@@ -210,6 +213,26 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// The audit log: `releve audit verify` checks its hash chain.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// A consistent copy of the database (SQLite online copy; PostgreSQL: the pg_dump procedure).
+    Backup {
+        #[arg(long)]
+        config: PathBuf,
+        /// The copy to write (refused if it exists).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Puts a copy made by `releve backup` back in place of the database.
+    Restore {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Validates the configuration and tests every source, without writing anything.
     Check {
         #[arg(long)]
@@ -270,5 +293,16 @@ pub enum TokenCommand {
         config: PathBuf,
         #[arg(long)]
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Checks the hash chain of the audit log; prints the first broken link (exit status 1).
+    Verify {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        org: Option<String>,
     },
 }

@@ -28,6 +28,9 @@ const COMMANDS: &[(&str, &str)] = &[
     ("token", "Jetons de l'API : token create (affiché une seule fois), token revoke"),
     ("check", "Vérifie la configuration et teste chaque source, sans rien écrire"),
     ("submit", "Transmet les versions approuvées par leur canal (API SIBIL, service SACD, e-mail SACEM, dossier de dépôt CNM/ASTP) ; sans --body, traite chaque envoi en attente"),
+    ("audit", "Journal d'audit : audit verify vérifie sa chaîne d'empreintes"),
+    ("backup", "Copie cohérente de la base de données (SQLite ; PostgreSQL : la procédure pg_dump)"),
+    ("restore", "Remet en place une copie faite par releve backup"),
     ("siret", "Ce que dit le répertoire public des entreprises d'un SIRET ou d'un SIREN (cache, sinon le répertoire)"),
 ];
 
@@ -65,6 +68,10 @@ const OPTIONS: &[(&str, &str)] = &[
     ("submit.by", "Qui demande l'envoi (nom et fonction), inscrit au journal"),
     ("refresh", "Interroge le répertoire même si la réponse en cache a moins de 30 jours"),
     ("number", "SIRET (14 chiffres) ou SIREN (9 chiffres), espaces admis"),
+    ("jobs", "Nombre d'organisations traitées en même temps (défaut : 1)"),
+    ("backup.to", "La copie à écrire (refusée si le fichier existe)"),
+    ("restore.from", "La copie à remettre en place (faite par releve backup)"),
+    ("action", "Action : verify"),
     ("help", "Affiche cette aide"),
     ("version_flag", "Affiche la version"),
 ];
@@ -88,6 +95,7 @@ const VALUE_NAMES: &[(&str, &str)] = &[
     ("keep", "Garde la configuration, les données et la base SQLite de la démonstration dans ce dossier, pour essayer approve, submitted et versions"),
     ("generated_at", "DATE"),
     ("log_format", "FORMAT"),
+    ("jobs", "N"),
 ];
 
 fn option_help(command: &str, id: &str) -> Option<&'static str> {

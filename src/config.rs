@@ -42,6 +42,7 @@ struct RawConfig {
     channels: Option<crate::submit::settings::RawChannels>,
     #[serde(default)]
     secrets: Option<crate::submit::settings::RawSecrets>,
+    #[serde(default)]
     output: Option<RawOutput>,
     #[serde(default)]
     organisation: Vec<RawOrganisation>,
@@ -841,6 +842,9 @@ fn french_expected(expected: &str) -> String {
         other => format!("de : {}", other.replace('`', "")),
     }
 }
+
+#[cfg(test)]
+mod robustness;
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,8 @@
 
 pub mod accounts_cmd;
 pub mod approval;
+pub mod audit_cmd;
+pub mod backup_cmd;
 pub mod check;
 pub mod cli;
 pub mod cli_fr;
@@ -17,6 +19,7 @@ pub mod logging;
 pub mod month;
 pub mod outputs;
 pub mod payroll;
+pub mod queue;
 pub mod reference;
 pub mod registry;
 pub mod renormalise_cmd;
@@ -56,6 +59,7 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             body,
             from,
             to,
+            jobs,
         } => {
             let period = (body.is_some() || from.is_some() || to.is_some())
                 .then(|| sacd_period::period_of(body.as_deref(), from.as_deref(), to.as_deref()))
@@ -63,9 +67,18 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             let options = run::RunOptions::from_cli(&config, month, org, dir, generated_at)?;
             match period {
                 Some(period) => sacd_period::run_period(&options, period, out).await,
-                None => run::run_monthly(&options, out).await,
+                None => {
+                    run::announce_incomplete_month(&options, out)?;
+                    let settings = queue::QueueSettings::new(jobs)?;
+                    queue::run_through_queue(&options, &settings, out).await
+                }
             }
         }
+        Command::Audit {
+            action: cli::AuditAction::Verify { config, org },
+        } => audit_cmd::verify(&config, org.as_deref(), out).await,
+        Command::Backup { config, to } => backup_cmd::backup(&config, &to, out).await,
+        Command::Restore { config, from } => backup_cmd::restore(&config, &from, out).await,
         Command::Check { config } => check::check(&config, out).await,
         Command::Siret {
             config,

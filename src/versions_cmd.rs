@@ -91,6 +91,7 @@ pub async fn approve(
     }
     match approval::approve(&store, org, &reference, &request, out_dir.as_deref()).await {
         Ok(done) => {
+            releve_store::faults::point("approve.done");
             writeln!(
                 out,
                 "{slug} {} {month} : version {} approuvée par {actor}.",
@@ -154,6 +155,7 @@ pub async fn submitted(
             at,
         )
         .await?;
+    releve_store::faults::point("submitted.done");
     writeln!(
         out,
         "{} {} {month} : version {} transmise ({channel}).",

@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CollectorError {
-    #[error("fichier introuvable ou illisible : {path} ({source})")]
+    #[error(
+        "fichier introuvable ou illisible : {path} ({}{source})",
+        io_hint(source)
+    )]
     Io {
         path: PathBuf,
         #[source]
@@ -17,4 +20,16 @@ pub enum CollectorError {
     Encoding { path: PathBuf, reason: String },
     #[error("{0}")]
     Other(String),
+}
+
+/// The cause in French, before the system's own words (kept for an operator to search).
+fn io_hint(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "il n'existe pas : vérifiez le chemin `path` ; ",
+        std::io::ErrorKind::PermissionDenied => "droits de lecture insuffisants ; ",
+        std::io::ErrorKind::IsADirectory => {
+            "c'est un dossier, pas un fichier : indiquez le fichier dans `path` ; "
+        }
+        _ => "",
+    }
 }

@@ -42,6 +42,8 @@ pub mod supersoniks;
 pub mod weezevent;
 
 pub mod registry;
+#[cfg(test)]
+mod robustness;
 
 pub use error::CollectorError;
 pub use record::Record;

@@ -118,8 +118,10 @@ impl MonthOutputs {
         self.files.sort_by(|a, b| a.name.cmp(&b.name));
     }
 
-    /// Writes every file into `folder` (created if needed). Files are written whole then
-    /// renamed, so a crash never leaves a half-written declaration.
+    /// Writes every file into `folder` (created if needed): all of them first under temporary
+    /// names, then renamed into place. A write that fails (disk full, folder read-only) leaves
+    /// every previous file as it was; a crash never leaves a half-written declaration (the
+    /// next run removes the temporaries it finds).
     pub fn write(&self, folder: &Path) -> Result<()> {
         std::fs::create_dir_all(folder).with_context(|| {
             format!(
@@ -127,6 +129,13 @@ impl MonthOutputs {
                 folder.display()
             )
         })?;
+        remove_leftover_temporaries(folder)?;
+        let files: Vec<(&str, &[u8])> = self
+            .files
+            .iter()
+            .map(|f| (f.name.as_str(), f.bytes.as_slice()))
+            .collect();
+        write_all_atomically(folder, &files)?;
         // An amendment file from an earlier run that no longer applies (the figures went back to
         // the approved ones, or the correction was approved) must not linger, nor the draft of a
         // body withheld this month (it would pass for this month's). `versions/` is never touched.
@@ -144,20 +153,90 @@ impl MonthOutputs {
                 })?;
             }
         }
-        for file in &self.files {
-            write_atomically(folder, &file.name, &file.bytes)?;
-        }
         Ok(())
     }
 }
 
-/// Writes a file whole under a temporary name, then renames it: a crash never leaves a
-/// half-written declaration behind.
+/// Writes several files of one folder as one change: every temporary first (synced), then the
+/// renames. If a temporary cannot be written, all of them are removed and nothing changed.
+pub fn write_all_atomically(folder: &Path, files: &[(&str, &[u8])]) -> Result<()> {
+    let mut temporaries = Vec::with_capacity(files.len());
+    let discard = |temporaries: &[std::path::PathBuf]| {
+        for t in temporaries {
+            let _ = std::fs::remove_file(t);
+        }
+    };
+    for (name, bytes) in files {
+        let temporary = folder.join(format!("{TEMPORARY_PREFIX}{name}{TEMPORARY_SUFFIX}"));
+        if let Err(e) = write_synced(&temporary, bytes) {
+            let _ = std::fs::remove_file(&temporary);
+            discard(&temporaries);
+            return Err(write_error(&folder.join(name), e));
+        }
+        temporaries.push(temporary);
+        releve_store::faults::point("outputs.temporary");
+    }
+    for (i, ((name, _), temporary)) in files.iter().zip(&temporaries).enumerate() {
+        let target = folder.join(name);
+        if let Err(e) = std::fs::rename(temporary, &target) {
+            discard(&temporaries[i..]);
+            return Err(write_error(&target, e));
+        }
+        releve_store::faults::point("outputs.file");
+    }
+    Ok(())
+}
+
+/// Writes one file whole under a temporary name, then renames it (see
+/// [`write_all_atomically`]).
 pub fn write_atomically(folder: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let target = folder.join(name);
-    let temporary = folder.join(format!(".{name}.tmp"));
-    std::fs::write(&temporary, bytes)
-        .with_context(|| format!("impossible d'écrire {}", temporary.display()))?;
-    std::fs::rename(&temporary, &target)
-        .with_context(|| format!("impossible d'écrire {}", target.display()))
+    write_all_atomically(folder, &[(name, bytes)])
+}
+
+const TEMPORARY_PREFIX: &str = ".";
+const TEMPORARY_SUFFIX: &str = ".tmp";
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    if let Some(injected) = releve_store::faults::io_failure("outputs.write") {
+        return Err(injected);
+    }
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// In French, with the cause a user can act on (space, rights).
+fn write_error(target: &Path, e: std::io::Error) -> anyhow::Error {
+    let hint = match e.raw_os_error() {
+        Some(28) => " : le disque est plein ; libérez de la place puis relancez",
+        Some(30) => " : le disque est en lecture seule",
+        _ if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            " : droits insuffisants sur le dossier de sortie"
+        }
+        _ => "",
+    };
+    anyhow::anyhow!(
+        "impossible d'écrire {}{hint} ({e}) ; le fichier précédent est resté intact",
+        target.display()
+    )
+}
+
+/// Removes the temporary files a crashed run left in `folder` (`.<name>.tmp`).
+pub fn remove_leftover_temporaries(folder: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.starts_with(TEMPORARY_PREFIX) && name.ends_with(TEMPORARY_SUFFIX) {
+            std::fs::remove_file(folder.join(&name)).with_context(|| {
+                format!(
+                    "impossible de retirer le fichier temporaire {}",
+                    folder.join(&name).display()
+                )
+            })?;
+        }
+    }
+    Ok(())
 }

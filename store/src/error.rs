@@ -16,6 +16,14 @@ pub enum StoreError {
         source: sqlx::Error,
     },
 
+    /// The SQLite file exists but is not a readable database (damaged, or another file).
+    #[error(
+        "le fichier {target} n'est pas une base SQLite lisible (fichier endommagé ?) : {source}. \
+         Remettez la dernière sauvegarde avec `releve restore --config FICHIER --from SAUVEGARDE` \
+         (la base actuelle est gardée de côté). / database file is not a database or corrupt"
+    )]
+    Damaged { target: String, source: sqlx::Error },
+
     #[error(
         "adresse de base de données non reconnue : « {0} » (attendu : sqlite://chemin/releve.db, \
          sqlite::memory: ou postgres://utilisateur@hôte/base) / unsupported database URL"
@@ -52,6 +60,16 @@ pub enum StoreError {
         found: String,
     },
 
+    #[error("tâche n° {0} inconnue dans la file des tâches / unknown job")]
+    UnknownJob(i64),
+
+    /// Enqueueing kept colliding with other processes enqueueing the same job.
+    #[error(
+        "file des tâches trop disputée : la tâche n'a pas pu être mise en file après plusieurs \
+         essais ; relancez la commande / job queue contention"
+    )]
+    JobContention,
+
     #[error("exécution n° {0} inconnue : impossible d'enregistrer sa fin / unknown run")]
     UnknownRun(i64),
 
@@ -65,6 +83,10 @@ pub enum StoreError {
         key: String,
         detail: String,
     },
+
+    /// A file offered as a backup that cannot be read as a releve database.
+    #[error("« {path} » n'est pas une sauvegarde releve lisible : {detail}")]
+    NotABackup { path: String, detail: String },
 
     #[error("encodage JSON impossible : {0}")]
     Json(#[from] serde_json::Error),

@@ -39,6 +39,7 @@
 //! | `raw_exchanges`     | `id` (with `org, source`)       | `sync`          |
 //! | `declaration_versions` (0003) | `org, body, month, number` | `versions`   |
 //! | `audit_log` (0003)  | `id` (with `org`)               | `versions`      |
+//! | `jobs` (0006)             | `id`; one active per `org, month, kind` | `jobs` |
 //! | `payroll_engagements` (0004) | `org, source, employer_siret, month, position` | `payroll` |
 //! | `pseudonym_salts` (0004) | `org`                      | `payroll`       |
 //! | `users`, `memberships`, `funder_readers` (0005) | `id` / `user_id, org, role` | `accounts` |
@@ -48,8 +49,8 @@
 //! | `outbox`, `outbox_exchanges` (0013) | `id` (unique `idempotency_key`) | `outbox` |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
-//! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens), 0007 (company
-//! register cache).
+//! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens), 0006 (job
+//! queue, audit hash chain), 0007 (company register cache), 0013 (submission outbox).
 //!
 //! # Adding a migration and a module
 //!
@@ -71,10 +72,14 @@
 
 mod accounts;
 mod api_tokens;
+mod audit_chain;
+pub mod backup;
 mod batch;
 mod codec;
 mod connect;
 mod error;
+pub mod faults;
+mod jobs;
 mod organisations;
 mod outbox;
 mod payroll;
@@ -95,8 +100,12 @@ mod tests;
 
 pub use accounts::{normalise_email, Membership, UserRecord};
 pub use api_tokens::ApiTokenRecord;
+pub use audit_chain::{BrokenLink, ChainReport};
 pub use connect::{Backend, Store};
 pub use error::StoreError;
+pub use jobs::{
+    host_name, Enqueued, Job, JobFilter, JobOutcome, JobRequest, JobState, Worker, RUN as RUN_JOB,
+};
 pub use outbox::{
     backoff, idempotency_key, NewSubmission, OutboxExchange, OutboxRecord, OutboxState, Outcome,
     MAX_ATTEMPTS,

@@ -233,7 +233,7 @@ impl Store {
             .rev()
             .find(|v| v.status != VersionStatus::Superseded);
 
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Drafts newer than the base are replaced by whatever this run gives.
         let supersede_after = base.map_or(0, |b| b.number);
         let same_as =
@@ -326,7 +326,7 @@ impl Store {
                 "seul un brouillon peut être approuvé",
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE declaration_versions SET status = $1, approved_by = $2, approved_at = $3 \
              WHERE id = $4",
@@ -365,6 +365,7 @@ impl Store {
             }
         }
         audit(&mut tx, org, at, actor, "approve", body, month, &details).await?;
+        crate::faults::point("approve.commit");
         tx.commit().await?;
         self.version(org, body, month, number).await
     }
@@ -390,7 +391,7 @@ impl Store {
                 "seule une version approuvée peut être transmise",
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE declaration_versions SET status = $1, submitted_channel = $2, \
              submitted_receipt = $3, submitted_at = $4 WHERE id = $5",
@@ -405,6 +406,7 @@ impl Store {
         let details =
             serde_json::json!({ "version": number, "channel": channel, "receipt": receipt });
         audit(&mut tx, org, at, actor, "submit", body, month, &details).await?;
+        crate::faults::point("submitted.commit");
         tx.commit().await?;
         self.version(org, body, month, number).await
     }
@@ -435,7 +437,7 @@ impl Store {
         } else {
             (VersionStatus::Rejected, "reject")
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE declaration_versions SET status = $1, answered_at = $2, answer = $3 \
              WHERE id = $4",
@@ -563,20 +565,26 @@ async fn audit(
     month: Month,
     details: &serde_json::Value,
 ) -> Result<(), VersionError> {
-    sqlx::query(
-        "INSERT INTO audit_log (org, at, actor, action, body, month, details_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(org)
-    .bind(instant_to_db(at))
-    .bind(actor)
-    .bind(action)
-    .bind(body)
-    .bind(month.to_string())
-    .bind(serde_json::to_string(details)?)
-    .execute(&mut **tx)
-    .await?;
+    // Chained to the organisation's previous entry (audit_chain.rs).
+    let entry = crate::audit_chain::NewEntry {
+        org,
+        at,
+        actor,
+        action,
+        body: Some(body),
+        month: Some(month.to_string()),
+        details_json: serde_json::to_string(details)?,
+    };
+    crate::audit_chain::append(tx, backend_of(tx), &entry).await?;
     Ok(())
+}
+
+/// The backend a transaction talks to (the audit chain locks differently on each).
+fn backend_of(tx: &sqlx::Transaction<'_, sqlx::Any>) -> crate::connect::Backend {
+    match (**tx).backend_name() {
+        "PostgreSQL" => crate::connect::Backend::Postgres,
+        _ => crate::connect::Backend::Sqlite,
+    }
 }
 
 fn corrupt(table: &'static str, key: String, detail: String) -> StoreError {

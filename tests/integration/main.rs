@@ -4,10 +4,17 @@
 mod support;
 
 mod approval;
+mod audit;
+mod backup;
+mod child;
+mod concurrency;
 mod config_errors;
 mod contract;
 mod csv_style;
+
+mod crash;
 mod demo;
+mod hostile;
 mod lifecycle;
 mod month_run;
 mod payroll;

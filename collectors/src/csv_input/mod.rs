@@ -9,6 +9,9 @@
 //! - valid UTF-8, with or without a byte-order mark (the mark is dropped) → UTF-8;
 //! - anything else → Windows-1252 (what Excel writes on a French Windows "CSV (séparateur :
 //!   point-virgule)"); every byte is a character there, so decoding cannot fail;
+//! - UTF-8 with a few damaged bytes (at least twice as many valid multi-byte characters such
+//!   as `é` as invalid sequences) → UTF-8, and each row holding an invalid byte is quarantined
+//!   (« octets invalides en UTF-8 ») instead of reading the whole file as Windows-1252;
 //! - a UTF-8 byte-order mark followed by invalid UTF-8 is refused
 //!   ([`CollectorError::Encoding`]): the file says UTF-8 and is not, reading it either way would be
 //!   a guess.
@@ -71,6 +74,8 @@ pub struct CsvInput {
     newlines: u64,
     /// A read error ended the file; nothing more is read.
     failed: bool,
+    /// UTF-8 with damaged bytes: rows holding one are quarantined.
+    damaged_utf8: bool,
 }
 
 /// One non-blank row.
@@ -89,11 +94,23 @@ pub struct ReadFailure {
     /// First line that could not be read.
     pub line: u64,
     pub message: String,
+    /// Only this row is unreadable (invalid bytes in a UTF-8 file): reading goes on after it.
+    /// Its raw text, invalid bytes shown as `\u{FFFD}`.
+    pub row_only: Option<String>,
 }
 
 impl ReadFailure {
     /// The failure as a quarantine record, so that the run reports it.
     pub fn quarantine(&self, source: &str) -> Quarantined {
+        if let Some(raw) = &self.row_only {
+            return Quarantined {
+                source: source.to_string(),
+                line: Some(self.line),
+                column: None,
+                reason: self.message.clone(),
+                raw: raw.clone(),
+            };
+        }
         Quarantined {
             source: source.to_string(),
             line: Some(self.line),
@@ -116,7 +133,8 @@ impl CsvInput {
             source,
         };
         let sniffed = sniff(BufReader::new(File::open(path).map_err(io_err)?)).map_err(io_err)?;
-        let encoding = if sniffed.utf8_valid {
+        let damaged_utf8 = !sniffed.utf8_valid && !sniffed.bom && sniffed.mostly_utf8;
+        let encoding = if sniffed.utf8_valid || damaged_utf8 {
             encoding_rs::UTF_8
         } else if sniffed.bom {
             return Err(CollectorError::Encoding {
@@ -149,6 +167,7 @@ impl CsvInput {
             consumed: 0,
             newlines: 0,
             failed: false,
+            damaged_utf8,
         };
         let header_err = |reason: String| CollectorError::Header {
             path: path.to_path_buf(),
@@ -196,6 +215,16 @@ impl CsvInput {
     /// file is considered ended.
     pub fn next_row(&mut self) -> Option<Result<Row<'_>, ReadFailure>> {
         match self.advance() {
+            Ok(Some(line)) if self.damaged_utf8 && self.raw.contains('\u{FFFD}') => {
+                Some(Err(ReadFailure {
+                    line,
+                    message: "octets invalides en UTF-8 dans cette ligne (le reste du fichier est \
+                              en UTF-8) : un caractère a été abîmé par un copier-coller ou un \
+                              export ; corrigez-le (il apparaît comme « \u{FFFD} ») puis relancez"
+                        .to_string(),
+                    row_only: Some(self.raw.clone()),
+                }))
+            }
             Ok(Some(line)) => Some(Ok(Row {
                 line,
                 raw: &self.raw,
@@ -223,6 +252,7 @@ impl CsvInput {
                     return Err(ReadFailure {
                         line: self.newlines + 1,
                         message: e.to_string(),
+                        row_only: None,
                     });
                 }
             }

@@ -16,6 +16,11 @@ pub struct Sniffed {
     pub utf8_valid: bool,
     /// Byte offset of the first invalid UTF-8 sequence, when there is one.
     pub first_invalid: Option<u64>,
+    /// The file is UTF-8 with a few damaged bytes, not Windows-1252: it has invalid
+    /// sequences, but at least twice as many valid multi-byte characters (`é` as two bytes).
+    /// Windows-1252 French text gives the opposite: nearly every accented letter is an invalid
+    /// sequence, and a valid-looking pair (`É` then `œ`) is rare.
+    pub mostly_utf8: bool,
     /// `b','` or `b';'`, chosen on the header line.
     pub delimiter: u8,
     /// Total size in bytes.
@@ -30,6 +35,7 @@ pub fn sniff<R: Read>(mut input: R) -> io::Result<Sniffed> {
     let mut carry = 0usize;
     let mut offset = 0u64; // absolute offset of buf[0]
     let mut first_invalid = None;
+    let mut tally = Utf8Tally::default();
     let mut scan = HeaderScan::default();
     let mut bom = None;
     let mut len = 0u64;
@@ -52,6 +58,7 @@ pub fn sniff<R: Read>(mut input: R) -> io::Result<Sniffed> {
             carry = 0;
             continue;
         }
+        tally.feed(&buf[carry..filled]);
         match std::str::from_utf8(&buf[..filled]) {
             Ok(_) => {
                 offset += filled as u64;
@@ -75,9 +82,59 @@ pub fn sniff<R: Read>(mut input: R) -> io::Result<Sniffed> {
         bom: bom.unwrap_or(false),
         utf8_valid: first_invalid.is_none(),
         first_invalid,
+        mostly_utf8: tally.mostly_utf8(),
         delimiter: scan.delimiter(),
         len,
     })
+}
+
+/// Counts valid multi-byte UTF-8 characters and invalid sequences over the whole file.
+#[derive(Default)]
+struct Utf8Tally {
+    /// The start of a character cut by the end of the previous chunk.
+    carry: Vec<u8>,
+    multibyte: u64,
+    invalid: u64,
+}
+
+impl Utf8Tally {
+    fn feed(&mut self, bytes: &[u8]) {
+        let mut joined = std::mem::take(&mut self.carry);
+        joined.extend_from_slice(bytes);
+        let mut rest = joined.as_slice();
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.count(text.as_bytes());
+                    return;
+                }
+                Err(e) => {
+                    let valid = e.valid_up_to();
+                    self.count(&rest[..valid]);
+                    match e.error_len() {
+                        Some(n) => {
+                            self.invalid += 1;
+                            rest = &rest[valid + n..];
+                        }
+                        None => {
+                            self.carry = rest[valid..].to_vec();
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Lead bytes of multi-byte characters in valid UTF-8.
+    fn count(&mut self, valid: &[u8]) {
+        self.multibyte += valid.iter().filter(|b| **b >= 0xC0).count() as u64;
+    }
+
+    fn mostly_utf8(&self) -> bool {
+        let invalid = self.invalid + u64::from(!self.carry.is_empty());
+        invalid > 0 && self.multibyte >= 2 * invalid
+    }
 }
 
 fn read_some<R: Read>(input: &mut R, buf: &mut [u8]) -> io::Result<usize> {
@@ -147,6 +204,27 @@ mod tests {
             self.data = &self.data[n..];
             Ok(n)
         }
+    }
+
+    #[test]
+    fn utf8_with_a_damaged_byte_is_told_from_windows_1252() {
+        // UTF-8: « Théâtre », « réduit » (3 two-byte characters), then one lone 0x80.
+        let mut damaged = "id;titre\nT1;Théâtre réduit ".as_bytes().to_vec();
+        damaged.extend(b"\x80x\n");
+        // Cut in the middle of « é » too: the tally must carry it across reads.
+        let s = sniff(Trickle {
+            data: &damaged,
+            step: 14,
+        })
+        .unwrap();
+        assert!(!s.utf8_valid && s.mostly_utf8, "{s:?}");
+        // Windows-1252: « Théâtre » is two invalid sequences; « Éœ » (0xC9 0x9C) happens to be
+        // a valid UTF-8 pair, one against two.
+        let cp1252 = b"id;titre\nT1;Th\xe9\xe2tre \xc9\x9c\n";
+        let s = sniff(&cp1252[..]).unwrap();
+        assert!(!s.utf8_valid && !s.mostly_utf8, "{s:?}");
+        // Valid UTF-8 is not "damaged".
+        assert!(!sniff("é;è\n".as_bytes()).unwrap().mostly_utf8);
     }
 
     #[test]
