@@ -333,6 +333,7 @@ impl<'a> Sink<'a> {
         }
         if !self.tickets.is_empty() {
             self.store.upsert_tickets(self.org, &self.tickets).await?;
+            releve_store::faults::point("import.flushed");
             self.since_statistics += self.tickets.len();
             self.tickets.clear();
         }
@@ -359,6 +360,7 @@ impl<'a> Sink<'a> {
         self.store
             .replace_quarantine(self.org, self.source, &self.quarantine)
             .await?;
+        releve_store::faults::point("import.source");
         tracing::info!(
             performances = self.counts.performances,
             tickets = self.counts.tickets,

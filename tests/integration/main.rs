@@ -3,8 +3,12 @@
 
 mod support;
 
+mod child;
+mod concurrency;
+
 mod config_errors;
 mod contract;
+mod crash;
 mod demo;
 mod lifecycle;
 mod month_run;
