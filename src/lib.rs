@@ -6,6 +6,7 @@ pub mod accounts_cmd;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod corrections;
 pub mod demo;
 pub mod import;
 pub mod indicators_cmd;

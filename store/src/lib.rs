@@ -45,6 +45,8 @@
 //! | `users`, `memberships`, `funder_readers` (0005) | `id` / `user_id, org, role` | `accounts` |
 //! | `sessions` (0005)   | `token_hash`                    | `sessions`      |
 //! | `api_tokens` (0005) | `id` (unique `name`, `token_hash`) | `api_tokens` |
+//! | `corrections` (0010) | `id` (with `org, target_kind, target_id, field`) | `corrections` |
+//! | `push_requests` (0010) | `org, idempotency_key`       | `push_requests` |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
 //! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens), 0006 (job
@@ -73,6 +75,7 @@ mod api_tokens;
 mod batch;
 mod codec;
 mod connect;
+mod corrections;
 mod error;
 pub mod faults;
 mod jobs;
@@ -95,6 +98,7 @@ mod tests;
 pub use accounts::{normalise_email, Membership, UserRecord};
 pub use api_tokens::ApiTokenRecord;
 pub use connect::{Backend, Store};
+pub use corrections::{CorrectionRecord, CorrectionTargetKind, NewCorrection};
 pub use error::StoreError;
 pub use jobs::{
     host_name, Enqueued, Job, JobFilter, JobOutcome, JobRequest, JobState, Worker, RUN as RUN_JOB,
