@@ -228,7 +228,9 @@ pub async fn apply(
         Some(facts) => facts,
         None => {
             let (name, what) = match &target {
-                CorrectionTarget::Performance(id) => ("performance_id", format!("représentation « {id} »")),
+                CorrectionTarget::Performance(id) => {
+                    ("performance_id", format!("représentation « {id} »"))
+                }
                 CorrectionTarget::Show(id) => ("show_id", format!("spectacle « {id} »")),
             };
             return Err(CorrectionError::Invalid(vec![problem(
@@ -287,7 +289,12 @@ pub async fn apply(
         )
         .await
         .context("enregistrement de la correction")?;
-    tracing::info!(org = slug, correction = record.id, field, "correction stored");
+    tracing::info!(
+        org = slug,
+        correction = record.id,
+        field,
+        "correction stored"
+    );
     Ok(record)
 }
 
@@ -572,13 +579,22 @@ mod tests {
     fn values_are_read_like_the_programme_and_stored_canonical() {
         let canonical = |f: &str, t: &str| parse_value(f, t).map(|(_, c)| c);
         assert_eq!(canonical("discipline", "Théâtre").unwrap(), "theatre");
-        assert_eq!(canonical("cession_price_excl_vat", "2000,00").unwrap(), "2000.00");
-        assert_eq!(canonical("cession_price_excl_vat", "2000.5").unwrap(), "2000.50");
+        assert_eq!(
+            canonical("cession_price_excl_vat", "2000,00").unwrap(),
+            "2000.00"
+        );
+        assert_eq!(
+            canonical("cession_price_excl_vat", "2000.5").unwrap(),
+            "2000.50"
+        );
         assert_eq!(canonical("sacem", "oui").unwrap(), "yes");
         assert_eq!(canonical("producer_subsidised", "non").unwrap(), "no");
         assert_eq!(canonical("capacity", "300").unwrap(), "300");
         assert_eq!(canonical("tax_fraction", "ASTP").unwrap(), "astp");
-        assert_eq!(canonical("venue_type", "Espace polyvalent").unwrap(), "ESPACE_POLYVALENT");
+        assert_eq!(
+            canonical("venue_type", "Espace polyvalent").unwrap(),
+            "ESPACE_POLYVALENT"
+        );
     }
 
     #[test]

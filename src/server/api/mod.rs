@@ -3,6 +3,8 @@
 //! [`access`](crate::server::access) for the organisation, funder or Ministry view it serves;
 //! errors are [`ApiError`](crate::server::error::ApiError)s with the body of §6.
 
+mod corrections;
+mod json_body;
 mod organisations;
 
 use crate::server::error::ApiError;
@@ -13,6 +15,10 @@ use axum::Router;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/organisations", get(organisations::list))
+        .route(
+            "/organisations/:org/corrections",
+            get(corrections::list).post(corrections::create),
+        )
         .fallback(unknown_route)
 }
 

@@ -3,4 +3,5 @@
 pub mod harness;
 
 mod accounts;
+mod api_corrections;
 mod foundation;
