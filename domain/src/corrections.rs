@@ -96,8 +96,10 @@ pub fn link_with(
     programme: &[ProgrammeEntry],
     links: &[ManualLink],
 ) -> crate::linking::Linking {
-    let known: std::collections::HashSet<String> =
-        records.iter().map(PerformanceRecord::performance_id).collect();
+    let known: std::collections::HashSet<String> = records
+        .iter()
+        .map(PerformanceRecord::performance_id)
+        .collect();
     let manual_for = |entry: &ProgrammeEntry| {
         links.iter().find(|l| {
             l.programme_source == entry.source
@@ -222,25 +224,23 @@ pub fn current_value(p: &PerformanceFacts, field: &str) -> Option<String> {
         "capacity" => p.capacity.map(|c| c.to_string()),
         "producer_name" => p.producer.as_ref().map(|pr| pr.name.clone()),
         "producer_siret" => p.producer.as_ref().and_then(|pr| pr.siret.clone()),
-        "producer_subsidised" => p
-            .producer
-            .as_ref()
-            .and_then(|pr| pr.subsidised)
-            .map(yes_no),
+        "producer_subsidised" => p.producer.as_ref().and_then(|pr| pr.subsidised).map(yes_no),
         "free_admission" => Some(yes_no(p.free_admission)),
         "cession_price_excl_vat" => p.cession_price_excl_vat.map(|m| m.to_string()),
         "sacem" => p.sacem_override.map(yes_no),
         "sacd" => p.sacd_override.map(yes_no),
         "creation" => Some(yes_no(p.creation)),
         "cancelled" => Some(yes_no(p.cancelled)),
-        "tax_fraction" => p.tax_fraction_override.map(|f| fraction_code(f).to_string()),
+        "tax_fraction" => p
+            .tax_fraction_override
+            .map(|f| fraction_code(f).to_string()),
         "educational_session" => Some(yes_no(p.educational_session)),
         "amateur_unpaid" => Some(yes_no(p.amateur_unpaid)),
         "venue_type" => p.venue.venue_type.clone(),
-        "programme_row" => p
-            .sources
-            .iter()
-            .find_map(|s| s.split_once(" ligne ").map(|(src, line)| format!("{src}:{line}"))),
+        "programme_row" => p.sources.iter().find_map(|s| {
+            s.split_once(" ligne ")
+                .map(|(src, line)| format!("{src}:{line}"))
+        }),
         _ => None,
     }
 }

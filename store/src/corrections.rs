@@ -260,7 +260,10 @@ mod tests {
                 .iter()
                 .map(|c| (c.field.as_str(), c.value.as_deref()))
                 .collect();
-            assert_eq!(values, [("capacity", Some("300")), ("discipline", Some("danse"))]);
+            assert_eq!(
+                values,
+                [("capacity", Some("300")), ("discipline", Some("danse"))]
+            );
 
             store
                 .add_correction("digues", &correction("discipline", None, 400))

@@ -40,8 +40,18 @@ fn a_discipline_correction_wins_over_the_programme_and_a_performance_over_its_sh
         performance("P2", "Les Vagues", "2025-11-15 20:30"),
     ];
     let programme = vec![
-        programme(Some("P1"), "Les Vagues", "2025-11-14 20:30", Discipline::ChansonVariete),
-        programme(Some("P2"), "Les Vagues", "2025-11-15 20:30", Discipline::ChansonVariete),
+        programme(
+            Some("P1"),
+            "Les Vagues",
+            "2025-11-14 20:30",
+            Discipline::ChansonVariete,
+        ),
+        programme(
+            Some("P2"),
+            "Les Vagues",
+            "2025-11-15 20:30",
+            Discipline::ChansonVariete,
+        ),
     ];
     let corrections = Corrections {
         fields: vec![
@@ -89,23 +99,46 @@ fn a_correction_answers_the_missing_discipline_and_capacity_issues() {
 #[test]
 fn producer_fields_and_flags_are_set_one_by_one() {
     let records = vec![performance("P1", "Les Vagues", "2025-11-14 20:30")];
-    let programme = vec![programme(Some("P1"), "Les Vagues", "2025-11-14 20:30", Discipline::Theatre)];
+    let programme = vec![programme(
+        Some("P1"),
+        "Les Vagues",
+        "2025-11-14 20:30",
+        Discipline::Theatre,
+    )];
     let target = CorrectionTarget::Performance("tickets_csv:P1".into());
     let corrections = Corrections {
         fields: vec![
             field(target.clone(), CorrectedValue::ProducerSubsidised(false)),
-            field(target.clone(), CorrectedValue::CessionPriceExclVat(Money::parse("2000.00").unwrap())),
-            field(target.clone(), CorrectedValue::VenueType("ESPACE_POLYVALENT".into())),
+            field(
+                target.clone(),
+                CorrectedValue::CessionPriceExclVat(Money::parse("2000.00").unwrap()),
+            ),
+            field(
+                target.clone(),
+                CorrectedValue::VenueType("ESPACE_POLYVALENT".into()),
+            ),
             field(target, CorrectedValue::TaxFraction(Fraction::Cnm)),
         ],
         links: vec![],
     };
     let f = facts_with(&records, &programme, &corrections);
     let p = &f.performances[0];
-    assert_eq!(p.producer.as_ref().and_then(|pr| pr.subsidised), Some(false));
-    assert_eq!(current_value(p, "producer_subsidised").as_deref(), Some("no"));
-    assert_eq!(current_value(p, "cession_price_excl_vat").as_deref(), Some("2000.00"));
-    assert_eq!(current_value(p, "venue_type").as_deref(), Some("ESPACE_POLYVALENT"));
+    assert_eq!(
+        p.producer.as_ref().and_then(|pr| pr.subsidised),
+        Some(false)
+    );
+    assert_eq!(
+        current_value(p, "producer_subsidised").as_deref(),
+        Some("no")
+    );
+    assert_eq!(
+        current_value(p, "cession_price_excl_vat").as_deref(),
+        Some("2000.00")
+    );
+    assert_eq!(
+        current_value(p, "venue_type").as_deref(),
+        Some("ESPACE_POLYVALENT")
+    );
     assert_eq!(current_value(p, "tax_fraction").as_deref(), Some("cnm"));
     assert_eq!(current_value(p, "discipline").as_deref(), Some("theatre"));
 }
@@ -116,7 +149,11 @@ fn a_manual_link_attaches_a_row_the_title_could_not_match() {
     // Another title and no performance_id: the automatic matching leaves it on its own.
     let mut row = programme(None, "Vagues (Les)", "2025-11-14 20:30", Discipline::Danse);
     row.line = 7;
-    let plain = facts_with(&records, std::slice::from_ref(&row), &Corrections::default());
+    let plain = facts_with(
+        &records,
+        std::slice::from_ref(&row),
+        &Corrections::default(),
+    );
     assert_eq!(plain.performances.len(), 2);
 
     let corrections = Corrections {
@@ -131,7 +168,10 @@ fn a_manual_link_attaches_a_row_the_title_could_not_match() {
     assert_eq!(f.performances.len(), 1);
     let p = &f.performances[0];
     assert_eq!(p.discipline, Some(Discipline::Danse));
-    assert_eq!(current_value(p, "programme_row").as_deref(), Some("programme_csv:7"));
+    assert_eq!(
+        current_value(p, "programme_row").as_deref(),
+        Some("programme_csv:7")
+    );
     assert!(
         f.issues.iter().all(|i| i.code != "programme.unlinked"),
         "{:?}",
@@ -142,7 +182,12 @@ fn a_manual_link_attaches_a_row_the_title_could_not_match() {
 #[test]
 fn a_manual_link_displaces_the_automatic_one_with_a_warning() {
     let records = vec![performance("P1", "Les Vagues", "2025-11-14 20:30")];
-    let auto = programme(Some("P1"), "Les Vagues", "2025-11-14 20:30", Discipline::Theatre);
+    let auto = programme(
+        Some("P1"),
+        "Les Vagues",
+        "2025-11-14 20:30",
+        Discipline::Theatre,
+    );
     let mut manual = programme(None, "Autre titre", "2025-11-20 20:30", Discipline::Jazz);
     manual.line = 9;
     let corrections = Corrections {
