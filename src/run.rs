@@ -316,6 +316,9 @@ async fn run_started(
         "issues": run.outputs.issues.len(),
         "quarantined": run.outputs.quarantined,
         "failed_sources": run.failures.iter().map(|f| f.source.clone()).collect::<Vec<_>>(),
+        // Where the files went: the API serves the month's files from the latest run's folder.
+        "month": month.to_string(),
+        "folder": std::path::absolute(&run.folder).unwrap_or_else(|_| run.folder.clone()),
     });
     let outcome = match run.status() {
         Status::Success => RunOutcome::Success,

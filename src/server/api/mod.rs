@@ -4,7 +4,9 @@
 //! errors are [`ApiError`](crate::server::error::ApiError)s with the body of §6.
 
 mod corrections;
+pub mod documents;
 mod json_body;
+mod months;
 mod organisations;
 
 use crate::server::error::ApiError;
@@ -15,6 +17,23 @@ use axum::Router;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/organisations", get(organisations::list))
+        .route("/organisations/:org/months/:month", get(months::month))
+        .route(
+            "/organisations/:org/months/:month/aggregates",
+            get(months::aggregates),
+        )
+        .route(
+            "/organisations/:org/months/:month/issues",
+            get(months::issues),
+        )
+        .route(
+            "/organisations/:org/months/:month/indicators",
+            get(months::indicators),
+        )
+        .route(
+            "/organisations/:org/months/:month/declarations/:body",
+            get(months::declaration),
+        )
         .route(
             "/organisations/:org/corrections",
             get(corrections::list).post(corrections::create),

@@ -7,7 +7,7 @@ use crate::support::{releve, GENERATED_AT, PROGRAMME_HEADER, TICKETS_HEADER};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-const PROGRAMME_SOURCE: &str = r#"
+pub const PROGRAMME_SOURCE: &str = r#"
   [[organisation.source]]
   kind = "programme_csv"
   path = "programme.csv"
@@ -15,7 +15,7 @@ const PROGRAMME_SOURCE: &str = r#"
 
 /// Ten tickets at 20.00 (5.5 %) for one performance of « Les Vagues » (show id VAGUES), a
 /// chanson programme row with a subsidised producer.
-fn write_sources(server: &TestServer) {
+pub fn write_sources(server: &TestServer) {
     let mut tickets = TICKETS_HEADER.to_string();
     for i in 0..10 {
         tickets.push_str(&format!(
@@ -31,7 +31,7 @@ fn write_sources(server: &TestServer) {
 }
 
 /// `releve run` for November 2025 on the server's configuration; the declaration `file`.
-async fn run_and_read(server: &TestServer, files: &[&str]) -> Vec<Value> {
+pub async fn run_and_read(server: &TestServer, files: &[&str]) -> Vec<Value> {
     let config = server.config_path.clone();
     let out = server.dir.path().join("out");
     let output = tokio::task::spawn_blocking(move || {

@@ -3,5 +3,6 @@
 pub mod harness;
 
 mod accounts;
-mod api_corrections;
+pub mod api_corrections;
+mod api_read;
 mod foundation;
