@@ -15,6 +15,7 @@ pub mod logging;
 pub mod month;
 pub mod outputs;
 pub mod payroll;
+pub mod push;
 pub mod queue;
 pub mod reference;
 pub mod renormalise_cmd;

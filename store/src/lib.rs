@@ -83,6 +83,7 @@ mod organisations;
 mod payroll;
 mod performances;
 mod programme;
+mod push_requests;
 mod quarantine;
 mod runs;
 mod sessions;
@@ -103,6 +104,7 @@ pub use error::StoreError;
 pub use jobs::{
     host_name, Enqueued, Job, JobFilter, JobOutcome, JobRequest, JobState, Worker, RUN as RUN_JOB,
 };
+pub use push_requests::PushAnswer;
 pub use runs::{RunOutcome, RunRecord};
 pub use sessions::SessionRecord;
 pub use sync::StoredExchange;

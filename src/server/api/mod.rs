@@ -5,13 +5,14 @@
 
 mod corrections;
 pub mod documents;
-mod json_body;
+pub mod json_body;
 mod months;
 mod organisations;
+mod tickets;
 
 use crate::server::error::ApiError;
 use crate::server::AppState;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
             "/organisations/:org/months/:month/declarations/:body",
             get(months::declaration),
         )
+        .route("/organisations/:org/tickets", post(tickets::push))
         .route(
             "/organisations/:org/corrections",
             get(corrections::list).post(corrections::create),

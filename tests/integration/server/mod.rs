@@ -4,5 +4,6 @@ pub mod harness;
 
 mod accounts;
 pub mod api_corrections;
+mod api_push;
 mod api_read;
 mod foundation;
