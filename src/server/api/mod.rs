@@ -6,6 +6,7 @@
 mod corrections;
 pub mod documents;
 pub mod json_body;
+mod ministry;
 mod months;
 mod organisations;
 mod tickets;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
             get(months::declaration),
         )
         .route("/organisations/:org/tickets", post(tickets::push))
+        .route("/ministry/sibil", get(ministry::sibil))
         .route(
             "/organisations/:org/corrections",
             get(corrections::list).post(corrections::create),

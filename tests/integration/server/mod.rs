@@ -4,6 +4,7 @@ pub mod harness;
 
 mod accounts;
 pub mod api_corrections;
+mod api_ministry;
 mod api_push;
 mod api_read;
 mod foundation;
