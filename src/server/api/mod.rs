@@ -7,8 +7,9 @@ mod corrections;
 pub mod documents;
 pub mod json_body;
 mod ministry;
-mod months;
+pub mod months;
 mod organisations;
+mod runs;
 mod tickets;
 
 use crate::server::error::ApiError;
@@ -38,6 +39,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/organisations/:org/tickets", post(tickets::push))
         .route("/ministry/sibil", get(ministry::sibil))
+        .route("/organisations/:org/runs", post(runs::create))
+        .route("/runs/:run_id", get(runs::show))
         .route(
             "/organisations/:org/corrections",
             get(corrections::list).post(corrections::create),

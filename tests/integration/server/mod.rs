@@ -7,4 +7,5 @@ pub mod api_corrections;
 mod api_ministry;
 mod api_push;
 mod api_read;
+mod api_runs;
 mod foundation;
