@@ -96,7 +96,17 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
-        .nest("/api/v1", api::router())
+        .nest(
+            "/api/v1",
+            api::router()
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    api::protection::MAX_BODY,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    api::protection::protect,
+                )),
+        )
         .with_state(state)
 }
 

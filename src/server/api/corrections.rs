@@ -35,6 +35,13 @@ pub fn to_json(c: &CorrectionRecord) -> Value {
     item
 }
 
+#[utoipa::path(post, path = "/api/v1/organisations/{org}/corrections", tag = "corrections",
+    security(("bearer" = [])),
+    params(("org" = String, Path)),
+    request_body(content = String, content_type = "application/json",
+        description = "{\"performance_id\" | \"show_id\", \"field\", \"value\" (null retire la correction), \"reason\", \"by\"}"),
+    responses((status = 201, description = "La correction enregistrée : {id, performance_id | show_id, field, old_value, value, reason, by, at}"),
+        (status = 401), (status = 403), (status = 404), (status = 422, description = "Champ ou valeur invalide (message en français)")))]
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -50,6 +57,11 @@ pub async fn create(
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/organisations/{org}/corrections", tag = "corrections",
+    security(("bearer" = [])),
+    params(("org" = String, Path)),
+    responses((status = 200, description = "{\"corrections\": [...]} de la plus ancienne à la plus récente"),
+        (status = 401), (status = 403), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -38,6 +38,12 @@ pub fn parse_quarter(text: &str) -> Option<Quarter> {
     Some(Month::new(year, (q - 1) * 3 + 1)?.quarter())
 }
 
+#[utoipa::path(get, path = "/api/v1/ministry/sibil", tag = "ministry",
+    security(("bearer" = [])),
+    params(("quarter" = String, Query, description = "AAAA-Qn"),
+        ("cursor" = Option<String>, Query, description = "next_cursor de la page précédente")),
+    responses((status = 200, description = "{\"quarter\", \"organisations\": [{slug, siret, declarations}], \"next_cursor\"}"),
+        (status = 401), (status = 403, description = "Jeton sans la portée ministry"), (status = 422)))]
 pub async fn sibil(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -8,7 +8,9 @@ pub mod documents;
 pub mod json_body;
 mod ministry;
 pub mod months;
+mod openapi;
 mod organisations;
+pub mod protection;
 mod runs;
 mod tickets;
 
@@ -19,6 +21,7 @@ use axum::Router;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/openapi.json", get(openapi::document))
         .route("/organisations", get(organisations::list))
         .route("/organisations/:org/months/:month", get(months::month))
         .route(

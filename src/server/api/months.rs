@@ -77,6 +77,11 @@ fn latest(versions: &[VersionRecord], body: Body) -> Option<&VersionRecord> {
 }
 
 /// `GET /organisations/{org}/months/{month}`.
+#[utoipa::path(get, path = "/api/v1/organisations/{org}/months/{month}", tag = "months",
+    security(("bearer" = [])),
+    params(("org" = String, Path), ("month" = String, Path, description = "AAAA-MM")),
+    responses((status = 200, description = "{\"organisation\", \"month\", \"declarations\": [{body, version, status, amends, deadline}], \"issues\"}"),
+        (status = 401), (status = 403), (status = 404), (status = 422)))]
 pub async fn month(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -136,6 +141,11 @@ async fn file_of_month(
 }
 
 /// `GET …/months/{month}/aggregates`: `aggregates.json` of the latest run.
+#[utoipa::path(get, path = "/api/v1/organisations/{org}/months/{month}/aggregates", tag = "months",
+    security(("bearer" = [])),
+    params(("org" = String, Path), ("month" = String, Path, description = "AAAA-MM")),
+    responses((status = 200, description = "Le contenu de aggregates.json du dernier relevé (ETag)"), (status = 304),
+        (status = 401), (status = 404), (status = 422)))]
 pub async fn aggregates(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -146,6 +156,11 @@ pub async fn aggregates(
 }
 
 /// `GET …/months/{month}/issues`: `issues.json`.
+#[utoipa::path(get, path = "/api/v1/organisations/{org}/months/{month}/issues", tag = "months",
+    security(("bearer" = [])),
+    params(("org" = String, Path), ("month" = String, Path, description = "AAAA-MM")),
+    responses((status = 200, description = "Le contenu de issues.json (ETag)"), (status = 304),
+        (status = 401), (status = 404), (status = 422)))]
 pub async fn issues(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -156,6 +171,11 @@ pub async fn issues(
 }
 
 /// `GET …/months/{month}/indicators`: `indicators.json`.
+#[utoipa::path(get, path = "/api/v1/organisations/{org}/months/{month}/indicators", tag = "months",
+    security(("bearer" = [])),
+    params(("org" = String, Path), ("month" = String, Path, description = "AAAA-MM")),
+    responses((status = 200, description = "Le contenu de indicators.json (ETag)"), (status = 304),
+        (status = 401), (status = 404), (status = 422)))]
 pub async fn indicators(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -172,6 +192,14 @@ pub struct DeclarationQuery {
 }
 
 /// `GET …/months/{month}/declarations/{body}[?version=N][&format=pdf|csv|xml]`.
+#[utoipa::path(get, path = "/api/v1/organisations/{org}/months/{month}/declarations/{body}", tag = "months",
+    security(("bearer" = [])),
+    params(("org" = String, Path), ("month" = String, Path, description = "AAAA-MM"),
+        ("body" = String, Path, description = "sibil | cnm | astp | sacem | sacd"),
+        ("version" = Option<u32>, Query, description = "Une version figée (par défaut : le dernier brouillon)"),
+        ("format" = Option<String>, Query, description = "json (par défaut) | pdf | csv | xml : le fichier lui-même")),
+    responses((status = 200, description = "Le contenu de {body}.json avec version, status et amends ; ou le fichier demandé (ETag)"),
+        (status = 304), (status = 401), (status = 404), (status = 422)))]
 pub async fn declaration(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

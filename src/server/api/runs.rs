@@ -39,6 +39,14 @@ pub fn to_json(job: &Job) -> Value {
     })
 }
 
+#[utoipa::path(post, path = "/api/v1/organisations/{org}/runs", tag = "runs",
+    security(("bearer" = [])),
+    params(("org" = String, Path, description = "Organisation (slug)")),
+    request_body(content = String, content_type = "application/json", description = "{\"month\": \"AAAA-MM\"}"),
+    responses((status = 202, description = "{\"run_id\", \"status\": \"queued\"} : le relevé du mois, en file d'attente"),
+        (status = 401), (status = 403, description = "Portée insuffisante (write requise)"),
+        (status = 404, description = "Organisation inconnue pour ce jeton"), (status = 422, description = "Mois invalide"),
+        (status = 429, description = "Trop de requêtes (Retry-After)")))]
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -78,6 +86,11 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/runs/{run_id}", tag = "runs",
+    security(("bearer" = [])),
+    params(("run_id" = i64, Path, description = "Identifiant rendu par POST …/runs")),
+    responses((status = 200, description = "{\"run_id\", \"organisation\", \"month\", \"status\": queued | running | succeeded | attention | failed, \"exit_status\"}"),
+        (status = 401), (status = 404, description = "Relevé inconnu ou d'une autre organisation")))]
 pub async fn show(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -15,6 +15,18 @@ use axum::Json;
 /// Answers carry `Idempotent-Replayed: true` when they repeat a recorded answer.
 pub const REPLAYED: &str = "idempotent-replayed";
 
+#[utoipa::path(post, path = "/api/v1/organisations/{org}/tickets", tag = "push",
+    security(("bearer" = [])),
+    params(("org" = String, Path),
+        ("Idempotency-Key" = String, Header, description = "Obligatoire : une clé par envoi")),
+    request_body(content = String, content_type = "application/json",
+        description = "{\"source\", \"tickets\": [colonnes de tickets_csv], \"replace_performances\": [...]}"),
+    responses((status = 200, description = "{\"accepted\", \"rejected\": [{index, field, message}], \"cancelled\"}"),
+        (status = 401), (status = 403), (status = 404),
+        (status = 409, description = "Clé déjà utilisée pour un autre envoi"),
+        (status = 413, description = "Plus de 10 000 billets ou de 8 Mo"),
+        (status = 422, description = "Clé absente, source inconnue, JSON illisible"),
+        (status = 429)))]
 pub async fn push(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
