@@ -67,6 +67,8 @@ struct RawServer {
     listen: Option<String>,
     #[serde(default)]
     public_url: Option<String>,
+    #[serde(default)]
+    api_requests_per_minute: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -220,10 +222,13 @@ pub struct ServerConfig {
     pub listen: String,
     /// The public address (links in e-mails); cookies are `Secure` when it is https.
     pub public_url: Option<String>,
+    /// API requests allowed per minute and per token (429 beyond), 600 by default.
+    pub api_requests_per_minute: u32,
 }
 
 impl ServerConfig {
     pub const DEFAULT_LISTEN: &'static str = "127.0.0.1:8080";
+    pub const DEFAULT_API_REQUESTS_PER_MINUTE: u32 = 600;
 
     /// Whether session cookies must carry `Secure`.
     pub fn secure_cookies(&self) -> bool {
@@ -464,6 +469,12 @@ fn validate_organisation(
                     kind.code()
                 );
             }
+        } else if kind.is_push() {
+            if s.path.is_some() || s.base_url.is_some() || s.credentials_env.is_some() {
+                bail!(
+                    "{where_source} (push) : une source push reçoit les billets par l'API de releve ; « path », « base_url » et « credentials_env » ne s'y appliquent pas"
+                );
+            }
         } else {
             if s.credentials_env.is_none() {
                 bail!(
@@ -578,6 +589,7 @@ fn validate_server(raw: Option<RawServer>, path: &Path) -> Result<ServerConfig> 
     let raw = raw.unwrap_or(RawServer {
         listen: None,
         public_url: None,
+        api_requests_per_minute: None,
     });
     let listen = raw
         .listen
@@ -596,9 +608,19 @@ fn validate_server(raw: Option<RawServer>, path: &Path) -> Result<ServerConfig> 
             );
         }
     }
+    let api_requests_per_minute = raw
+        .api_requests_per_minute
+        .unwrap_or(ServerConfig::DEFAULT_API_REQUESTS_PER_MINUTE);
+    if api_requests_per_minute == 0 {
+        bail!(
+            "configuration {} : [server] api_requests_per_minute doit être au moins 1 (requêtes par minute et par jeton)",
+            path.display()
+        );
+    }
     Ok(ServerConfig {
         listen,
         public_url: raw.public_url.map(|u| u.trim_end_matches('/').to_string()),
+        api_requests_per_minute,
     })
 }
 

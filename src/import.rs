@@ -86,6 +86,13 @@ async fn import_source_in_span(
     if crate::payroll::is_payroll(spec.kind) {
         return crate::payroll::import_payroll(store, org, spec).await;
     }
+    if spec.kind.is_push() {
+        // The vendor pushed its tickets into the ledger already (API `…/tickets`).
+        return Ok(ImportCounts {
+            source: spec.key.clone(),
+            ..Default::default()
+        });
+    }
     let progress = ctx.progress;
     let path = spec
         .path

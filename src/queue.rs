@@ -182,30 +182,6 @@ pub async fn run_through_queue(
     Ok(status)
 }
 
-/// Works the queue for a long-running process (`releve serve`): `settings.workers` workers
-/// claim jobs of kind `run` matching `filter` for `worker` and run them with `options` until
-/// none can be claimed; returns the reports of the jobs it ran. Call it again when a job is
-/// queued (or on a timer): a job another process holds is left to it, one whose holder died is
-/// taken again.
-pub async fn work_jobs(
-    store: &Store,
-    options: Arc<RunOptions>,
-    reference: Arc<ReferenceData>,
-    worker: Worker,
-    settings: QueueSettings,
-    filter: JobFilter,
-) -> Result<Vec<(i64, JobReport)>> {
-    let context = WorkContext {
-        store: store.clone(),
-        options,
-        reference,
-        worker,
-        settings,
-        filter,
-    };
-    work_until_empty(&context).await
-}
-
 /// What the workers of one command share.
 #[derive(Clone)]
 struct WorkContext {
@@ -395,4 +371,26 @@ pub fn outcome_of(status: &Result<Status, String>) -> JobOutcome {
         Ok(s) => JobOutcome::from_exit_status(i32::from(s.code()), None),
         Err(message) => JobOutcome::from_exit_status(2, Some(message.clone())),
     }
+}
+
+/// Works the queued jobs matching `filter` with `settings.workers` workers until none can be
+/// claimed (leases renewed, results recorded): what `releve serve` does when a run is asked
+/// from the workspace or by the schedule. Returns the reports of the jobs this call ran.
+pub async fn work_jobs(
+    store: &Store,
+    options: &RunOptions,
+    reference: Arc<ReferenceData>,
+    worker: Worker,
+    settings: &QueueSettings,
+    filter: JobFilter,
+) -> Result<Vec<(i64, JobReport)>> {
+    let context = WorkContext {
+        store: store.clone(),
+        options: Arc::new(options.clone()),
+        reference,
+        worker,
+        settings: settings.clone(),
+        filter,
+    };
+    work_until_empty(&context).await
 }

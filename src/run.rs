@@ -393,6 +393,8 @@ async fn run_started(
         "failed_sources": run.failures.iter().map(|f| f.source.clone()).collect::<Vec<_>>(),
         // Where the files went, so that `releve approve` freezes them beside the drafts.
         "out": std::path::absolute(&options.out).unwrap_or_else(|_| options.out.clone()),
+        "month": month.to_string(),
+        "folder": std::path::absolute(&run.folder).unwrap_or_else(|_| run.folder.clone()),
     });
     let outcome = match run.status() {
         Status::Success => RunOutcome::Success,

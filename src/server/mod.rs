@@ -27,6 +27,7 @@ pub mod pages;
 pub mod secrets;
 pub mod templates;
 pub mod throttle;
+pub mod worker;
 
 use crate::config::Config;
 use anyhow::{Context, Result};
@@ -95,7 +96,17 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
-        .nest("/api/v1", api::router())
+        .nest(
+            "/api/v1",
+            api::router()
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    api::protection::MAX_BODY,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    api::protection::protect,
+                )),
+        )
         .with_state(state)
 }
 
@@ -150,13 +161,18 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<()> {
         let app = router(self.state.clone());
-        axum::serve(
+        // The queue worker lives as long as the server (runs asked over the API, jobs left by
+        // a crashed worker).
+        let queue_worker = worker::spawn(self.state.clone());
+        let served = axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await
-        .context("le serveur s'est arrêté sur une erreur")
+        .context("le serveur s'est arrêté sur une erreur");
+        queue_worker.abort();
+        served
     }
 }
 

@@ -46,11 +46,14 @@
 //! | `sessions` (0005)   | `token_hash`                    | `sessions`      |
 //! | `api_tokens` (0005) | `id` (unique `name`, `token_hash`) | `api_tokens` |
 //! | `registry_answers` (0007) | `number` (public data: no `org`) | `registry` |
+//! | `corrections` (0010) | `id` (with `org, target_kind, target_id, field`) | `corrections` |
+//! | `push_requests` (0010) | `org, idempotency_key`       | `push_requests` |
 //! | `outbox`, `outbox_exchanges` (0013) | `id` (unique `idempotency_key`) | `outbox` |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
 //! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens), 0006 (job
-//! queue, audit hash chain), 0007 (company register cache), 0013 (submission outbox).
+//! queue, audit hash chain), 0007 (company register cache), 0010 (corrections, push requests),
+//! 0013 (submission outbox).
 //!
 //! # Adding a migration and a module
 //!
@@ -77,6 +80,7 @@ pub mod backup;
 mod batch;
 mod codec;
 mod connect;
+mod corrections;
 mod error;
 pub mod faults;
 mod jobs;
@@ -85,6 +89,7 @@ mod outbox;
 mod payroll;
 mod performances;
 mod programme;
+mod push_requests;
 mod quarantine;
 mod registry;
 mod runs;
@@ -102,6 +107,7 @@ pub use accounts::{normalise_email, Membership, UserRecord};
 pub use api_tokens::ApiTokenRecord;
 pub use audit_chain::{BrokenLink, ChainReport};
 pub use connect::{Backend, Store};
+pub use corrections::{CorrectionRecord, CorrectionTargetKind, NewCorrection};
 pub use error::StoreError;
 pub use jobs::{
     host_name, Enqueued, Job, JobFilter, JobOutcome, JobRequest, JobState, Worker, RUN as RUN_JOB,
@@ -110,6 +116,7 @@ pub use outbox::{
     backoff, idempotency_key, NewSubmission, OutboxExchange, OutboxRecord, OutboxState, Outcome,
     MAX_ATTEMPTS,
 };
+pub use push_requests::PushAnswer;
 pub use registry::RegistryAnswer;
 pub use runs::{RunOutcome, RunRecord};
 pub use sessions::SessionRecord;

@@ -8,6 +8,10 @@ use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Value};
 
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Les organisations que le jeton peut lire : {\"organisations\": [{slug, name, siret}]}"),
+        (status = 401, description = "Jeton absent ou inconnu")))]
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

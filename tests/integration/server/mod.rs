@@ -3,4 +3,11 @@
 pub mod harness;
 
 mod accounts;
+pub mod api_corrections;
+mod api_ministry;
+mod api_protection;
+mod api_push;
+mod api_read;
+mod api_routes;
+mod api_runs;
 mod foundation;
