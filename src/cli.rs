@@ -106,6 +106,14 @@ pub enum Command {
         /// Who approves (name and role), recorded in the audit log.
         #[arg(long)]
         by: String,
+        /// Approve although blocking points or quarantined records are open, for this reason
+        /// (recorded in the audit log and printed on the document).
+        #[arg(long)]
+        despite: Option<String>,
+        /// Output folder of the runs (default: the one of the organisation's last run): the
+        /// approved files are frozen in OUT/<organisation>/<month>/versions/.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Records that an approved version was sent (channel and receipt), in the audit log.
     Submitted {

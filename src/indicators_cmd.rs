@@ -65,6 +65,7 @@ pub async fn run(
         std::fs::create_dir_all(&folder)
             .with_context(|| format!("impossible de créer {}", folder.display()))?;
         for (name, bytes) in files {
+            let bytes = crate::outputs::csv_style::convert(options.config.csv, &name, bytes)?;
             crate::outputs::write_atomically(&folder, &name, &bytes)?;
         }
         writeln!(

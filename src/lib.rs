@@ -3,10 +3,13 @@
 //! writes the files of `formats.md` §5. Business rules live in the library crates.
 
 pub mod accounts_cmd;
+pub mod approval;
 pub mod check;
 pub mod cli;
+pub mod cli_fr;
 pub mod config;
 pub mod demo;
+pub mod errors_fr;
 pub mod import;
 pub mod indicators_cmd;
 pub mod lifecycle;
@@ -82,6 +85,8 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             body,
             version,
             by,
+            despite,
+            out: dir,
         } => {
             let target = versions_cmd::Target {
                 config: &config,
@@ -90,7 +95,7 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
                 body: &body,
                 version,
             };
-            versions_cmd::approve(&target, &by, out).await
+            versions_cmd::approve(&target, &by, despite.as_deref(), dir.as_deref(), out).await
         }
         Command::Submitted {
             config,

@@ -81,6 +81,23 @@ pub async fn run_monthly(options: &RunOptions, out: &mut dyn Write) -> Result<St
     let month = options
         .month
         .unwrap_or_else(|| Month::previous_of(options.generated_at));
+    // A month not over yet gives incomplete figures: say so before anything else.
+    let current = Month::of_instant(options.import.now);
+    if month > current {
+        writeln!(
+            out,
+            "Attention : {} est dans le futur (nous sommes en {}) : aucune vente n'est encore définitive, \
+             les fichiers ne sont que des prévisions.",
+            month.to_french(),
+            current.to_french()
+        )?;
+    } else if month == current {
+        writeln!(
+            out,
+            "Attention : {} n'est pas terminé : les chiffres changeront d'ici la fin du mois.",
+            month.to_french()
+        )?;
+    }
     let mut status = Status::Success;
     let mut failed: Vec<String> = Vec::new();
     for org in &options.config.organisations {
@@ -114,6 +131,14 @@ pub async fn run_monthly(options: &RunOptions, out: &mut dyn Write) -> Result<St
         );
     }
     Ok(status)
+}
+
+/// The place of a body in the report (the registry's order).
+fn registry_position(body: Body) -> usize {
+    releve_declarations::registry()
+        .iter()
+        .position(|d| d.body() == body)
+        .unwrap_or(usize::MAX)
 }
 
 /// A source that could not be imported.
@@ -216,6 +241,9 @@ async fn run_started(
             .at_source(&f.source, None)
         })
         .collect();
+    // A source that could not be read gives no draft for the bodies it feeds.
+    let withheld = crate::outputs::completeness::withheld_bodies(org, &failures);
+    drafts.retain(|d| !withheld.contains(&d.body));
     let recorded = record_drafts(store, slug, month, &drafts, options.import.now).await?;
     if let Some(rep_version) = recorded.sacd_rep_version {
         // A correction of an approved SACD bordereau is re-sent with rep_version + 1.
@@ -246,6 +274,24 @@ async fn run_started(
                 .await?;
         }
     }
+    // A draft that follows an approved version is titled as its rectificatif (or replacement).
+    crate::lifecycle::stamp_corrections(
+        store,
+        org,
+        month,
+        reference,
+        options.generated_at,
+        &recorded,
+        &mut drafts,
+        options.import.now,
+    )
+    .await?;
+    drafts.extend(
+        withheld
+            .iter()
+            .map(|b| crate::outputs::completeness::withheld_draft(*b)),
+    );
+    drafts.sort_by_key(|d| registry_position(d.body));
     let mut extra_issues = failure_issues;
     extra_issues.extend(recorded.issues);
     if let Some((_, issues)) = &employment {
@@ -260,12 +306,15 @@ async fn run_started(
         &recorded.statuses,
         options.generated_at,
     )?;
-    outputs.add_files(
-        indicator_files
-            .into_iter()
-            .map(|(name, bytes)| RenderedFile { name, bytes }),
-    );
+    let mut indicator_files: Vec<RenderedFile> = indicator_files
+        .into_iter()
+        .map(|(name, bytes)| RenderedFile { name, bytes })
+        .collect();
+    outputs::csv_style::apply(reference.csv, &mut indicator_files)?;
+    outputs.add_files(indicator_files);
     outputs.add_files(recorded.files);
+    outputs.corrections = recorded.sentences;
+    outputs.withheld = withheld;
     let folder = options.out.join(slug).join(month.to_string());
     outputs.write(&folder)?;
 
@@ -281,6 +330,8 @@ async fn run_started(
         "issues": run.outputs.issues.len(),
         "quarantined": run.outputs.quarantined,
         "failed_sources": run.failures.iter().map(|f| f.source.clone()).collect::<Vec<_>>(),
+        // Where the files went, so that `releve approve` freezes them beside the drafts.
+        "out": std::path::absolute(&options.out).unwrap_or_else(|_| options.out.clone()),
     });
     let outcome = match run.status() {
         Status::Success => RunOutcome::Success,

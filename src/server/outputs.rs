@@ -30,8 +30,8 @@ impl FileError {
     pub fn message_fr(&self) -> &'static str {
         match self {
             FileError::NoOutputFolder => {
-                "Ce serveur n'a pas de dossier de sortie : lancez-le avec `releve serve --out DOSSIER` \
-                 (le dossier de `releve run --out`) pour télécharger les fichiers ici."
+                "Aucun dossier de sortie connu : lancez le relevé du mois, ou démarrez le serveur avec \
+                 `releve serve --out DOSSIER` (le dossier de `releve run --out`)."
             }
             FileError::NoSuchFormat => "Cette déclaration n'a pas de fichier dans ce format.",
             FileError::NotInFolder => {
@@ -42,10 +42,23 @@ impl FileError {
     }
 }
 
+/// The runs' output folder: the server's own (`serve --out`), else the `--out` of the
+/// organisation's last finished run as the run recorded it (the same folder `releve approve`
+/// freezes versions into).
+pub async fn output_root(state: &AppState, org: &str) -> Option<PathBuf> {
+    match state.output() {
+        Some(dir) => Some(dir.to_path_buf()),
+        None => crate::approval::last_output_folder(state.store(), org)
+            .await
+            .ok()
+            .flatten(),
+    }
+}
+
 /// The folder of one organisation and month.
-pub fn month_folder(state: &AppState, org: &str, month: Month) -> Option<PathBuf> {
-    state
-        .output()
+pub async fn month_folder(state: &AppState, org: &str, month: Month) -> Option<PathBuf> {
+    output_root(state, org)
+        .await
         .map(|root| root.join(org).join(month.to_string()))
 }
 
@@ -102,7 +115,7 @@ fn recorded_hashes(version: &VersionRecord, format: &str, audit: &[AuditEntry]) 
 /// The bytes of a version's file and the name to download it under. The frozen copy
 /// (`versions/<body>.v<N>.<ext>`) is preferred; the month's top-level file is served when it
 /// still holds this version's bytes.
-pub fn version_file(
+pub async fn version_file(
     state: &AppState,
     version: &VersionRecord,
     format: &str,
@@ -111,8 +124,9 @@ pub fn version_file(
     if !formats(version).iter().any(|f| f == format) {
         return Err(FileError::NoSuchFormat);
     }
-    let folder =
-        month_folder(state, &version.org, version.month).ok_or(FileError::NoOutputFolder)?;
+    let folder = month_folder(state, &version.org, version.month)
+        .await
+        .ok_or(FileError::NoOutputFolder)?;
     let hashes = recorded_hashes(version, format, audit);
     let frozen = frozen_name(&version.body, version.number, format);
     let candidates = [
@@ -135,8 +149,12 @@ pub fn version_file(
 }
 
 /// The month's points to check (`issues.json`'s `issues`), when the folder has them.
-pub fn month_issues(state: &AppState, org: &str, month: Month) -> Option<Vec<serde_json::Value>> {
-    let path = month_folder(state, org, month)?.join("issues.json");
+pub async fn month_issues(
+    state: &AppState,
+    org: &str,
+    month: Month,
+) -> Option<Vec<serde_json::Value>> {
+    let path = month_folder(state, org, month).await?.join("issues.json");
     let text = std::fs::read_to_string(path).ok()?;
     let value: serde_json::Value = serde_json::from_str(&text).ok()?;
     value["issues"].as_array().cloned()

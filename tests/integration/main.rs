@@ -3,8 +3,10 @@
 
 mod support;
 
+mod approval;
 mod config_errors;
 mod contract;
+mod csv_style;
 mod demo;
 mod lifecycle;
 mod month_run;

@@ -185,7 +185,7 @@ pub async fn render_page(
     );
     let may_approve = caller.may(&t.org, Action::Approve);
     context.insert("may_approve", &may_approve);
-    let issues = outputs::month_issues(state, &t.org, t.month);
+    let issues = outputs::month_issues(state, &t.org, t.month).await;
     context.insert(
         "points",
         &issues
@@ -219,18 +219,16 @@ pub async fn render_page(
                 .collect();
             context.insert("tables", &tables);
             context.insert("not_owed", &form_layout::not_owed(&v.model));
-            let downloads: Vec<Value> = outputs::formats(v)
-                .iter()
-                .map(|f| {
-                    let available = outputs::version_file(state, v, f, &audit);
-                    json!({
-                        "format": f.to_uppercase(),
-                        "href": format!("/o/{}/{}/{code}/versions/{}/{f}", t.org, t.month, v.number),
-                        "name": outputs::frozen_name(code, v.number, f),
-                        "missing": available.err().map(|e| e.message_fr()),
-                    })
-                })
-                .collect();
+            let mut downloads: Vec<Value> = Vec::new();
+            for f in outputs::formats(v) {
+                let available = outputs::version_file(state, v, &f, &audit).await;
+                downloads.push(json!({
+                    "format": f.to_uppercase(),
+                    "href": format!("/o/{}/{}/{code}/versions/{}/{f}", t.org, t.month, v.number),
+                    "name": outputs::frozen_name(code, v.number, &f),
+                    "missing": available.err().map(|e| e.message_fr()),
+                }));
+            }
             context.insert("downloads", &downloads);
             let history: Vec<Value> = versions
                 .iter()
@@ -282,7 +280,7 @@ pub async fn download(
         .await
         .map_err(|_| PageError::NotFound)?;
     let audit = state.store().audit_log(&t.org).await?;
-    match outputs::version_file(&state, &version, &format, &audit) {
+    match outputs::version_file(&state, &version, &format, &audit).await {
         Ok((name, bytes)) => Ok((
             [
                 (

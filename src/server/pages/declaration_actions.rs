@@ -1,11 +1,13 @@
 //! The signatory's forms of the *Déclaration* page: **approve** a draft and **record a
-//! submission** made outside releve. Both go through the same code as `releve approve` and
-//! `releve submitted` (the store's version workflow, which freezes an approved version and
-//! writes the audit line); the handlers only check the role, the CSRF token and the form.
+//! submission** made outside releve. Both go through the same code as `releve approve`
+//! ([`crate::approval::approve`]: the guard, `--despite`, the frozen `versions/` files) and
+//! `releve submitted` (the store's version workflow); the handlers only check the role, the
+//! CSRF token and the form.
 //! A refused action shows the page again with the reason in French.
 
 use super::declaration::{render_page, target, Shown, Target};
-use crate::server::access::Action;
+use crate::approval::{self, ApprovalRequest};
+use crate::server::access::{self, Action};
 use crate::server::error::PageError;
 use crate::server::extract::SignedIn;
 use crate::server::AppState;
@@ -33,6 +35,9 @@ pub struct ApproveForm {
     /// « Nom, fonction » of the signatory, as on `releve approve --by`.
     #[serde(default)]
     signataire: String,
+    /// The reason to approve although points are open (`releve approve --despite`).
+    #[serde(default)]
+    malgre: String,
 }
 
 #[derive(Deserialize)]
@@ -80,18 +85,35 @@ async fn refuse(
     render_page(state, user, t, &shown, Some((status, message))).await
 }
 
-/// Approves a version. Until the approval guard of `releve approve` (blocking points,
-/// `--despite`) is a library function, this is the store's approval that `releve approve`
-/// calls, with the server's clock.
+/// Approves a version through `releve approve`'s code ([`crate::approval::approve`]): the
+/// guard that refuses while blocking points are open (unless the signatory gives a reason),
+/// the check that the draft still matches the data, the frozen copies in `versions/` of the
+/// runs' output folder, the approval and its audit line.
 async fn approve_version(
     state: &AppState,
     t: &Target,
+    org: &crate::config::OrganisationConfig,
     number: u32,
     actor: &str,
+    despite: Option<&str>,
 ) -> Result<(), String> {
-    state
-        .store()
-        .approve(&t.org, t.body.code(), t.month, number, actor, state.now())
+    let reference =
+        crate::reference::load_reference(state.config()).map_err(|e| format!("{e:#}"))?;
+    let out = match state.output() {
+        Some(dir) => Some(dir.to_path_buf()),
+        None => approval::last_output_folder(state.store(), &t.org)
+            .await
+            .map_err(|e| e.to_string())?,
+    };
+    let request = ApprovalRequest {
+        body: t.body,
+        month: t.month,
+        version: Some(number),
+        actor,
+        despite,
+        at: state.now(),
+    };
+    approval::approve(state.store(), org, &reference, &request, out.as_deref())
         .await
         .map(|_| ())
         .map_err(|e| e.to_string())
@@ -104,6 +126,7 @@ pub async fn approve(
     Form(form): Form<ApproveForm>,
 ) -> Result<Response, PageError> {
     let t = target(&state, &user, path, Action::Approve)?;
+    let org = access::organisation(&state, &user.caller(), &t.org, Action::Approve)?;
     user.check_csrf(&form.csrf)?;
     if form.signataire.trim().is_empty() {
         return refuse(
@@ -117,7 +140,9 @@ pub async fn approve(
         )
         .await;
     }
-    match approve_version(&state, &t, form.version, &actor(&user, &form.signataire)).await {
+    let despite = Some(form.malgre.trim()).filter(|r| !r.is_empty());
+    let actor = actor(&user, &form.signataire);
+    match approve_version(&state, &t, org, form.version, &actor, despite).await {
         Ok(()) => Ok(back(&t, form.version, "approuvee")),
         Err(message) => {
             refuse(

@@ -171,7 +171,7 @@ pub async fn page(
     let month: Month = month.parse().map_err(|_| PageError::NotFound)?;
     let versions = state.store().versions(&org, None, None).await?;
     let today = today(&state);
-    let issues = outputs::month_issues(&state, &org, month);
+    let issues = outputs::month_issues(&state, &org, month).await;
     let cards: Vec<Value> = BODIES
         .into_iter()
         .map(|body| card(&org, month, body, &versions, issues.as_deref(), today))

@@ -366,6 +366,21 @@ async fn approval_by_a_signatory_freezes_the_version_and_shows_in_the_journal() 
         v1.approved_by.as_deref(),
         Some("Claire Martin, directrice (sign@digues.fr)")
     );
+    // `releve approve`'s code froze the files into versions/ of the served folder; the page
+    // downloads that frozen copy.
+    let frozen = server
+        .out()
+        .join(VENUE)
+        .join("2025-11")
+        .join("versions")
+        .join("cnm.v1.pdf");
+    let frozen_bytes = std::fs::read(&frozen).expect("frozen PDF written at approval");
+    let response = signatory.get(&format!("{CNM}/versions/1/pdf")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.bytes().await.unwrap().as_ref(),
+        frozen_bytes.as_slice()
+    );
     // Frozen: approving again is refused with the store's reason, on the page.
     let response = approve(&mut signatory, "1").await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
@@ -428,7 +443,8 @@ async fn approval_by_a_signatory_freezes_the_version_and_shows_in_the_journal() 
         "{journal}"
     );
     assert!(journal.contains("reçu « CNM-2025-11-0042 »"), "{journal}");
-    assert!(journal.contains("cnm.pdf (SHA-256"), "{journal}");
+    // The approval names the frozen copies and their SHA-256.
+    assert!(journal.contains("cnm.v1.pdf (SHA-256"), "{journal}");
     // Filters: only the approvals; nothing for SACD.
     let (_, only) = signatory
         .page("/o/theatre-des-digues/journal?action=approve")
@@ -492,12 +508,18 @@ async fn a_refund_after_approval_shows_a_rectificatif_to_approve() {
             .contains("Nuit Jazz (28/11/2025)"),
         "{page}"
     );
-    // The run rewrote the top-level files with the rectificatif: version 2's CSV is served;
-    // version 1's is no longer in the folder as it was recorded, so it is not passed off.
+    // The run rewrote the top-level files with the rectificatif: version 2's CSV is the
+    // top-level one; version 1's is its frozen copy, with the approved figures.
     let response = signatory.get(&format!("{CNM}/versions/2/csv")).await;
     assert_eq!(response.status(), StatusCode::OK);
+    let month_folder = server.out().join(VENUE).join("2025-11");
+    let top = std::fs::read(month_folder.join("cnm.csv")).unwrap();
+    assert_eq!(response.bytes().await.unwrap().as_ref(), top.as_slice());
     let response = signatory.get(&format!("{CNM}/versions/1/csv")).await;
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(response.status(), StatusCode::OK);
+    let frozen = std::fs::read(month_folder.join("versions").join("cnm.v1.csv")).unwrap();
+    assert_ne!(frozen, top);
+    assert_eq!(response.bytes().await.unwrap().as_ref(), frozen.as_slice());
 
     // Approving the rectificatif.
     assert_eq!(
@@ -605,5 +627,59 @@ async fn an_admin_manages_memberships_and_sees_tokens_without_their_value() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn approval_is_refused_while_a_blocking_point_is_open_unless_a_reason_is_given() {
+    // A second performance missing from the programme: no discipline, a blocking point of the
+    // whole month (no body), which blocks the CNM approval too.
+    let unknown = "X-1,PX,,Mystère,2025-11-29 20:00,Club,44000,Nantes,Plein tarif,full,10.00,5.5,valid,2025-10-01T10:00:00+02:00\n";
+    let server = TestServer::start_serving_outputs(
+        "",
+        PROGRAMME_SOURCE,
+        &[
+            ("tickets.csv", &(tickets("valid") + unknown)),
+            ("programme.csv", PROGRAMME),
+            ("tickets-large.csv", HEADER),
+        ],
+    )
+    .await;
+    server.run_month("2025-11").await;
+    let mut signatory = as_role(&server, "sign@digues.fr", Role::Signatory).await;
+
+    let response = approve(&mut signatory, "1").await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("approbation refusée"), "{text}");
+    assert!(
+        text.contains("Mystère"),
+        "the blocking point is listed: {text}"
+    );
+    assert_eq!(cnm_status(&server, 1).await, VersionStatus::Draft);
+
+    let (_, html) = signatory.page(CNM).await;
+    let csrf = csrf_of(&html);
+    let response = signatory
+        .post(
+            &format!("{CNM}/approuver"),
+            &[
+                ("csrf", &csrf),
+                ("version", "1"),
+                ("signataire", "Claire Martin, directrice"),
+                (
+                    "malgre",
+                    "Mystère est une répétition publique gratuite, hors CNM",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(cnm_status(&server, 1).await, VersionStatus::Approved);
+    let (_, journal) = signatory.page("/o/theatre-des-digues/journal").await;
+    assert!(
+        journal.contains("malgré les points ouverts : « Mystère est une répétition publique gratuite, hors CNM »"),
+        "{journal}"
+    );
     server.stop().await;
 }
