@@ -683,3 +683,23 @@ async fn approval_is_refused_while_a_blocking_point_is_open_unless_a_reason_is_g
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn without_an_output_folder_the_server_uses_the_last_runs() {
+    // `releve serve` without --out: the folder is the --out the last run recorded.
+    let server = TestServer::start_with("", PROGRAMME_SOURCE).await;
+    for (name, content) in [
+        ("tickets.csv", tickets("valid")),
+        ("programme.csv", PROGRAMME.to_string()),
+        ("tickets-large.csv", HEADER.to_string()),
+    ] {
+        std::fs::write(server.dir.path().join(name), content).unwrap();
+    }
+    server.run_month("2025-11").await;
+    let mut viewer = as_role(&server, "lecteur@digues.fr", Role::Viewer).await;
+    let response = viewer.get(&format!("{CNM}/versions/1/csv")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let written = std::fs::read(server.out().join(VENUE).join("2025-11").join("cnm.csv")).unwrap();
+    assert_eq!(response.bytes().await.unwrap().as_ref(), written.as_slice());
+    server.stop().await;
+}
