@@ -24,6 +24,8 @@ const COMMANDS: &[(&str, &str)] = &[
     ("renormalise", "Relit les réponses enregistrées des billetteries en ligne, sans les rappeler (après une correction)"),
     ("trace", "Montre ce qui fait les chiffres d'une représentation (billets, taux de TVA, ligne de programme)"),
     ("serve", "Interface web et API JSON pour les administrateurs"),
+    ("user", "Personnes de l'espace de travail : user add crée un compte ou ajoute un rôle"),
+    ("token", "Jetons de l'API : token create (affiché une seule fois), token revoke"),
     ("check", "Vérifie la configuration et teste chaque source, sans rien écrire"),
 ];
 
@@ -51,6 +53,9 @@ const OPTIONS: &[(&str, &str)] = &[
     ("receipt", "Accusé de réception ou référence donnée par l'organisme"),
     ("source", "Seulement cette source (par exemple billetweb)"),
     ("performance", "Identifiant de la représentation, comme dans aggregates.json (tickets_csv:P-2025-11-14)"),
+    ("demo.serve", "Ouvre ensuite l'espace de travail sur la base de démonstration et affiche un utilisateur de démonstration"),
+    ("listen", "Adresse d'écoute ADRESSE:PORT (port 0 : un port libre ; défaut : [server] listen, sinon 127.0.0.1:8080)"),
+    ("serve.out", "Dossier de sortie des relevés (celui de releve run --out) : l'espace de travail propose ses fichiers (défaut : celui du dernier relevé)"),
     ("help", "Affiche cette aide"),
     ("version_flag", "Affiche la version"),
 ];
