@@ -757,7 +757,7 @@ fn french_expected(expected: &str) -> String {
         | "struct RawOutput"
         | "struct RawOrganisation"
         | "struct RawSource" => "d'une table".into(),
-        other if other.is_empty() => "de la valeur attendue".into(),
+        "" => "de la valeur attendue".into(),
         other => format!("de : {}", other.replace('`', "")),
     }
 }
