@@ -703,3 +703,34 @@ async fn without_an_output_folder_the_server_uses_the_last_runs() {
     assert_eq!(response.bytes().await.unwrap().as_ref(), written.as_slice());
     server.stop().await;
 }
+
+#[tokio::test]
+async fn before_any_run_the_pages_say_there_is_nothing_yet() {
+    let server = TestServer::start().await;
+    let mut viewer = as_role(&server, "lecteur@digues.fr", Role::Viewer).await;
+    let (status, html) = viewer.page("/o/theatre-des-digues/2025-11").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(html.matches("rien à déclarer").count(), 5, "{html}");
+    assert!(
+        html.contains("Aucune déclaration en attente d'envoi"),
+        "{html}"
+    );
+    let (status, html) = viewer.page(CNM).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Aucune déclaration CNM n'a été préparée"),
+        "{html}"
+    );
+    // An unknown body or a malformed month is a 404, not an error.
+    for path in [
+        "/o/theatre-des-digues/2025-11/urssaf",
+        "/o/theatre-des-digues/2025-13",
+        "/o/theatre-des-digues?mois=novembre",
+    ] {
+        let (status, _) = viewer.page(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (_, journal) = viewer.page("/o/theatre-des-digues/journal").await;
+    assert!(journal.contains("Aucune ligne ne correspond"), "{journal}");
+    server.stop().await;
+}
