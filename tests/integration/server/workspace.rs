@@ -734,3 +734,62 @@ async fn before_any_run_the_pages_say_there_is_nothing_yet() {
     assert!(journal.contains("Aucune ligne ne correspond"), "{journal}");
     server.stop().await;
 }
+
+/// The ids of the form fields of a page that have no `<label for=…>` (hidden fields aside).
+fn unlabelled_fields(html: &str) -> Vec<String> {
+    let mut missing = Vec::new();
+    for tag in ["<input", "<select", "<textarea"] {
+        for (start, _) in html.match_indices(tag) {
+            let element = &html[start..start + html[start..].find('>').unwrap()];
+            if element.contains("type=\"hidden\"") {
+                continue;
+            }
+            let id = element
+                .split("id=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next());
+            match id {
+                Some(id) if html.contains(&format!("<label for=\"{id}\"")) => {}
+                _ => missing.push(element.to_string()),
+            }
+        }
+    }
+    missing
+}
+
+#[tokio::test]
+async fn every_form_field_of_the_workspace_has_a_label() {
+    // The check itself finds a field without a label.
+    assert_eq!(
+        unlabelled_fields("<label for=\"a\">A</label><input id=\"a\"><select id=\"b\">").len(),
+        1
+    );
+    let server = november().await;
+    let password = server.user("tous@digues.fr", VENUE, Role::Admin).await;
+    server.user("tous@digues.fr", VENUE, Role::Signatory).await;
+    let mut person = server.signed_in("tous@digues.fr", &password).await;
+    let mut pages = Vec::new();
+    for path in [
+        "/",
+        "/o/theatre-des-digues/2025-11",
+        CNM,
+        "/o/theatre-des-digues/journal",
+        "/o/theatre-des-digues/admin",
+    ] {
+        pages.push((path.to_string(), person.page(path).await.1));
+    }
+    // The submission form appears once the version is approved.
+    assert_eq!(
+        approve(&mut person, "1").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, approved) = person.page(CNM).await;
+    assert!(approved.contains("id=\"canal\""), "{approved}");
+    pages.push(("approved CNM".into(), approved));
+    for (path, html) in pages {
+        assert!(html.contains("<html lang=\"fr\">"), "{path}");
+        assert!(html.contains("href=\"#contenu\""), "skip link on {path}");
+        assert_eq!(unlabelled_fields(&html), Vec::<String>::new(), "{path}");
+    }
+    server.stop().await;
+}
