@@ -202,6 +202,9 @@ pub enum Command {
         /// ADDR:PORT (default: [server] listen, else 127.0.0.1:8080); port 0 picks a free one.
         #[arg(long)]
         listen: Option<String>,
+        /// The output folder of `releve run --out`: the workspace offers its files for download.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// People of the workspace.
     User {

@@ -72,6 +72,7 @@ const OPTIONS: &[(&str, &str)] = &[
     ("backup.to", "La copie à écrire (refusée si le fichier existe)"),
     ("restore.from", "La copie à remettre en place (faite par releve backup)"),
     ("action", "Action : verify"),
+    ("serve.out", "Dossier de sortie des relevés (celui de releve run --out) : l'espace de travail propose ses fichiers (défaut : celui du dernier relevé)"),
     ("help", "Affiche cette aide"),
     ("version_flag", "Affiche la version"),
 ];

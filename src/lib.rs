@@ -93,9 +93,13 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             month,
             performance,
         } => trace_cmd::trace(&config, org.as_deref(), &month, &performance, out).await,
-        Command::Serve { config, listen } => {
+        Command::Serve {
+            config,
+            listen,
+            out: dir,
+        } => {
             let config = config::Config::load(&config)?;
-            server::serve(config, listen.as_deref(), out).await
+            server::serve_with_output(config, listen.as_deref(), dir, out).await
         }
         Command::User { command } => accounts_cmd::user(command, out).await,
         Command::Token { command } => accounts_cmd::token(command, out).await,

@@ -96,6 +96,7 @@ pub async fn correction_of(
 
 /// Rebuilds the documents of the bodies in `recorded.stamps` with their stamp (titled as a
 /// rectificatif or a replacement) and records the new file hashes on their version.
+#[allow(clippy::too_many_arguments)]
 pub async fn stamp_corrections(
     store: &Store,
     org: &OrganisationConfig,

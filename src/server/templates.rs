@@ -16,6 +16,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         "dashboard.html",
         include_str!("../../templates/server/dashboard.html.tera"),
     ),
+    (
+        "month.html",
+        include_str!("../../templates/server/month.html.tera"),
+    ),
+    (
+        "declaration.html",
+        include_str!("../../templates/server/declaration.html.tera"),
+    ),
+    (
+        "journal.html",
+        include_str!("../../templates/server/journal.html.tera"),
+    ),
+    (
+        "admin.html",
+        include_str!("../../templates/server/admin.html.tera"),
+    ),
 ];
 
 /// The stylesheet served at `/static/releve.css`.

@@ -11,3 +11,4 @@ mod api_read;
 mod api_routes;
 mod api_runs;
 mod foundation;
+mod workspace;
