@@ -59,6 +59,9 @@ pub enum Command {
         /// Generation time (RFC 3339), to reproduce a run byte for byte.
         #[arg(long)]
         generated_at: Option<String>,
+        /// Organisations worked at once (each one's month is a job of the store's queue).
+        #[arg(long)]
+        jobs: Option<usize>,
     },
     /// Indicators for funders over a season (or a calendar year): JSON, CSV, XLSX, HTML, PDF.
     Indicators {

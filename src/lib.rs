@@ -14,6 +14,7 @@ pub mod logging;
 pub mod month;
 pub mod outputs;
 pub mod payroll;
+pub mod queue;
 pub mod reference;
 pub mod renormalise_cmd;
 pub mod run;
@@ -46,9 +47,11 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             org,
             out: dir,
             generated_at,
+            jobs,
         } => {
             let options = run::RunOptions::from_cli(&config, month, org, dir, generated_at)?;
-            run::run_monthly(&options, out).await
+            let settings = queue::QueueSettings::new(jobs)?;
+            queue::run_through_queue(&options, &settings, out).await
         }
         Command::Check { config } => check::check(&config, out).await,
         Command::Trace {

@@ -8,18 +8,18 @@ use crate::import::{import_source, ImportContext, ImportCounts};
 use crate::lifecycle::{record_drafts, sha256_hex};
 use crate::month::{build_month, indicator_months};
 use crate::outputs::{self, MonthOutputs};
-use crate::reference::{load_reference, ReferenceData};
+use crate::reference::ReferenceData;
 use crate::status::Status;
 use anyhow::{anyhow, bail, Result};
 use chrono::{DateTime, Utc};
 use releve_declarations::{Body, BuildInput, RenderedFile};
 use releve_domain::{Clock, Issue, Month, SystemClock};
-use releve_store::{RunOutcome, Store};
+use releve_store::{Job, JobOutcome, RunOutcome, Store};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use tracing::Instrument;
 
 /// Everything a monthly run needs, resolved from the command line.
+#[derive(Clone)]
 pub struct RunOptions {
     pub config: Config,
     pub month: Option<Month>,
@@ -75,45 +75,76 @@ impl RunOptions {
     }
 }
 
+impl RunOptions {
+    /// The organisations this run is for (`--org`, or all of the configuration).
+    pub fn selected(&self) -> impl Iterator<Item = &OrganisationConfig> {
+        self.config.organisations.iter().filter(|org| {
+            self.org
+                .as_ref()
+                .is_none_or(|slug| slug == &org.organisation.slug)
+        })
+    }
+}
+
+/// The monthly run of the selected organisations, one job each through the store's queue,
+/// one at a time (`releve run --jobs N` gives more workers: [`crate::queue`]).
 pub async fn run_monthly(options: &RunOptions, out: &mut dyn Write) -> Result<Status> {
-    let reference = load_reference(&options.config)?;
-    let store = Store::connect(&options.config.database_url).await?;
-    let month = options
-        .month
-        .unwrap_or_else(|| Month::previous_of(options.generated_at));
-    let mut status = Status::Success;
-    let mut failed: Vec<String> = Vec::new();
-    for org in &options.config.organisations {
-        if options
-            .org
-            .as_ref()
-            .is_some_and(|slug| slug != &org.organisation.slug)
-        {
-            continue;
-        }
-        let span = tracing::info_span!("run", org = %org.organisation.slug, month = %month);
-        // One organisation's failure does not stop the others; the command fails at the end.
-        match run_organisation(&store, org, month, options, &reference)
-            .instrument(span)
-            .await
-        {
-            Ok(result) => {
-                outputs::summary::print(out, &result)?;
-                status = status.worst(result.status());
-            }
-            Err(e) => {
-                writeln!(out, "{} — ÉCHEC du relevé : {e:#}", org.organisation.name)?;
-                failed.push(org.organisation.slug.clone());
-            }
-        }
-    }
-    if !failed.is_empty() {
-        bail!(
-            "le relevé n'a pas pu être produit pour : {}",
-            failed.join(", ")
+    let settings = crate::queue::QueueSettings::new(None)?;
+    crate::queue::run_through_queue(options, &settings, out).await
+}
+
+/// What running one job produced: its outcome for the queue and its French summary.
+pub struct JobReport {
+    pub outcome: JobOutcome,
+    pub summary: String,
+}
+
+/// Executes one claimed job of kind `run`: the month `job.month` of the organisation
+/// `job.org`, with the sources, output folder and generation time of `options`. This is the
+/// one function that computes a month; `releve run` and `releve serve` both call it (after
+/// [`Store::claim_job`](releve_store::Store::claim_job), before `finish_job`).
+pub async fn execute_run_job(
+    store: &Store,
+    job: &Job,
+    options: &RunOptions,
+    reference: &ReferenceData,
+) -> JobReport {
+    let Some(org) = options
+        .config
+        .organisations
+        .iter()
+        .find(|o| o.organisation.slug == job.org)
+    else {
+        let message = format!(
+            "l'organisation « {} » n'est pas dans la configuration de ce processus",
+            job.org
         );
+        return JobReport {
+            summary: format!("{} — ÉCHEC du relevé : {message}\n", job.org),
+            outcome: crate::queue::outcome_of(&Err(message)),
+        };
+    };
+    let result = run_organisation(store, org, job.month, options, reference).await;
+    let mut summary = Vec::new();
+    let status = match result {
+        Ok(run) => match outputs::summary::print(&mut summary, &run) {
+            Ok(()) => Ok(run.status()),
+            Err(e) => Err(format!("{e:#}")),
+        },
+        Err(e) => {
+            let message = format!("{e:#}");
+            let _ = writeln!(
+                summary,
+                "{} — ÉCHEC du relevé : {message}",
+                org.organisation.name
+            );
+            Err(message)
+        }
+    };
+    JobReport {
+        outcome: crate::queue::outcome_of(&status),
+        summary: String::from_utf8_lossy(&summary).into_owned(),
     }
-    Ok(status)
 }
 
 /// A source that could not be imported.

@@ -79,7 +79,16 @@ impl Store {
         } else {
             AnyPoolOptions::new().max_connections(5)
         };
-        let options = if backend == Backend::Postgres {
+        let options = if backend == Backend::Sqlite {
+            // Writers queue behind one another (one writer at a time): wait for the lock up to
+            // a minute, long enough for the largest import transaction, instead of sqlx's 5 s.
+            options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA busy_timeout = 60000").await?;
+                    Ok(())
+                })
+            })
+        } else {
             // An import runs the same statements hundreds of times in one transaction while
             // its table grows from empty; after five runs PostgreSQL may switch to a generic
             // plan chosen for the empty table (a sequential scan): 100 000 tickets took 80 s
@@ -91,8 +100,6 @@ impl Store {
                     Ok(())
                 })
             })
-        } else {
-            options
         };
         let pool = options
             .acquire_timeout(Duration::from_secs(10))
@@ -105,9 +112,61 @@ impl Store {
                 .fetch_optional(&pool)
                 .await?;
         }
-        backend.migrator().run(&pool).await?;
+        let store = Store { pool, backend };
+        store.migrate().await?;
         tracing::debug!(backend = ?backend, "store connected and migrated");
-        Ok(Store { pool, backend })
+        Ok(store)
+    }
+
+    /// Brings the schema up to date under a lock, so that processes starting together on a
+    /// new database do not both create the tables ("table organisations already exists").
+    /// PostgreSQL: sqlx's migrator holds an advisory lock for the whole migration. SQLite:
+    /// every migration runs inside one `BEGIN IMMEDIATE` transaction (sqlx's own transaction
+    /// per migration becomes a savepoint), so a second process waits for the first to commit
+    /// and then finds nothing left to do.
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = self.backend.migrator();
+        if self.backend == Backend::Postgres {
+            return Ok(migrator.run(&self.pool).await?);
+        }
+        if self.schema_is_current().await {
+            return Ok(());
+        }
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        migrator.run_direct(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether every embedded migration is recorded as applied: most starts then need no
+    /// write lock at all (a run may be importing meanwhile).
+    async fn schema_is_current(&self) -> bool {
+        let applied: Vec<i64> =
+            match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_all(&self.pool)
+                .await
+            {
+                Ok(versions) => versions,
+                Err(_) => return false,
+            };
+        self.backend
+            .migrator()
+            .iter()
+            .all(|m| applied.contains(&m.version))
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with
+    /// "database is locked" when another process wrote in between, whatever the busy timeout;
+    /// taking the lock first makes concurrent writers wait their turn instead.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -52,6 +52,16 @@ pub enum StoreError {
         found: String,
     },
 
+    #[error("tâche n° {0} inconnue dans la file des tâches / unknown job")]
+    UnknownJob(i64),
+
+    /// Enqueueing kept colliding with other processes enqueueing the same job.
+    #[error(
+        "file des tâches trop disputée : la tâche n'a pas pu être mise en file après plusieurs \
+         essais ; relancez la commande / job queue contention"
+    )]
+    JobContention,
+
     #[error("exécution n° {0} inconnue : impossible d'enregistrer sa fin / unknown run")]
     UnknownRun(i64),
 

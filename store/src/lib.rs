@@ -39,6 +39,7 @@
 //! | `raw_exchanges`     | `id` (with `org, source`)       | `sync`          |
 //! | `declaration_versions` (0003) | `org, body, month, number` | `versions`   |
 //! | `audit_log` (0003)  | `id` (with `org`)               | `versions`      |
+//! | `jobs` (0006)             | `id`; one active per `org, month, kind` | `jobs` |
 //! | `payroll_engagements` (0004) | `org, source, employer_siret, month, position` | `payroll` |
 //! | `pseudonym_salts` (0004) | `org`                      | `payroll`       |
 //! | `users`, `memberships`, `funder_readers` (0005) | `id` / `user_id, org, role` | `accounts` |
@@ -46,7 +47,8 @@
 //! | `api_tokens` (0005) | `id` (unique `name`, `token_hash`) | `api_tokens` |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
-//! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens).
+//! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens), 0006 (job
+//! queue, audit hash chain).
 //!
 //! # Adding a migration and a module
 //!
@@ -72,6 +74,8 @@ mod batch;
 mod codec;
 mod connect;
 mod error;
+pub mod faults;
+mod jobs;
 mod organisations;
 mod payroll;
 mod performances;
@@ -92,6 +96,9 @@ pub use accounts::{normalise_email, Membership, UserRecord};
 pub use api_tokens::ApiTokenRecord;
 pub use connect::{Backend, Store};
 pub use error::StoreError;
+pub use jobs::{
+    host_name, Enqueued, Job, JobFilter, JobOutcome, JobRequest, JobState, Worker, RUN as RUN_JOB,
+};
 pub use runs::{RunOutcome, RunRecord};
 pub use sessions::SessionRecord;
 pub use sync::StoredExchange;

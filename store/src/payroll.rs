@@ -92,7 +92,7 @@ impl Store {
             });
         }
         let month_text = month.to_string();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "DELETE FROM payroll_engagements WHERE org = $1 AND source = $2 \
              AND employer_siret = $3 AND month = $4",

@@ -41,7 +41,7 @@ impl Store {
             .map(|c| format!("{c} = excluded.{c}"))
             .collect::<Vec<_>>()
             .join(", ");
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for chunk in records.chunks(rows_per_statement(self.backend(), COLUMNS.len())) {
             let sql = format!(
                 "INSERT INTO performances ({}) VALUES {} \

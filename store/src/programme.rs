@@ -43,7 +43,7 @@ impl Store {
             let line = i64::try_from(entry.line).unwrap_or(i64::MAX);
             rows.push((position as i64, line, entry, serde_json::to_string(entry)?));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM programme_entries WHERE org = $1 AND source = $2")
             .bind(org)
             .bind(source)

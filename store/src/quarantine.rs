@@ -35,7 +35,7 @@ impl Store {
                 found: other.source.clone(),
             });
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM quarantine WHERE org = $1 AND source = $2")
             .bind(org)
             .bind(source)

@@ -70,7 +70,7 @@ impl Store {
         cursor: DateTime<Utc>,
         exchanges: &[StoredExchange],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let sync_at = instant_to_db(cursor);
         let batch = rows_per_statement(self.backend(), COLUMNS.len());
         for (n, chunk) in exchanges.chunks(batch).enumerate() {

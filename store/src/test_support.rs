@@ -86,3 +86,32 @@ fn unique_schema_name() -> String {
         COUNTER.fetch_add(1, Ordering::Relaxed)
     )
 }
+
+/// Runs `body` with the URL of a fresh PostgreSQL schema (no store opened yet, so that the test
+/// can open several, as several processes would); the schema is dropped afterwards.
+pub(crate) async fn on_fresh_postgres_schema<F, Fut>(url: &str, body: F)
+where
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    sqlx::any::install_default_drivers();
+    let schema = unique_schema_name();
+    let mut admin = sqlx::AnyConnection::connect(url)
+        .await
+        .expect("PostgreSQL from DATABASE_URL");
+    admin
+        .execute(format!("CREATE SCHEMA {schema}").as_str())
+        .await
+        .unwrap();
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let scoped = format!("{url}{separator}options=-c%20search_path%3D{schema}");
+    let outcome = tokio::spawn(body(scoped)).await;
+    admin
+        .execute(format!("DROP SCHEMA {schema} CASCADE").as_str())
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic.into_panic());
+    }
+}

@@ -129,7 +129,7 @@ impl Store {
         let by_source = prepare(tickets)?;
         let batch = rows_per_statement(self.backend(), COLUMNS.len());
         let mut counts = UpsertCounts::default();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for (source, rows) in &by_source {
             for chunk in rows.chunks(batch) {
                 let stored = stored_rows(&mut tx, org, source, chunk).await?;

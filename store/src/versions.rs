@@ -220,7 +220,7 @@ impl Store {
             .rev()
             .find(|v| v.status != VersionStatus::Superseded);
 
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Drafts newer than the base are replaced by whatever this run gives.
         let supersede_after = base.map_or(0, |b| b.number);
         let same_as =
@@ -296,7 +296,7 @@ impl Store {
                 "seul un brouillon peut être approuvé",
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE declaration_versions SET status = $1, approved_by = $2, approved_at = $3 \
              WHERE id = $4",
@@ -334,7 +334,7 @@ impl Store {
                 "seule une version approuvée peut être transmise",
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE declaration_versions SET status = $1, submitted_channel = $2, \
              submitted_receipt = $3, submitted_at = $4 WHERE id = $5",
@@ -379,7 +379,7 @@ impl Store {
         } else {
             (VersionStatus::Rejected, "reject")
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE declaration_versions SET status = $1, answered_at = $2, answer = $3 \
              WHERE id = $4",

@@ -3,6 +3,9 @@
 
 mod support;
 
+mod child;
+mod concurrency;
+
 mod config_errors;
 mod contract;
 mod demo;
