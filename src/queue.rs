@@ -372,3 +372,25 @@ pub fn outcome_of(status: &Result<Status, String>) -> JobOutcome {
         Err(message) => JobOutcome::from_exit_status(2, Some(message.clone())),
     }
 }
+
+/// Works the queued jobs matching `filter` with `settings.workers` workers until none can be
+/// claimed (leases renewed, results recorded): what `releve serve` does when a run is asked
+/// from the workspace or by the schedule. Returns the reports of the jobs this call ran.
+pub async fn work_jobs(
+    store: &Store,
+    options: &RunOptions,
+    reference: Arc<ReferenceData>,
+    worker: Worker,
+    settings: &QueueSettings,
+    filter: JobFilter,
+) -> Result<Vec<(i64, JobReport)>> {
+    let context = WorkContext {
+        store: store.clone(),
+        options: Arc::new(options.clone()),
+        reference,
+        worker,
+        settings: settings.clone(),
+        filter,
+    };
+    work_until_empty(&context).await
+}

@@ -312,6 +312,8 @@ async fn run_started(
         "issues": run.outputs.issues.len(),
         "quarantined": run.outputs.quarantined,
         "failed_sources": run.failures.iter().map(|f| f.source.clone()).collect::<Vec<_>>(),
+        // The workspace's Sources page shows each source's last error.
+        "failures": run.failures.iter().map(|f| serde_json::json!({"source": f.source, "message": f.message})).collect::<Vec<_>>(),
     });
     let outcome = match run.status() {
         Status::Success => RunOutcome::Success,

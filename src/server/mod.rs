@@ -24,6 +24,8 @@ pub mod cookies;
 pub mod error;
 pub mod extract;
 pub mod pages;
+pub mod runs;
+pub mod schedule;
 pub mod secrets;
 pub mod templates;
 pub mod throttle;
@@ -196,6 +198,8 @@ pub async fn serve(
     let app = Application::build(config, &listen, Arc::new(SystemClock)).await?;
     writeln!(out, "listening on http://{}", app.address())?;
     out.flush()?;
+    // The monthly schedule, when configured (`[schedule]`).
+    tokio::spawn(schedule::run_forever(app.state().clone()));
     app.run_until_stopped(shutdown_signal()).await?;
     Ok(crate::Status::Success)
 }

@@ -4,3 +4,4 @@ pub mod harness;
 
 mod accounts;
 mod foundation;
+mod work;
