@@ -80,8 +80,14 @@ pub async fn page(
         .map(|p| {
             json!({
                 "id": p.performance_id,
+                "title": p.show_title,
+                "when": p.starts_at.with_timezone(&PARIS).format("%d/%m/%Y %H:%M").to_string(),
                 "label": format!("{} — {}", p.show_title,
                     p.starts_at.with_timezone(&PARIS).format("%d/%m/%Y %H:%M")),
+                "discipline": p.discipline.map(|d| d.code()).unwrap_or("inconnue"),
+                "paid": p.paid_tickets,
+                "receipts": p.receipts_incl_vat.to_french(),
+                "href": href(&org, month, &p.performance_id),
             })
         })
         .collect();

@@ -3,5 +3,7 @@
 pub mod harness;
 
 mod accounts;
+mod browser;
+mod browser_scenario;
 mod foundation;
 mod work;
