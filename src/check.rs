@@ -136,6 +136,10 @@ pub async fn check_source(spec: &SourceSpec) -> Result<String, String> {
                 records.len()
             ))
         }
+        SourceKind::Push => Ok(
+            "source push : les billets arrivent par l'API (POST /api/v1/organisations/…/tickets), rien à ouvrir"
+                .to_string(),
+        ),
         other => Err(format!(
             "le type « {} » n'est pas vérifié par cette commande",
             other.code()

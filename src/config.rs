@@ -382,6 +382,12 @@ fn validate_organisation(
                     kind.code()
                 );
             }
+        } else if kind.is_push() {
+            if s.path.is_some() || s.base_url.is_some() || s.credentials_env.is_some() {
+                bail!(
+                    "{where_source} (push) : une source push reçoit les billets par l'API de releve ; « path », « base_url » et « credentials_env » ne s'y appliquent pas"
+                );
+            }
         } else {
             if s.credentials_env.is_none() {
                 bail!(

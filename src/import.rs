@@ -86,6 +86,13 @@ async fn import_source_in_span(
     if crate::payroll::is_payroll(spec.kind) {
         return crate::payroll::import_payroll(store, org, spec).await;
     }
+    if spec.kind.is_push() {
+        // The vendor pushed its tickets into the ledger already (API `…/tickets`).
+        return Ok(ImportCounts {
+            source: spec.key.clone(),
+            ..Default::default()
+        });
+    }
     let progress = ctx.progress;
     let path = spec
         .path
@@ -333,6 +340,7 @@ impl<'a> Sink<'a> {
         }
         if !self.tickets.is_empty() {
             self.store.upsert_tickets(self.org, &self.tickets).await?;
+            releve_store::faults::point("import.flushed");
             self.since_statistics += self.tickets.len();
             self.tickets.clear();
         }
@@ -359,6 +367,7 @@ impl<'a> Sink<'a> {
         self.store
             .replace_quarantine(self.org, self.source, &self.quarantine)
             .await?;
+        releve_store::faults::point("import.source");
         tracing::info!(
             performances = self.counts.performances,
             tickets = self.counts.tickets,

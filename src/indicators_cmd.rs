@@ -51,6 +51,7 @@ pub async fn run(
         let folder = options.out.join(&org.organisation.slug).join(&folder_name);
         std::fs::create_dir_all(&folder)
             .with_context(|| format!("impossible de créer {}", folder.display()))?;
+        crate::outputs::remove_leftover_temporaries(&folder)?;
         for (name, bytes) in files {
             crate::outputs::write_atomically(&folder, &name, &bytes)?;
         }

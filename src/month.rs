@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use releve_declarations::sacem;
 use releve_declarations::{registry, Body, BuildInput, Draft};
 use releve_domain::employment_facts::EmploymentReport;
-use releve_domain::facts::{build_month_facts, FactsInput};
+use releve_domain::facts::FactsInput;
 use releve_domain::{Month, MonthFacts};
 use releve_indicators::{DeclaredAmounts, MonthData};
 use releve_store::{Store, VersionStatus};
@@ -147,17 +147,32 @@ pub async fn load_facts(
     org: &OrganisationConfig,
     month: Month,
 ) -> Result<MonthFacts> {
+    // Corrections are laid over the source values here, once, for everything built from facts.
+    let corrections = crate::corrections::in_force(store, org).await?;
+    load_facts_with(store, org, month, &corrections).await
+}
+
+/// [`load_facts`] with the given corrections (none: the facts as the sources say them).
+pub async fn load_facts_with(
+    store: &Store,
+    org: &OrganisationConfig,
+    month: Month,
+    corrections: &releve_domain::corrections::Corrections,
+) -> Result<MonthFacts> {
     let slug = org.organisation.slug.as_str();
     let from = month.start_utc() - Duration::days(1);
     let to = month.end_utc() + Duration::days(1);
     let records = store.performances_between(slug, from, to).await?;
     let tickets = store.tickets_between(slug, from, to).await?;
     let programme = store.programme_between(slug, from, to).await?;
-    Ok(build_month_facts(FactsInput {
-        organisation: &org.organisation,
-        month,
-        records: &records,
-        tickets: &tickets,
-        programme: &programme,
-    }))
+    Ok(releve_domain::corrections::build_corrected_month_facts(
+        FactsInput {
+            organisation: &org.organisation,
+            month,
+            records: &records,
+            tickets: &tickets,
+            programme: &programme,
+        },
+        corrections,
+    ))
 }

@@ -219,6 +219,7 @@ async fn run_started(
     let slug = org.organisation.slug.as_str();
     let (imports, failures) = collect_sources(store, org, &options.import).await;
     let build = build_month(store, org, month, reference, options.generated_at).await?;
+    releve_store::faults::point("run.facts");
     let previous = build_month(
         store,
         org,
@@ -248,6 +249,7 @@ async fn run_started(
         })
         .collect();
     let recorded = record_drafts(store, slug, month, &drafts, options.import.now).await?;
+    releve_store::faults::point("run.drafts");
     if let Some(rep_version) = recorded.sacd_rep_version {
         // A correction of an approved SACD bordereau is re-sent with rep_version + 1.
         let input = BuildInput {
@@ -298,7 +300,9 @@ async fn run_started(
     );
     outputs.add_files(recorded.files);
     let folder = options.out.join(slug).join(month.to_string());
+    releve_store::faults::point("run.outputs");
     outputs.write(&folder)?;
+    releve_store::faults::point("run.written");
 
     let run = OrganisationRun {
         outputs,
@@ -314,6 +318,9 @@ async fn run_started(
         "failed_sources": run.failures.iter().map(|f| f.source.clone()).collect::<Vec<_>>(),
         // The workspace's Sources page shows each source's last error.
         "failures": run.failures.iter().map(|f| serde_json::json!({"source": f.source, "message": f.message})).collect::<Vec<_>>(),
+        // Where the files went: the API serves the month's files from the latest run's folder.
+        "month": month.to_string(),
+        "folder": std::path::absolute(&run.folder).unwrap_or_else(|_| run.folder.clone()),
     });
     let outcome = match run.status() {
         Status::Success => RunOutcome::Success,

@@ -59,6 +59,7 @@ pub async fn approve(target: &Target<'_>, actor: &str, out: &mut dyn Write) -> R
     let v = store
         .approve(&slug, target.body, month, number, actor, SystemClock.now())
         .await?;
+    releve_store::faults::point("approve.done");
     writeln!(
         out,
         "{} {} {month} : version {} approuvée par {actor}.",
@@ -88,6 +89,7 @@ pub async fn submitted(
             at,
         )
         .await?;
+    releve_store::faults::point("submitted.done");
     writeln!(
         out,
         "{} {} {month} : version {} transmise ({channel}).",

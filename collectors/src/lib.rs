@@ -30,6 +30,7 @@ pub mod programme_ical;
 pub mod programme_jsonld;
 pub mod programme_row;
 pub mod programme_sheets;
+pub mod push;
 
 pub mod billetweb;
 pub mod helloasso;

@@ -22,10 +22,12 @@ pub enum SourceKind {
     ProgrammeOds,
     ProgrammeIcal,
     ProgrammeJsonld,
+    /// Tickets pushed by a vendor through the API (`formats.md` §6): nothing to read.
+    Push,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 15] = [
+    pub const ALL: [SourceKind; 16] = [
         SourceKind::TicketsCsv,
         SourceKind::ProgrammeCsv,
         SourceKind::Billetweb,
@@ -41,6 +43,7 @@ impl SourceKind {
         SourceKind::ProgrammeOds,
         SourceKind::ProgrammeIcal,
         SourceKind::ProgrammeJsonld,
+        SourceKind::Push,
     ];
 
     pub fn code(self) -> &'static str {
@@ -60,6 +63,7 @@ impl SourceKind {
             SourceKind::ProgrammeOds => "programme_ods",
             SourceKind::ProgrammeIcal => "programme_ical",
             SourceKind::ProgrammeJsonld => "programme_jsonld",
+            SourceKind::Push => "push",
         }
     }
 
@@ -85,7 +89,12 @@ impl SourceKind {
 
     /// Sources read from a file or folder (need `path`).
     pub fn is_file(self) -> bool {
-        !self.is_api()
+        !self.is_api() && !self.is_push()
+    }
+
+    /// Tickets pushed by a vendor to the API: no path, no address, no credentials.
+    pub fn is_push(self) -> bool {
+        self == SourceKind::Push
     }
 }
 

@@ -7,7 +7,7 @@ use crate::calendar::{local_date, Month, PARIS};
 use crate::discipline::{Discipline, Fraction};
 use crate::employment::Sex;
 use crate::issue::Issue;
-use crate::linking::{link, LinkedPerformance};
+use crate::linking::{link, LinkedPerformance, Linking};
 use crate::model::{Audience, Organisation, PerformanceRecord, PriceKind, Producer, Ticket, Venue};
 use crate::money::Money;
 use crate::programme::ContractType;
@@ -173,9 +173,15 @@ fn describe(title: &str, starts_at: DateTime<Utc>) -> String {
 }
 
 pub fn build_month_facts(input: FactsInput<'_>) -> MonthFacts {
+    let linking = link(input.records, input.programme);
+    build_month_facts_linked(input, linking)
+}
+
+/// The facts from a linking made by the caller (`corrections` links programme rows by hand
+/// before this); `input.programme` is not read again.
+pub fn build_month_facts_linked(input: FactsInput<'_>, linking: Linking) -> MonthFacts {
     let month = input.month;
     let in_month = |t: DateTime<Utc>| month.contains(local_date(t));
-    let linking = link(input.records, input.programme);
     let mut issues: Vec<Issue> = linking
         .issues
         .into_iter()

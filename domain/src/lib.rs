@@ -9,6 +9,7 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod corrections;
 pub mod discipline;
 pub mod employment;
 pub mod employment_facts;

@@ -114,6 +114,7 @@ impl MonthOutputs {
                 folder.display()
             )
         })?;
+        remove_leftover_temporaries(folder)?;
         // An amendment file from an earlier run that no longer applies (the figures went back to
         // the approved ones, or the correction was approved) must not linger.
         for entry in std::fs::read_dir(folder)
@@ -134,12 +135,68 @@ impl MonthOutputs {
 }
 
 /// Writes a file whole under a temporary name, then renames it: a crash never leaves a
-/// half-written declaration behind.
+/// half-written declaration behind, and a failed write (disk full, folder read-only) leaves the
+/// previous file as it was. The data reaches the disk before the rename, so a power cut gives
+/// the old file or the new one, never an empty one.
 pub fn write_atomically(folder: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let target = folder.join(name);
-    let temporary = folder.join(format!(".{name}.tmp"));
-    std::fs::write(&temporary, bytes)
-        .with_context(|| format!("impossible d'écrire {}", temporary.display()))?;
-    std::fs::rename(&temporary, &target)
-        .with_context(|| format!("impossible d'écrire {}", target.display()))
+    let temporary = folder.join(format!("{TEMPORARY_PREFIX}{name}{TEMPORARY_SUFFIX}"));
+    let written = write_synced(&temporary, bytes)
+        .map_err(|e| write_error(&target, e))
+        .and_then(|()| {
+            releve_store::faults::point("outputs.temporary");
+            std::fs::rename(&temporary, &target).map_err(|e| write_error(&target, e))
+        });
+    if written.is_err() {
+        // Never leave a partial temporary file behind (the error says what went wrong).
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written?;
+    releve_store::faults::point("outputs.file");
+    Ok(())
+}
+
+const TEMPORARY_PREFIX: &str = ".";
+const TEMPORARY_SUFFIX: &str = ".tmp";
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// In French, with the cause a user can act on (space, rights).
+fn write_error(target: &Path, e: std::io::Error) -> anyhow::Error {
+    let hint = match e.raw_os_error() {
+        Some(28) => " : le disque est plein ; libérez de la place puis relancez",
+        Some(30) => " : le disque est en lecture seule",
+        _ if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            " : droits insuffisants sur le dossier de sortie"
+        }
+        _ => "",
+    };
+    anyhow::anyhow!(
+        "impossible d'écrire {}{hint} ({e}) ; le fichier précédent est resté intact",
+        target.display()
+    )
+}
+
+/// Removes the temporary files a crashed run left in `folder` (`.<name>.tmp`).
+pub fn remove_leftover_temporaries(folder: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.starts_with(TEMPORARY_PREFIX) && name.ends_with(TEMPORARY_SUFFIX) {
+            std::fs::remove_file(folder.join(&name)).with_context(|| {
+                format!(
+                    "impossible de retirer le fichier temporaire {}",
+                    folder.join(&name).display()
+                )
+            })?;
+        }
+    }
+    Ok(())
 }

@@ -45,10 +45,12 @@
 //! | `users`, `memberships`, `funder_readers` (0005) | `id` / `user_id, org, role` | `accounts` |
 //! | `sessions` (0005)   | `token_hash`                    | `sessions`      |
 //! | `api_tokens` (0005) | `id` (unique `name`, `token_hash`) | `api_tokens` |
+//! | `corrections` (0010) | `id` (with `org, target_kind, target_id, field`) | `corrections` |
+//! | `push_requests` (0010) | `org, idempotency_key`       | `push_requests` |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
 //! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens), 0006 (job
-//! queue, audit hash chain).
+//! queue, audit hash chain), 0010 (corrections).
 //!
 //! # Adding a migration and a module
 //!
@@ -73,6 +75,7 @@ mod api_tokens;
 mod batch;
 mod codec;
 mod connect;
+mod corrections;
 mod error;
 pub mod faults;
 mod jobs;
@@ -80,6 +83,7 @@ mod organisations;
 mod payroll;
 mod performances;
 mod programme;
+mod push_requests;
 mod quarantine;
 mod runs;
 mod sessions;
@@ -95,10 +99,12 @@ mod tests;
 pub use accounts::{normalise_email, Membership, UserRecord};
 pub use api_tokens::ApiTokenRecord;
 pub use connect::{Backend, Store};
+pub use corrections::{CorrectionRecord, CorrectionTargetKind, NewCorrection};
 pub use error::StoreError;
 pub use jobs::{
     host_name, Enqueued, Job, JobFilter, JobOutcome, JobRequest, JobState, Worker, RUN as RUN_JOB,
 };
+pub use push_requests::PushAnswer;
 pub use runs::{RunOutcome, RunRecord};
 pub use sessions::SessionRecord;
 pub use sync::StoredExchange;

@@ -151,6 +151,7 @@ impl Store {
                     })
                     .collect();
                 write_rows(&mut tx, org, source, &changed).await?;
+                crate::faults::point("import.batch");
             }
         }
         tx.commit().await?;

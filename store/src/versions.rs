@@ -309,6 +309,7 @@ impl Store {
         .await?;
         let details = serde_json::json!({ "version": number, "files": v.files });
         audit(&mut tx, org, at, actor, "approve", body, month, &details).await?;
+        crate::faults::point("approve.commit");
         tx.commit().await?;
         self.version(org, body, month, number).await
     }
@@ -349,6 +350,7 @@ impl Store {
         let details =
             serde_json::json!({ "version": number, "channel": channel, "receipt": receipt });
         audit(&mut tx, org, at, actor, "submit", body, month, &details).await?;
+        crate::faults::point("submitted.commit");
         tx.commit().await?;
         self.version(org, body, month, number).await
     }

@@ -8,6 +8,7 @@ mod concurrency;
 
 mod config_errors;
 mod contract;
+mod crash;
 mod demo;
 mod lifecycle;
 mod month_run;

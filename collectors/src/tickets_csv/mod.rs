@@ -76,10 +76,10 @@
 //!
 //! Rows are streamed; only the set of performances seen (id, title, start, venue name) is kept.
 
-mod columns;
-mod performances;
+pub(crate) mod columns;
+pub(crate) mod performances;
 mod price_kind;
-mod row;
+pub(crate) mod row;
 
 pub use price_kind::from_category as price_kind_from_category;
 

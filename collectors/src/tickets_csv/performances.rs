@@ -29,6 +29,17 @@ impl Performances {
     /// `Ok(true)` the first time a performance is seen, `Ok(false)` when it agrees with the
     /// first row, an error naming the first row when it does not.
     pub fn admit(&mut self, performance: &PerformanceRecord, line: u64) -> Result<bool, CellError> {
+        self.admit_at(performance, line, "ligne")
+    }
+
+    /// [`Self::admit`] where rows are not file lines: `unit` names what `line` counts (the
+    /// vendor push says « billet d'index »).
+    pub fn admit_at(
+        &mut self,
+        performance: &PerformanceRecord,
+        line: u64,
+        unit: &str,
+    ) -> Result<bool, CellError> {
         let Some(first) = self.seen.get(&performance.external_id) else {
             self.seen.insert(
                 performance.external_id.clone(),
@@ -70,7 +81,7 @@ impl Performances {
             Some((column, what, first_value, this_value)) => Err(CellError::at(
                 column,
                 format!(
-                    "la représentation « {} » a déjà été lue ligne {} avec {what} \
+                    "la représentation « {} » a déjà été lue {unit} {} avec {what} \
                      (« {first_value} » ; ici « {this_value} ») ; la première ligne est retenue. \
                      Une même représentation doit garder le même titre, la même date et heure et \
                      la même salle : corrigez la ligne fautive ou donnez-lui un autre \

@@ -3,16 +3,45 @@
 //! [`access`](crate::server::access) for the organisation, funder or Ministry view it serves;
 //! errors are [`ApiError`](crate::server::error::ApiError)s with the body of §6.
 
+mod corrections;
+pub mod documents;
+pub mod json_body;
+mod ministry;
+mod months;
 mod organisations;
+mod tickets;
 
 use crate::server::error::ApiError;
 use crate::server::AppState;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/organisations", get(organisations::list))
+        .route("/organisations/:org/months/:month", get(months::month))
+        .route(
+            "/organisations/:org/months/:month/aggregates",
+            get(months::aggregates),
+        )
+        .route(
+            "/organisations/:org/months/:month/issues",
+            get(months::issues),
+        )
+        .route(
+            "/organisations/:org/months/:month/indicators",
+            get(months::indicators),
+        )
+        .route(
+            "/organisations/:org/months/:month/declarations/:body",
+            get(months::declaration),
+        )
+        .route("/organisations/:org/tickets", post(tickets::push))
+        .route("/ministry/sibil", get(ministry::sibil))
+        .route(
+            "/organisations/:org/corrections",
+            get(corrections::list).post(corrections::create),
+        )
         .fallback(unknown_route)
 }
 

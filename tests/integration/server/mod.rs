@@ -3,6 +3,10 @@
 pub mod harness;
 
 mod accounts;
+pub mod api_corrections;
+mod api_ministry;
+mod api_push;
+mod api_read;
 mod browser;
 mod browser_scenario;
 mod foundation;

@@ -1,0 +1,375 @@
+//! Crash consistency: `releve` is killed (abort at a named fault point, as hard as `kill -9`)
+//! during import batches, between facts and outputs, while writing files, during an approval
+//! and a submission record; then it is run again. After each kill the re-run must give files
+//! byte-identical to an uninterrupted run on a fresh database, with no ticket lost or doubled,
+//! no temporary file left in the output folder, and the killed run's record left unfinished.
+//!
+//! The kill points are a fixed list plus picks from a seeded generator (seed below), so that a
+//! failure is reproduced by running the test again. `RELEVE_CRASH_SEED` tries another seed.
+
+use crate::child::spawn;
+use crate::concurrency::folder_bytes;
+use crate::month_run::{november_programme, november_tickets};
+use crate::support::*;
+use releve_store::{RunOutcome, Store};
+use std::path::Path;
+
+const SEED: u64 = 0x15_2026;
+
+/// November with 380 more tickets for P1 (4 + 380 paid), so that the ticket import is written
+/// in four statements of 100 rows on SQLite and can be killed between them.
+fn crash_scenario() -> Scenario {
+    let s = Scenario::new();
+    let mut tickets = november_tickets();
+    for i in 1..=380 {
+        tickets += &ticket(
+            &format!("T1-X{i:03}"),
+            "P1",
+            "Les Vagues",
+            "2025-11-14 20:30",
+            "Grande salle",
+            "Plein tarif",
+            "full",
+            "18.00",
+            "5.5",
+            "valid",
+        );
+    }
+    s.write("tickets.csv", tickets);
+    s.write("programme.csv", november_programme("44306184100047"));
+    s
+}
+
+fn args(s: &Scenario) -> Vec<String> {
+    let config = s.write_config();
+    vec![
+        "run".into(),
+        "--config".into(),
+        config.display().to_string(),
+        "--month".into(),
+        "2025-11".into(),
+        "--out".into(),
+        s.path("out").display().to_string(),
+        "--generated-at".into(),
+        GENERATED_AT.into(),
+    ]
+}
+
+fn approve_args(s: &Scenario) -> Vec<String> {
+    let config = s.path("releve.toml").display().to_string();
+    [
+        "approve",
+        "--config",
+        &config,
+        "--month",
+        "2025-11",
+        "--body",
+        "cnm",
+        "--by",
+        "Claire Martin, administratrice",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect()
+}
+
+fn submitted_args(s: &Scenario) -> Vec<String> {
+    let config = s.path("releve.toml").display().to_string();
+    [
+        "submitted",
+        "--config",
+        &config,
+        "--month",
+        "2025-11",
+        "--body",
+        "cnm",
+        "--version",
+        "1",
+        "--by",
+        "Claire Martin, administratrice",
+        "--channel",
+        "portail",
+        "--receipt",
+        "CNM-2025-11-0042",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect()
+}
+
+fn run_ok(args: &[String]) {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let done = spawn(&args, &[]).finish();
+    assert!(
+        matches!(done.status, Some(0)),
+        "{args:?}\nstdout:\n{}\nstderr:\n{}",
+        done.stdout,
+        done.stderr
+    );
+}
+
+/// Runs `args` with a kill at `point`; asserts the process died there.
+fn run_killed(args: &[String], point: &str) {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let done = spawn(&args, &[("RELEVE_TEST_KILL_AT", point)]).finish();
+    assert_eq!(
+        done.status, None,
+        "{point}: the process should have been killed\nstdout:\n{}\nstderr:\n{}",
+        done.stdout, done.stderr
+    );
+    assert!(
+        done.stderr.contains(&format!("RELEVE_TEST_KILLED {point}")),
+        "{point} was not reached:\n{}",
+        done.stderr
+    );
+}
+
+struct Stored {
+    tickets: usize,
+    runs: Vec<releve_store::RunRecord>,
+    audit: Vec<releve_store::AuditEntry>,
+}
+
+fn stored(dir: &Path) -> Stored {
+    let url = format!("sqlite://{}", dir.join("releve.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = Store::connect(&url).await.unwrap();
+        let from = releve_domain::calendar::parse_instant("2000-01-01 00:00").unwrap();
+        let to = releve_domain::calendar::parse_instant("2100-01-01 00:00").unwrap();
+        let stored = Stored {
+            tickets: store
+                .tickets_between("theatre-des-digues", from, to)
+                .await
+                .unwrap()
+                .len(),
+            runs: store.runs("theatre-des-digues").await.unwrap(),
+            audit: store.audit_log("theatre-des-digues").await.unwrap(),
+        };
+        store.close().await;
+        stored
+    })
+}
+
+fn month_folder(s: &Scenario) -> std::path::PathBuf {
+    s.path("out").join("theatre-des-digues").join("2025-11")
+}
+
+fn temporaries(folder: &Path) -> Vec<String> {
+    std::fs::read_dir(folder)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".tmp"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The uninterrupted run on a fresh database, with the figures checked by hand once.
+struct Reference {
+    files: Vec<(String, Vec<u8>)>,
+    tickets: usize,
+}
+
+fn reference() -> Reference {
+    let s = crash_scenario();
+    run_ok(&args(&s));
+    let aggregates: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(month_folder(&s).join("aggregates.json")).unwrap())
+            .unwrap();
+    let p1 = performance(&aggregates, "tickets_csv:P1");
+    // 383 × 18.00 = 6 894.00 at 5.5 % → 6 894 / 1.055 = 6 534.597… → 6 534.60;
+    // 30.00 at 20 % → 25.00; paid 4 + 380 = 384, one invitation.
+    assert_eq!(p1["paid_tickets"], 384);
+    assert_eq!(p1["free_tickets"], 1);
+    assert_eq!(p1["receipts_incl_vat"], "6924.00");
+    assert_eq!(p1["receipts_excl_vat"], "6559.60");
+    let stored = stored(s.dir.path());
+    // 9 rows of the November file (P3 is December's but its ticket is stored) + 380.
+    let rows = std::fs::read_to_string(s.path("tickets.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    assert_eq!(stored.tickets, rows);
+    Reference {
+        files: folder_bytes(&month_folder(&s)),
+        tickets: stored.tickets,
+    }
+}
+
+/// xorshift64*: a few numbers from a seed, no dependency.
+struct Seeded(u64);
+
+impl Seeded {
+    fn below(&mut self, n: u64) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) % n
+    }
+}
+
+/// The kill points of a monthly run: every step once, every import statement, and seeded
+/// picks among the output files (before and after each rename).
+fn run_kill_points(files: usize) -> Vec<String> {
+    let mut points: Vec<String> = [
+        "job.claimed:1",
+        "import.batch:1",
+        "import.batch:2",
+        "import.batch:3",
+        "import.batch:4",
+        "import.flushed:1",
+        "import.source:1",
+        "import.source:2",
+        "run.facts:1",
+        "run.drafts:1",
+        "run.outputs:1",
+        "run.written:1",
+        "job.finish:1",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    let seed = std::env::var("RELEVE_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(SEED);
+    let mut rng = Seeded(seed | 1);
+    for point in ["outputs.temporary", "outputs.file"] {
+        let mut picked = Vec::new();
+        while picked.len() < 5 {
+            let n = 1 + rng.below(files as u64);
+            if !picked.contains(&n) {
+                picked.push(n);
+            }
+        }
+        picked.sort();
+        points.extend(picked.iter().map(|n| format!("{point}:{n}")));
+    }
+    points
+}
+
+fn check_after_rerun(s: &Scenario, reference: &Reference, point: &str, unfinished: usize) {
+    let folder = month_folder(s);
+    assert_eq!(temporaries(&folder), Vec::<String>::new(), "{point}");
+    let files = folder_bytes(&folder);
+    let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&files), names(&reference.files), "{point}");
+    for ((name, bytes), (_, expected)) in files.iter().zip(&reference.files) {
+        assert!(
+            bytes == expected,
+            "{point}: {name} differs from the uninterrupted run"
+        );
+    }
+    let stored = stored(s.dir.path());
+    assert_eq!(
+        stored.tickets, reference.tickets,
+        "{point}: tickets lost or doubled"
+    );
+    let open: Vec<_> = stored
+        .runs
+        .iter()
+        .filter(|r| r.finished_at.is_none())
+        .collect();
+    assert_eq!(open.len(), unfinished, "{point}: {:#?}", stored.runs);
+    assert!(open.iter().all(|r| r.outcome.is_none()));
+    let last = stored.runs.last().expect("a run record");
+    assert_eq!(last.outcome, Some(RunOutcome::Success), "{point}");
+}
+
+fn kill_then_rerun(points: &[String], reference: &Reference) {
+    for point in points {
+        let s = crash_scenario();
+        let args = args(&s);
+        run_killed(&args, point);
+        if point.starts_with("outputs.temporary") {
+            // Killed between writing a file and renaming it: the temporary is there…
+            let left = temporaries(&month_folder(&s));
+            assert_eq!(left.len(), 1, "{point}: {left:?}");
+            // …and so is one of a file the next run does not write at all (an amendment of an
+            // earlier crash): the re-run must remove both.
+            std::fs::write(month_folder(&s).join(".cnm-amendment.json.tmp"), "{").unwrap();
+        }
+        run_ok(&args);
+        // Killed before its run record existed (at the claim) or after it was closed (just
+        // before the job's end was recorded): no record left open.
+        let unfinished = usize::from(!matches!(point.as_str(), "job.claimed:1" | "job.finish:1"));
+        check_after_rerun(&s, reference, point, unfinished);
+    }
+}
+
+#[test]
+fn killed_runs_at_twenty_three_points_leave_nothing_lost_doubled_or_half_written() {
+    let reference = reference();
+    let points = run_kill_points(reference.files.len());
+    assert_eq!(points.len(), 23);
+    kill_then_rerun(&points, &reference);
+}
+
+#[test]
+fn three_kills_in_a_row_then_a_run_give_the_uninterrupted_files() {
+    let reference = reference();
+    let s = crash_scenario();
+    let args = args(&s);
+    for point in ["import.batch:2", "run.drafts:1", "outputs.temporary:3"] {
+        run_killed(&args, point);
+    }
+    run_ok(&args);
+    check_after_rerun(&s, &reference, "three kills", 3);
+}
+
+#[test]
+fn killed_approvals_and_submission_records_are_all_or_nothing() {
+    for point in ["approve.commit:1", "approve.done:1"] {
+        let s = crash_scenario();
+        run_ok(&args(&s));
+        run_killed(&approve_args(&s), point);
+        let audit = stored(s.dir.path()).audit;
+        let approvals = audit.iter().filter(|e| e.action == "approve").count();
+        // Killed before the commit: nothing; after it: the whole approval.
+        assert_eq!(approvals, usize::from(point == "approve.done:1"), "{point}");
+        if approvals == 0 {
+            run_ok(&approve_args(&s));
+        } else {
+            // Approving again is refused (it is no longer a draft), the approval stands.
+            let args: Vec<String> = approve_args(&s);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let again = spawn(&args, &[]).finish();
+            assert_eq!(again.status, Some(2), "{}", again.stderr);
+        }
+        let audit = stored(s.dir.path()).audit;
+        assert_eq!(
+            audit.iter().filter(|e| e.action == "approve").count(),
+            1,
+            "{point}"
+        );
+    }
+    for point in ["submitted.commit:1", "submitted.done:1"] {
+        let s = crash_scenario();
+        run_ok(&args(&s));
+        run_ok(&approve_args(&s));
+        run_killed(&submitted_args(&s), point);
+        let recorded = stored(s.dir.path())
+            .audit
+            .iter()
+            .filter(|e| e.action == "submit")
+            .count();
+        assert_eq!(
+            recorded,
+            usize::from(point == "submitted.done:1"),
+            "{point}"
+        );
+        if recorded == 0 {
+            run_ok(&submitted_args(&s));
+        }
+        let audit = stored(s.dir.path()).audit;
+        assert_eq!(
+            audit.iter().filter(|e| e.action == "submit").count(),
+            1,
+            "{point}"
+        );
+    }
+}
