@@ -109,6 +109,14 @@ pub enum Command {
         /// Who approves (name and role), recorded in the audit log.
         #[arg(long)]
         by: String,
+        /// Approve although blocking points or quarantined records are open, for this reason
+        /// (recorded in the audit log and printed on the document).
+        #[arg(long)]
+        despite: Option<String>,
+        /// Output folder of the runs (default: the one of the organisation's last run): the
+        /// approved files are frozen in OUT/<organisation>/<month>/versions/.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Records that an approved version was sent (channel and receipt), in the audit log.
     Submitted {
@@ -161,6 +169,9 @@ pub enum Command {
         /// ADDR:PORT (default: [server] listen, else 127.0.0.1:8080); port 0 picks a free one.
         #[arg(long)]
         listen: Option<String>,
+        /// The output folder of `releve run --out`: the workspace offers its files for download.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// People of the workspace.
     User {

@@ -36,7 +36,27 @@ struct RawConfig {
     #[serde(default)]
     funder: Vec<RawFunder>,
     #[serde(default)]
+    output: Option<RawOutput>,
+    #[serde(default)]
     organisation: Vec<RawOrganisation>,
+}
+
+/// `[output]`: how files are written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutput {
+    #[serde(default)]
+    csv: Option<CsvStyle>,
+}
+
+/// `[output] csv`: `excel` (default) writes `;`, decimal commas and a UTF-8 BOM, which French
+/// Excel opens as is; `international` writes `,`, decimal points and no BOM, for machines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CsvStyle {
+    #[default]
+    Excel,
+    International,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,6 +156,8 @@ pub struct Config {
     pub schedule: Option<ScheduleConfig>,
     /// `[[funder]]`: the public funders that may read shared indicators.
     pub funders: Vec<FunderConfig>,
+    /// `[output] csv`.
+    pub csv: CsvStyle,
     pub organisations: Vec<OrganisationConfig>,
 }
 
@@ -280,6 +302,7 @@ impl Config {
             server,
             schedule,
             funders,
+            csv: raw.output.and_then(|o| o.csv).unwrap_or_default(),
             organisations,
         })
     }
@@ -593,23 +616,155 @@ pub fn sqlite_url(file: &Path) -> String {
 
 /// toml's message plus the line, in words a user understands.
 fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
-    let message = error.message().to_string();
     let line = error
         .span()
         .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-    let message = if let Some(rest) = message.strip_prefix("unknown field `") {
-        let key = rest.split('`').next().unwrap_or(rest);
-        let expected = rest
-            .split_once(", expected ")
-            .map(|(_, e)| e.replace('`', ""))
-            .unwrap_or_default();
-        format!("clé inconnue « {key} » (clés admises : {expected})")
-    } else {
-        message
-    };
+    let message = french_toml_message(error.message().trim());
     match line {
         Some(l) => format!("ligne {l} : {message}"),
         None => message,
+    }
+}
+
+/// The messages of serde and toml, in French: unknown keys (with the closest admitted key),
+/// unknown values, missing keys, wrong types, TOML syntax. Anything else is kept as given,
+/// after "syntaxe".
+pub(crate) fn french_toml_message(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        let admitted: Vec<String> = rest
+            .split_once(", expected ")
+            .map(|(_, e)| admitted_list(e))
+            .unwrap_or_default();
+        let hint = closest(key, &admitted)
+            .map(|k| format!("vouliez-vous dire « {k} » ? "))
+            .unwrap_or_default();
+        return format!(
+            "clé inconnue « {key} » ({hint}clés admises : {})",
+            admitted.join(", ")
+        );
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let value = rest.split('`').next().unwrap_or(rest);
+        let admitted: Vec<String> = rest
+            .split_once(", expected ")
+            .map(|(_, e)| admitted_list(e))
+            .unwrap_or_default();
+        let hint = closest(value, &admitted)
+            .map(|k| format!("vouliez-vous dire « {k} » ? "))
+            .unwrap_or_default();
+        return format!(
+            "valeur « {value} » inconnue ({hint}valeurs admises : {})",
+            admitted.join(", ")
+        );
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return format!("clé obligatoire « {key} » absente");
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        return format!(
+            "type invalide : {} au lieu {}",
+            french_kind(found),
+            french_expected(expected)
+        );
+    }
+    if let Some(rest) = message.strip_prefix("duplicate key `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return format!("clé « {key} » écrite deux fois");
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        return format!(
+            "valeur invalide : {} au lieu {}",
+            french_kind(found),
+            french_expected(expected)
+        );
+    }
+    if message.starts_with("expected") || message.starts_with("invalid") {
+        // toml's own wording is English; the line number says where.
+        return "syntaxe TOML invalide : vérifiez les guillemets, les « = » et les [tables] de cette ligne"
+            .to_string();
+    }
+    message.to_string()
+}
+
+/// `` `a`, `b` `` / `` one of `a`, `b` `` / `` `a` or `b` `` → `["a", "b"]`.
+fn admitted_list(expected: &str) -> Vec<String> {
+    expected
+        .trim_start_matches("one of ")
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The admitted key nearest to a typo (at most two edits, or a different case or separator).
+fn closest(typed: &str, admitted: &[String]) -> Option<String> {
+    let norm = |s: &str| s.to_lowercase().replace(['-', ' '], "_");
+    admitted
+        .iter()
+        .map(|k| {
+            let d = if norm(k) == norm(typed) {
+                0
+            } else {
+                edit_distance(&norm(typed), &norm(k))
+            };
+            (d, k)
+        })
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, k)| (*d, (*k).clone()))
+        .map(|(_, k)| k.clone())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// serde's "string \"abc\"", "integer `3`", "boolean `true`"… in French.
+fn french_kind(found: &str) -> String {
+    let (kind, value) = found.split_once(' ').unwrap_or((found, ""));
+    let value = value.trim_matches(['`', '"']);
+    let kind = match kind {
+        "string" => "le texte",
+        "integer" => "le nombre",
+        "float" => "le nombre décimal",
+        "boolean" => "le booléen",
+        "sequence" => "une liste",
+        "map" => "une table",
+        other => other,
+    };
+    if value.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind} « {value} »")
+    }
+}
+
+fn french_expected(expected: &str) -> String {
+    match expected.trim() {
+        "a boolean" => "d'un booléen (true ou false)".into(),
+        "a string" => "d'un texte entre guillemets".into(),
+        "u32" | "u64" | "i64" | "an integer" | "u16" | "u8" => "d'un nombre entier".into(),
+        "a sequence" => "d'une liste [ … ]".into(),
+        "struct RawDatabase"
+        | "struct RawOutput"
+        | "struct RawOrganisation"
+        | "struct RawSource" => "d'une table".into(),
+        "" => "de la valeur attendue".into(),
+        other => format!("de : {}", other.replace('`', "")),
     }
 }
 

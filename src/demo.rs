@@ -114,13 +114,18 @@ pub async fn run_demo(
     )?;
     match serve {
         None => Ok(status),
-        Some(listen) => serve_demo(options.config, listen, out).await,
+        Some(listen) => serve_demo(options.config, listen, out_dir, out).await,
     }
 }
 
 /// Opens the workspace on the demo database (kept while it serves) with a demo user who holds
 /// every role in every demo organisation.
-async fn serve_demo(config: Config, listen: &str, out: &mut dyn Write) -> Result<Status> {
+async fn serve_demo(
+    config: Config,
+    listen: &str,
+    out_dir: &Path,
+    out: &mut dyn Write,
+) -> Result<Status> {
     use crate::server::access::Role;
     let store = releve_store::Store::connect(&config.database_url).await?;
     let password = crate::server::secrets::new_password()?;
@@ -134,10 +139,12 @@ async fn serve_demo(config: Config, listen: &str, out: &mut dyn Write) -> Result
         }
     }
     store.close().await;
-    let app = crate::server::Application::build(
+    // The workspace's downloads are the files the demo run just wrote.
+    let app = crate::server::Application::build_with_output(
         config,
         listen,
         std::sync::Arc::new(releve_domain::SystemClock),
+        Some(std::path::absolute(out_dir)?),
     )
     .await?;
     writeln!(out, "listening on http://{}", app.address())?;

@@ -53,6 +53,7 @@ pub async fn run(
             .with_context(|| format!("impossible de créer {}", folder.display()))?;
         crate::outputs::remove_leftover_temporaries(&folder)?;
         for (name, bytes) in files {
+            let bytes = crate::outputs::csv_style::convert(options.config.csv, &name, bytes)?;
             crate::outputs::write_atomically(&folder, &name, &bytes)?;
         }
         writeln!(

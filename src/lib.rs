@@ -3,11 +3,14 @@
 //! writes the files of `formats.md` §5. Business rules live in the library crates.
 
 pub mod accounts_cmd;
+pub mod approval;
 pub mod check;
 pub mod cli;
+pub mod cli_fr;
 pub mod config;
 pub mod corrections;
 pub mod demo;
+pub mod errors_fr;
 pub mod import;
 pub mod indicators_cmd;
 pub mod lifecycle;
@@ -63,9 +66,13 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             month,
             performance,
         } => trace_cmd::trace(&config, org.as_deref(), &month, &performance, out).await,
-        Command::Serve { config, listen } => {
+        Command::Serve {
+            config,
+            listen,
+            out: dir,
+        } => {
             let config = config::Config::load(&config)?;
-            server::serve(config, listen.as_deref(), out).await
+            server::serve_with_output(config, listen.as_deref(), dir, out).await
         }
         Command::User { command } => accounts_cmd::user(command, out).await,
         Command::Token { command } => accounts_cmd::token(command, out).await,
@@ -84,6 +91,8 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             body,
             version,
             by,
+            despite,
+            out: dir,
         } => {
             let target = versions_cmd::Target {
                 config: &config,
@@ -92,7 +101,7 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
                 body: &body,
                 version,
             };
-            versions_cmd::approve(&target, &by, out).await
+            versions_cmd::approve(&target, &by, despite.as_deref(), dir.as_deref(), out).await
         }
         Command::Submitted {
             config,

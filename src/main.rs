@@ -2,12 +2,22 @@
 //! the library modules; the exit status tells cron what happened: 0 success, 1 finished but
 //! something needs attention, 2 could not run.
 
-use clap::Parser;
-use releve::cli::Cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Help and argument errors in French (`cli_fr`); `--help` and `--version` exit 0.
+    let cli = match releve::cli_fr::parse() {
+        Ok(cli) => cli,
+        Err((text, code)) => {
+            let newline = if text.ends_with('\n') { "" } else { "\n" };
+            if code == 0 {
+                print!("{text}{newline}");
+            } else {
+                eprint!("{text}{newline}");
+            }
+            return ExitCode::from(code as u8);
+        }
+    };
     releve::logging::init(cli.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -23,7 +33,7 @@ fn main() -> ExitCode {
     match runtime.block_on(releve::execute(cli.command, &mut stdout)) {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) => {
-            eprintln!("erreur : {e:#}");
+            eprintln!("erreur : {}", releve::errors_fr::describe(&e));
             ExitCode::from(2)
         }
     }

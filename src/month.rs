@@ -90,14 +90,21 @@ fn sacem_estimate(model: &serde_json::Value) -> Option<releve_domain::Money> {
         .sum()
 }
 
-/// Builds the facts and every declaration of a month from the store (pure after loading).
-pub async fn build_month(
+/// What a month's declarations are built from, loaded from the store.
+pub struct MonthInputs {
+    pub facts: MonthFacts,
+    /// Employment per show, when the organisation has a payroll source.
+    pub employment: Option<EmploymentReport>,
+    /// The `idExtBilletterie` SIBIL already has for the month (approved or sent versions).
+    pub sibil_sent: std::collections::BTreeSet<String>,
+}
+
+/// Loads what the month's declarations need from the store.
+pub async fn load_month(
     store: &Store,
     org: &OrganisationConfig,
     month: Month,
-    reference: &ReferenceData,
-    generated_at: DateTime<Utc>,
-) -> Result<MonthBuild> {
+) -> Result<MonthInputs> {
     let facts = load_facts(store, org, month).await?;
     let employment = if payroll::has_payroll(org) {
         let previous = load_facts(store, org, month.previous()).await?;
@@ -106,37 +113,83 @@ pub async fn build_month(
     } else {
         None
     };
+    let sibil_sent = sibil_ids_sent(store, &org.organisation.slug, month).await?;
+    Ok(MonthInputs {
+        facts,
+        employment,
+        sibil_sent,
+    })
+}
+
+/// Builds one body's declaration from loaded inputs. Synchronous and pure, so that it can run
+/// inside a document stamp (`render::pdf::stamp`). `sacd_rep_version`: the `rep_version` of a
+/// SACD bordereau that corrects an approved one.
+pub fn build_body(
+    inputs: &MonthInputs,
+    reference: &ReferenceData,
+    generated_at: DateTime<Utc>,
+    body: Body,
+    sacd_rep_version: Option<u32>,
+) -> Result<Draft> {
     let input = BuildInput {
-        facts: &facts,
+        facts: &inputs.facts,
         rules: &reference.rules,
         disciplines: &reference.disciplines,
         generated_at,
     };
+    let declaration = registry()
+        .into_iter()
+        .find(|d| d.body() == body)
+        .ok_or_else(|| anyhow::anyhow!("déclaration {body} inconnue"))?;
+    let draft = match body {
+        // The SACEM state goes to the delegation of the configured table and, with payroll,
+        // also lists the engagement contracts' gross pay.
+        Body::Sacem => {
+            let expenses = inputs
+                .employment
+                .as_ref()
+                .map(|report| payroll::engagement_expenses(&inputs.facts, &report.facts))
+                .unwrap_or_default();
+            sacem::build_with_engagements(&input, &reference.sacem_agencies, &expenses)?
+        }
+        // A cancelled performance goes to SIBIL as ANNULE only if SIBIL had it.
+        Body::Sibil => {
+            releve_declarations::sibil::build_with_history(&input, Some(&inputs.sibil_sent))?
+        }
+        Body::Sacd => match sacd_rep_version {
+            Some(rep) => releve_declarations::sacd::build_version(&input, rep)?,
+            None => declaration.build(&input)?,
+        },
+        _ => declaration.build(&input)?,
+    };
+    let mut draft = draft;
+    crate::outputs::csv_style::apply(reference.csv, &mut draft.files)?;
+    Ok(draft)
+}
+
+/// Builds the facts and every declaration of a month from the store (pure after loading).
+pub async fn build_month(
+    store: &Store,
+    org: &OrganisationConfig,
+    month: Month,
+    reference: &ReferenceData,
+    generated_at: DateTime<Utc>,
+) -> Result<MonthBuild> {
+    let inputs = load_month(store, org, month).await?;
     let mut drafts = Vec::new();
     for declaration in registry() {
-        let draft = match declaration.body() {
-            // The SACEM state goes to the delegation of the configured table and, with payroll,
-            // also lists the engagement contracts' gross pay.
-            Body::Sacem => {
-                let expenses = employment
-                    .as_ref()
-                    .map(|report| payroll::engagement_expenses(&facts, &report.facts))
-                    .unwrap_or_default();
-                sacem::build_with_engagements(&input, &reference.sacem_agencies, &expenses)?
-            }
-            // A cancelled performance goes to SIBIL as ANNULE only if SIBIL had it.
-            Body::Sibil => {
-                let sent = sibil_ids_sent(store, &org.organisation.slug, month).await?;
-                releve_declarations::sibil::build_with_history(&input, Some(&sent))?
-            }
-            _ => declaration.build(&input)?,
-        };
-        drafts.push(draft);
+        drafts.push(build_body(
+            &inputs,
+            reference,
+            generated_at,
+            declaration.body(),
+            None,
+        )?);
     }
     Ok(MonthBuild {
-        facts,
+        facts: inputs.facts,
         drafts,
-        employment,
+        employment: inputs.employment,
     })
 }
 

@@ -1,5 +1,6 @@
 //! The reference data a run applies: dated rules, the discipline table and the SACEM
-//! delegations — the bundled ones, or the files the configuration names instead.
+//! delegations — the bundled ones, or the files the configuration names instead — and the
+//! CSV style of `[output] csv`, which every build of a declaration's files follows.
 
 use crate::config::Config;
 use anyhow::{Context, Result};
@@ -11,6 +12,8 @@ pub struct ReferenceData {
     pub rules: Rules,
     pub disciplines: DisciplineTable,
     pub sacem_agencies: sacem::AgencyTable,
+    /// `[output] csv`: how CSV files are written.
+    pub csv: crate::config::CsvStyle,
 }
 
 pub fn load_reference(config: &Config) -> Result<ReferenceData> {
@@ -29,6 +32,7 @@ pub fn load_reference(config: &Config) -> Result<ReferenceData> {
         rules,
         disciplines,
         sacem_agencies,
+        csv: config.csv,
     })
 }
 

@@ -89,6 +89,26 @@ impl RunOptions {
 /// The monthly run of the selected organisations, one job each through the store's queue,
 /// one at a time (`releve run --jobs N` gives more workers: [`crate::queue`]).
 pub async fn run_monthly(options: &RunOptions, out: &mut dyn Write) -> Result<Status> {
+    // A month not over yet gives incomplete figures: say so before anything else.
+    let month = options
+        .month
+        .unwrap_or_else(|| Month::previous_of(options.generated_at));
+    let current = Month::of_instant(options.import.now);
+    if month > current {
+        writeln!(
+            out,
+            "Attention : {} est dans le futur (nous sommes en {}) : aucune vente n'est encore définitive, \
+             les fichiers ne sont que des prévisions.",
+            month.to_french(),
+            current.to_french()
+        )?;
+    } else if month == current {
+        writeln!(
+            out,
+            "Attention : {} n'est pas terminé : les chiffres changeront d'ici la fin du mois.",
+            month.to_french()
+        )?;
+    }
     let settings = crate::queue::QueueSettings::new(None)?;
     crate::queue::run_through_queue(options, &settings, out).await
 }
@@ -145,6 +165,14 @@ pub async fn execute_run_job(
         outcome: crate::queue::outcome_of(&status),
         summary: String::from_utf8_lossy(&summary).into_owned(),
     }
+}
+
+/// The place of a body in the report (the registry's order).
+fn registry_position(body: Body) -> usize {
+    releve_declarations::registry()
+        .iter()
+        .position(|d| d.body() == body)
+        .unwrap_or(usize::MAX)
 }
 
 /// A source that could not be imported.
@@ -248,6 +276,9 @@ async fn run_started(
             .at_source(&f.source, None)
         })
         .collect();
+    // A source that could not be read gives no draft for the bodies it feeds.
+    let withheld = crate::outputs::completeness::withheld_bodies(org, &failures);
+    drafts.retain(|d| !withheld.contains(&d.body));
     let recorded = record_drafts(store, slug, month, &drafts, options.import.now).await?;
     releve_store::faults::point("run.drafts");
     if let Some(rep_version) = recorded.sacd_rep_version {
@@ -279,6 +310,24 @@ async fn run_started(
                 .await?;
         }
     }
+    // A draft that follows an approved version is titled as its rectificatif (or replacement).
+    crate::lifecycle::stamp_corrections(
+        store,
+        org,
+        month,
+        reference,
+        options.generated_at,
+        &recorded,
+        &mut drafts,
+        options.import.now,
+    )
+    .await?;
+    drafts.extend(
+        withheld
+            .iter()
+            .map(|b| crate::outputs::completeness::withheld_draft(*b)),
+    );
+    drafts.sort_by_key(|d| registry_position(d.body));
     let mut extra_issues = failure_issues;
     extra_issues.extend(recorded.issues);
     if let Some((_, issues)) = &employment {
@@ -293,12 +342,15 @@ async fn run_started(
         &recorded.statuses,
         options.generated_at,
     )?;
-    outputs.add_files(
-        indicator_files
-            .into_iter()
-            .map(|(name, bytes)| RenderedFile { name, bytes }),
-    );
+    let mut indicator_files: Vec<RenderedFile> = indicator_files
+        .into_iter()
+        .map(|(name, bytes)| RenderedFile { name, bytes })
+        .collect();
+    outputs::csv_style::apply(reference.csv, &mut indicator_files)?;
+    outputs.add_files(indicator_files);
     outputs.add_files(recorded.files);
+    outputs.corrections = recorded.sentences;
+    outputs.withheld = withheld;
     let folder = options.out.join(slug).join(month.to_string());
     releve_store::faults::point("run.outputs");
     outputs.write(&folder)?;
@@ -321,6 +373,8 @@ async fn run_started(
         // Where the files went: the API serves the month's files from the latest run's folder.
         "month": month.to_string(),
         "folder": std::path::absolute(&run.folder).unwrap_or_else(|_| run.folder.clone()),
+        // Where the files went, so that `releve approve` freezes them beside the drafts.
+        "out": std::path::absolute(&options.out).unwrap_or_else(|_| options.out.clone()),
     });
     let outcome = match run.status() {
         Status::Success => RunOutcome::Success,

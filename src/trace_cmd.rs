@@ -173,9 +173,9 @@ fn print(trace: &PerformanceTrace, out: &mut dyn Write) -> Result<()> {
             out,
             "  {}\t{}\t{}\t{}\t{}\t{}",
             t.ticket_id,
-            t.status.code(),
-            t.price_incl_vat,
-            t.vat_rate,
+            status_fr(t.status),
+            t.price_incl_vat.to_french(),
+            t.vat_rate.to_french(),
             t.price_category.as_deref().unwrap_or("—"),
             t.sold_at
                 .map(|s| s.with_timezone(&PARIS).format("%d/%m/%Y %H:%M").to_string())
@@ -183,4 +183,13 @@ fn print(trace: &PerformanceTrace, out: &mut dyn Write) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// A ticket's status as the administrator says it.
+fn status_fr(status: releve_domain::TicketStatus) -> &'static str {
+    match status {
+        releve_domain::TicketStatus::Valid => "valide",
+        releve_domain::TicketStatus::Refunded => "remboursé",
+        releve_domain::TicketStatus::Cancelled => "annulé",
+    }
 }

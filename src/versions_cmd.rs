@@ -1,11 +1,14 @@
-//! Declaration versions on the command line, until the web UI exists: `releve versions` lists
-//! the versions (drafts, approvals, submissions, amendments) and the audit log; `releve approve`
-//! freezes a version; `releve submitted` records how it was sent.
+//! Declaration versions on the command line: `releve versions` lists the versions (drafts,
+//! approvals, submissions, amendments) and the audit log in French; `releve approve` runs the
+//! guard and freezes a version ([`crate::approval`]); `releve submitted` records how it was
+//! sent.
 
+use crate::approval::{self, ApprovalError, ApprovalRequest};
 use crate::config::Config;
 use crate::status::Status;
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use chrono::{DateTime, Utc};
+use releve_declarations::Body;
 use releve_domain::{Clock, Month, SystemClock, PARIS};
 use releve_store::{Store, VersionStatus};
 use std::io::Write;
@@ -20,16 +23,14 @@ pub struct Target<'a> {
     pub version: Option<u32>,
 }
 
-const BODIES: [&str; 5] = ["sibil", "cnm", "astp", "sacem", "sacd"];
+const BODIES: [Body; 5] = [Body::Sibil, Body::Cnm, Body::Astp, Body::Sacem, Body::Sacd];
 
 async fn open(target: &Target<'_>) -> Result<(Store, String, Month, u32)> {
-    if !BODIES.contains(&target.body) {
-        bail!(
-            "--body : « {} » inconnu (valeurs admises : {})",
-            target.body,
-            BODIES.join(", ")
-        );
-    }
+    let body = parse_body(target.body)?;
+    let target = &Target {
+        body: body.code(),
+        ..*target
+    };
     let config = Config::load(target.config)?;
     let slug = config.one(target.org)?.organisation.slug.clone();
     let month: Month = target.month.parse().map_err(|e| anyhow!("--month : {e}"))?;
@@ -54,18 +55,83 @@ async fn open(target: &Target<'_>) -> Result<(Store, String, Month, u32)> {
     Ok((store, slug, month, number))
 }
 
-pub async fn approve(target: &Target<'_>, actor: &str, out: &mut dyn Write) -> Result<Status> {
-    let (store, slug, month, number) = open(target).await?;
-    let v = store
-        .approve(&slug, target.body, month, number, actor, SystemClock.now())
-        .await?;
-    releve_store::faults::point("approve.done");
-    writeln!(
-        out,
-        "{} {} {month} : version {} approuvée par {actor}.",
-        slug, target.body, v.number
-    )?;
-    Ok(Status::Success)
+/// `releve approve`: the guard and the freeze are [`crate::approval::approve`]'s; this prints
+/// what was done, or the list of what to resolve (exit status 1).
+pub async fn approve(
+    target: &Target<'_>,
+    actor: &str,
+    despite: Option<&str>,
+    out_dir: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Status> {
+    let body = parse_body(target.body)?;
+    let config = Config::load(target.config)?;
+    let org = config.one(target.org)?;
+    let month: Month = target.month.parse().map_err(|e| anyhow!("--month : {e}"))?;
+    let store = Store::connect(&config.database_url).await?;
+    let reference = crate::reference::load_reference(&config)?;
+    let request = ApprovalRequest {
+        body,
+        month,
+        version: target.version,
+        actor,
+        despite,
+        at: SystemClock.now(),
+    };
+    let slug = &org.organisation.slug;
+    let out_dir = match out_dir {
+        Some(dir) => Some(dir.to_path_buf()),
+        None => approval::last_output_folder(&store, slug).await?,
+    };
+    if out_dir.is_none() {
+        writeln!(
+            out,
+            "  Attention : aucun dossier de sortie connu pour {slug} ; donnez --out pour figer les fichiers dans versions/."
+        )?;
+    }
+    match approval::approve(&store, org, &reference, &request, out_dir.as_deref()).await {
+        Ok(done) => {
+            releve_store::faults::point("approve.done");
+            writeln!(
+                out,
+                "{slug} {} {month} : version {} approuvée par {actor}.",
+                body.code(),
+                done.version.number
+            )?;
+            if !done.overridden.is_empty() {
+                writeln!(
+                    out,
+                    "  Approuvée malgré {} point(s) ouvert(s) ; raison inscrite au journal et sur le document : « {} »",
+                    done.overridden.len(),
+                    despite.unwrap_or_default().trim()
+                )?;
+            }
+            for path in &done.frozen {
+                writeln!(out, "  Figé : {}", path.display())?;
+            }
+            Ok(Status::Success)
+        }
+        Err(refused @ ApprovalError::Refused { .. }) => {
+            writeln!(out, "{slug} — {refused}")?;
+            Ok(Status::NeedsAttention)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `--body`: one of the five, in any case (`CNM` is accepted).
+pub fn parse_body(text: &str) -> Result<Body> {
+    let code = text.trim().to_lowercase();
+    BODIES
+        .iter()
+        .find(|b| b.code() == code)
+        .copied()
+        .ok_or_else(|| {
+            anyhow!(
+                "--body : « {text} » inconnu (valeurs admises : {})",
+                BODIES.map(Body::code).join(", ")
+            )
+        })
 }
 
 pub async fn submitted(
@@ -96,6 +162,18 @@ pub async fn submitted(
         slug, target.body, v.number
     )?;
     Ok(Status::Success)
+}
+
+/// The audit log's actions in French.
+pub fn action_fr(action: &str) -> &str {
+    match action {
+        "approve" => "approbation",
+        "submit" => "transmission",
+        "accept" => "acceptation",
+        "reject" => "rejet",
+        "amendment_draft" => "rectificatif préparé",
+        other => other,
+    }
 }
 
 pub async fn list(
@@ -141,15 +219,25 @@ pub async fn list(
         if !audit.is_empty() {
             writeln!(out, "  Journal :")?;
             for e in audit {
-                writeln!(
-                    out,
-                    "    {} {} {} {} {}",
+                let version = e.details["version"]
+                    .as_u64()
+                    .map(|n| format!(" v{n}"))
+                    .unwrap_or_default();
+                let mut line = format!(
+                    "    {} — {} — {} {} {}{version}",
                     e.at.with_timezone(&PARIS).format("%d/%m/%Y %H:%M"),
                     e.actor,
-                    e.action,
-                    e.body.unwrap_or_default(),
+                    action_fr(&e.action),
+                    e.body.as_deref().unwrap_or_default(),
                     e.month.map(|m| m.to_string()).unwrap_or_default()
-                )?;
+                );
+                if let Some(reason) = e.details["despite"].as_str() {
+                    line += &format!(" — malgré des points ouverts : « {reason} »");
+                }
+                if let Some(channel) = e.details["channel"].as_str() {
+                    line += &format!(" — {channel}");
+                }
+                writeln!(out, "{line}")?;
             }
         }
     }

@@ -99,7 +99,7 @@ fn shape(body: Body) -> Shape {
                 "tax_due",
             ],
             note: "Déposer une déclaration rectificative : une ligne corrective par représentation modifiée, \
-                   avec la différence de base et de taxe ci-dessous.",
+                   avec la différence de base et de taxe de chaque ligne.",
         },
         Body::Sibil => Shape {
             lines: "declarations",

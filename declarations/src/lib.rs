@@ -14,6 +14,7 @@ pub mod input;
 pub mod render;
 
 pub mod amendment;
+pub mod rectificatif;
 pub mod report_pdf;
 
 pub mod astp;
@@ -22,6 +23,9 @@ pub mod sacd;
 pub mod sacem;
 pub mod sibil;
 pub mod tax;
+
+#[cfg(test)]
+mod documents_tests;
 
 pub use body::Body;
 pub use input::BuildInput;

@@ -46,6 +46,59 @@ pub fn quarantine_issue(q: &Quarantined) -> Issue {
     issue
 }
 
+/// A performance without programme row because its row is in quarantine: the message names
+/// the quarantine (where and why) rather than asking to add a row that is there. The row is the
+/// performance's when one of its cells is the performance's own id (`P1` for `tickets_csv:P1`).
+pub fn name_quarantined_programme(issues: &mut [Issue], quarantine: &[Quarantined]) {
+    for issue in issues.iter_mut().filter(|i| i.code == "discipline.missing") {
+        let Some(external) = issue
+            .performance_id
+            .as_deref()
+            .and_then(|id| id.split_once(':'))
+            .map(|(_, e)| e.to_string())
+        else {
+            continue;
+        };
+        let row = quarantine.iter().find(|q| {
+            let programme = q
+                .source
+                .split('#')
+                .next()
+                .and_then(SourceKind::parse)
+                .is_some_and(|k| {
+                    matches!(
+                        k,
+                        SourceKind::ProgrammeCsv
+                            | SourceKind::ProgrammeXlsx
+                            | SourceKind::ProgrammeOds
+                            | SourceKind::ProgrammeIcal
+                            | SourceKind::ProgrammeJsonld
+                    )
+                });
+            programme
+                && q.raw
+                    .split([';', ',', '\t'])
+                    .any(|cell| cell.trim() == external)
+        });
+        if let Some(q) = row {
+            let place = q.line.map(|l| format!(", ligne {l}")).unwrap_or_default();
+            let what = issue
+                .message
+                .split(" n'a pas de ligne de programme")
+                .next()
+                .unwrap_or("La représentation")
+                .to_string();
+            issue.message = format!(
+                "{what} : sa ligne de programme est en quarantaine (source {}{place} : {}) ; sa discipline \
+                 est donc inconnue et elle n'est affectée à aucune déclaration. Corrigez cette ligne du \
+                 programme puis relancez.",
+                q.source,
+                q.reason.trim_end_matches('.')
+            );
+        }
+    }
+}
+
 /// The way out of quarantine depends on the kind of source: a file is corrected and read again
 /// whole; a vendor's record is corrected at the vendor and re-read, and the stored answers can be
 /// read again at any time with `releve renormalise`.

@@ -5,6 +5,8 @@
 
 pub mod aggregates;
 pub mod chart;
+pub mod completeness;
+pub mod csv_style;
 pub mod issues;
 pub mod report;
 pub mod summary;
@@ -31,6 +33,11 @@ pub struct MonthOutputs {
     pub performances: usize,
     pub paid_tickets: u64,
     pub free_tickets: u64,
+    /// Per body with a correction waiting for approval: what it is, in one sentence.
+    pub corrections: BTreeMap<Body, String>,
+    /// Bodies without a draft this month (a source they are built from failed): their files
+    /// from an earlier run are removed.
+    pub withheld: Vec<Body>,
 }
 
 pub fn build(
@@ -52,6 +59,21 @@ pub fn build(
         files.extend(draft.files.iter().cloned());
     }
     let summaries: Vec<Summary> = drafts.iter().map(|d| d.summary.clone()).collect();
+    // "incomplet" and why, before the version status, wherever the report says a status.
+    let statuses: BTreeMap<Body, String> = summaries
+        .iter()
+        .map(|s| {
+            let status = statuses
+                .get(&s.body)
+                .cloned()
+                .unwrap_or_else(|| "brouillon".into());
+            match completeness::reasons(s.body, &issues) {
+                Some(why) => (s.body, format!("{why} — {status}")),
+                None => (s.body, status),
+            }
+        })
+        .collect();
+    let statuses = &statuses;
     files.push(RenderedFile {
         name: "issues.json".into(),
         bytes: issues::render(facts, &issues),
@@ -77,6 +99,8 @@ pub fn build(
         paid_tickets: facts.performances.iter().map(|p| p.paid_tickets).sum(),
         free_tickets: facts.performances.iter().map(|p| p.free_tickets).sum(),
         issues,
+        corrections: BTreeMap::new(),
+        withheld: Vec::new(),
     })
 }
 
@@ -94,6 +118,7 @@ pub fn collect_issues(
     }
     issues.extend(extra);
     issues.extend(quarantine.iter().map(issues::quarantine_issue));
+    issues::name_quarantined_programme(&mut issues, quarantine);
     issues::sort(&mut issues);
     issues
 }
@@ -116,12 +141,17 @@ impl MonthOutputs {
         })?;
         remove_leftover_temporaries(folder)?;
         // An amendment file from an earlier run that no longer applies (the figures went back to
-        // the approved ones, or the correction was approved) must not linger.
+        // the approved ones, or the correction was approved) must not linger, nor the draft of a
+        // body withheld this month (it would pass for this month's). `versions/` is never touched.
         for entry in std::fs::read_dir(folder)
             .with_context(|| format!("impossible de lire le dossier {}", folder.display()))?
         {
             let name = entry?.file_name().to_string_lossy().into_owned();
-            if name.ends_with("-amendment.json") && !self.files.iter().any(|f| f.name == name) {
+            let withheld = self.withheld.iter().any(|b| {
+                name.split('.').next() == Some(b.code()) && name.matches('.').count() == 1
+            });
+            let stale = name.ends_with("-amendment.json") || withheld;
+            if stale && !self.files.iter().any(|f| f.name == name) {
                 std::fs::remove_file(folder.join(&name)).with_context(|| {
                     format!("impossible de retirer {}", folder.join(&name).display())
                 })?;

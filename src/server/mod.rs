@@ -23,6 +23,7 @@ pub mod api;
 pub mod cookies;
 pub mod error;
 pub mod extract;
+pub mod outputs;
 pub mod pages;
 pub mod runs;
 pub mod schedule;
@@ -38,6 +39,7 @@ use releve_domain::{Clock, SystemClock};
 use releve_store::Store;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// What every handler shares.
@@ -50,17 +52,36 @@ struct Inner {
     clock: Arc<dyn Clock>,
     templates: tera::Tera,
     throttle: throttle::Throttle,
+    /// The output folder of the runs (`OUT` of formats.md §5), when `serve` was given one:
+    /// downloads serve its files (checked against the version's recorded SHA-256).
+    output: Option<PathBuf>,
 }
 
 impl AppState {
     pub fn new(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<AppState> {
+        AppState::with_output(config, store, clock, None)
+    }
+
+    /// [`AppState::new`] with the runs' output folder, whose files the workspace serves.
+    pub fn with_output(
+        config: Config,
+        store: Store,
+        clock: Arc<dyn Clock>,
+        output: Option<PathBuf>,
+    ) -> Result<AppState> {
         Ok(AppState(Arc::new(Inner {
             config,
             store,
             clock,
             templates: templates::load()?,
             throttle: throttle::Throttle::default(),
+            output,
         })))
+    }
+
+    /// The runs' output folder, if the server has one.
+    pub fn output(&self) -> Option<&Path> {
+        self.0.output.as_deref()
     }
 
     pub fn config(&self) -> &Config {
@@ -111,11 +132,21 @@ pub struct Application {
 impl Application {
     /// Opens the store (migrating it) and binds `listen` (`ADDR:PORT`; port 0 picks a free one).
     pub async fn build(config: Config, listen: &str, clock: Arc<dyn Clock>) -> Result<Application> {
+        Application::build_with_output(config, listen, clock, None).await
+    }
+
+    /// [`Application::build`] with the runs' output folder (`serve --out`, `demo --serve`).
+    pub async fn build_with_output(
+        config: Config,
+        listen: &str,
+        clock: Arc<dyn Clock>,
+        output: Option<PathBuf>,
+    ) -> Result<Application> {
         let store = Store::connect(&config.database_url).await?;
         for org in &config.organisations {
             store.upsert_organisation(&org.organisation).await?;
         }
-        let state = AppState::new(config, store, clock)?;
+        let state = AppState::with_output(config, store, clock, output)?;
         Application::with_state(state, listen).await
     }
 
@@ -192,10 +223,22 @@ pub async fn serve(
     listen: Option<&str>,
     out: &mut dyn std::io::Write,
 ) -> Result<crate::Status> {
+    serve_with_output(config, listen, None, out).await
+}
+
+/// [`serve`] with the runs' output folder (`releve serve --out DIR`): the workspace's
+/// downloads are that folder's files.
+pub async fn serve_with_output(
+    config: Config,
+    listen: Option<&str>,
+    output: Option<PathBuf>,
+    out: &mut dyn std::io::Write,
+) -> Result<crate::Status> {
     let listen = listen
         .map(str::to_string)
         .unwrap_or_else(|| config.server.listen.clone());
-    let app = Application::build(config, &listen, Arc::new(SystemClock)).await?;
+    let app =
+        Application::build_with_output(config, &listen, Arc::new(SystemClock), output).await?;
     writeln!(out, "listening on http://{}", app.address())?;
     out.flush()?;
     // The monthly schedule, when configured (`[schedule]`).

@@ -4,9 +4,9 @@
 //! in a background task by the same job code ([`crate::queue::work_jobs`] →
 //! [`crate::run::execute_run_job`]).
 //!
-//! Where the files go: the server has no `--out`; its runs write into `out/` beside the
-//! configuration file (`OUT/<organisation>/<YYYY-MM>/`, formats.md §5), the folder the README
-//! names for `releve serve`. The pages read the store, never these files.
+//! Where the files go: into the server's output folder (`serve --out DIR`, `demo --serve`),
+//! whose files the declaration pages offer for download; without one, into `out/` beside the
+//! configuration file (`OUT/<organisation>/<YYYY-MM>/`, formats.md §5).
 
 use crate::config::Config;
 use crate::import::ImportContext;
@@ -20,8 +20,13 @@ use releve_store::{Enqueued, JobFilter, JobRequest, Worker, RUN_JOB};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// The output folder of the server's runs: `out/` beside the configuration file.
-pub fn output_dir(config: &Config) -> PathBuf {
+/// The output folder of the server's runs: the server's own (`--out`), else `out/` beside the
+/// configuration file.
+pub fn output_dir(state: &AppState) -> PathBuf {
+    if let Some(dir) = state.output() {
+        return dir.to_path_buf();
+    }
+    let config: &Config = state.config();
     config
         .path
         .parent()
@@ -77,7 +82,7 @@ pub async fn work_month(state: &AppState, org: &str, month: Month) -> Result<()>
     let reference = Arc::new(load_reference(&config)?);
     let now = state.now();
     let options = RunOptions {
-        out: output_dir(&config),
+        out: output_dir(state),
         month: Some(month),
         org: Some(org.to_string()),
         generated_at: now,

@@ -36,6 +36,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         "indicators.html",
         include_str!("../../templates/server/indicators.html.tera"),
     ),
+    (
+        "month.html",
+        include_str!("../../templates/server/month.html.tera"),
+    ),
+    (
+        "declaration.html",
+        include_str!("../../templates/server/declaration.html.tera"),
+    ),
+    (
+        "journal.html",
+        include_str!("../../templates/server/journal.html.tera"),
+    ),
+    (
+        "admin.html",
+        include_str!("../../templates/server/admin.html.tera"),
+    ),
 ];
 
 /// The stylesheet served at `/static/releve.css`.

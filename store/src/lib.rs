@@ -109,7 +109,9 @@ pub use runs::{RunOutcome, RunRecord};
 pub use sessions::SessionRecord;
 pub use sync::StoredExchange;
 pub use tickets::UpsertCounts;
-pub use versions::{AuditEntry, FileHash, Submission, VersionError, VersionRecord, VersionStatus};
+pub use versions::{
+    Approval, AuditEntry, FileHash, Submission, VersionError, VersionRecord, VersionStatus,
+};
 
 // Re-exported so that callers name the records the store keeps without another import.
 pub use releve_domain::{Organisation, PerformanceRecord, ProgrammeEntry, Quarantined, Ticket};

@@ -6,7 +6,9 @@
 //!   a different model gives a new version number. A draft replaced by a newer model becomes
 //!   `superseded`.
 //! - Lifecycle: `draft` → `approved` (who, when; the version is frozen) → `submitted` (channel,
-//!   receipt) → `accepted` or `rejected`. Frozen versions are never updated by a run.
+//!   receipt) → `accepted` or `rejected`. Frozen versions are never updated by a run. An
+//!   approved version that was never sent becomes `superseded` when the version correcting it
+//!   is approved.
 //! - A run whose model differs from the latest approved/submitted/accepted version creates an
 //!   **amendment** draft that names it (`amends`); the declarations crate computes the
 //!   difference from both models.
@@ -96,6 +98,17 @@ impl fmt::Display for VersionStatus {
 pub struct FileHash {
     pub name: String,
     pub sha256: String,
+}
+
+/// What an approval records beyond who and when.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    /// The signatory's reason for approving although points were open (`--despite`).
+    pub despite: Option<String>,
+    /// The open points overridden, in French, as they were listed.
+    pub overridden: Vec<String>,
+    /// The files frozen in `versions/` and their SHA-256.
+    pub frozen_files: Vec<FileHash>,
 }
 
 /// How a version was submitted.
@@ -288,6 +301,23 @@ impl Store {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<VersionRecord, VersionError> {
+        self.approve_with(org, body, month, number, actor, &Approval::default(), at)
+            .await
+    }
+
+    /// [`Store::approve`], recording in the audit log the override of open points (`despite`,
+    /// the signatory's reason, and the points overridden) and the frozen files' hashes.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn approve_with(
+        &self,
+        org: &str,
+        body: &str,
+        month: Month,
+        number: u32,
+        actor: &str,
+        approval: &Approval,
+        at: DateTime<Utc>,
+    ) -> Result<VersionRecord, VersionError> {
         let v = self.version(org, body, month, number).await?;
         if v.status != VersionStatus::Draft {
             return Err(invalid(
@@ -307,7 +337,33 @@ impl Store {
         .bind(v.id)
         .execute(&mut *tx)
         .await?;
-        let details = serde_json::json!({ "version": number, "files": v.files });
+        let mut details = serde_json::json!({ "version": number, "files": v.files });
+        if let Some(reason) = &approval.despite {
+            details["despite"] = serde_json::json!(reason);
+            details["overridden"] = serde_json::json!(approval.overridden);
+        }
+        if !approval.frozen_files.is_empty() {
+            details["frozen_files"] = serde_json::json!(approval.frozen_files);
+        }
+        // A version approved but never sent is superseded by the approval of the version that
+        // replaces it (formats.md §5 "Versions"): only the new one is to be sent.
+        if let Some(base) = v.previous_approved {
+            let replaced = sqlx::query(
+                "UPDATE declaration_versions SET status = $1 WHERE org = $2 AND body = $3 \
+                 AND month = $4 AND number = $5 AND status = $6",
+            )
+            .bind(VersionStatus::Superseded.code())
+            .bind(org)
+            .bind(body)
+            .bind(month.to_string())
+            .bind(i64::from(base))
+            .bind(VersionStatus::Approved.code())
+            .execute(&mut *tx)
+            .await?;
+            if replaced.rows_affected() > 0 {
+                details["supersedes"] = serde_json::json!(base);
+            }
+        }
         audit(&mut tx, org, at, actor, "approve", body, month, &details).await?;
         crate::faults::point("approve.commit");
         tx.commit().await?;

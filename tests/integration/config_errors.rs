@@ -138,3 +138,40 @@ fn an_unknown_organisation_is_refused_by_every_command() {
         );
     }
 }
+
+#[test]
+fn serde_and_toml_errors_are_said_in_french() {
+    // A typo: the nearest admitted key is suggested.
+    let r = run_with_config(&format!("{BASE}subsidized = true\n"));
+    r.assert_status(2);
+    assert!(
+        r.stderr
+            .contains("clé inconnue « subsidized » (vouliez-vous dire « subsidised » ?"),
+        "{}",
+        r.stderr
+    );
+    // A wrong type.
+    let r = run_with_config(&format!("{BASE}subsidised = \"oui\"\n"));
+    r.assert_status(2);
+    assert!(
+        r.stderr.contains(
+            "ligne 5 : type invalide : le texte « oui » au lieu d'un booléen (true ou false)"
+        ),
+        "{}",
+        r.stderr
+    );
+    // A missing key.
+    let r = run_with_config(&BASE.replace("siret = \"81234567600009\"\n", ""));
+    r.assert_status(2);
+    assert!(
+        r.stderr.contains("clé obligatoire « siret » absente"),
+        "{}",
+        r.stderr
+    );
+    // Broken TOML.
+    let r = run_with_config(&format!("{BASE}city \"Nantes\"\n"));
+    r.assert_status(2);
+    assert!(r.stderr.contains("syntaxe TOML invalide"), "{}", r.stderr);
+    assert!(r.stderr.contains("ligne 5"), "{}", r.stderr);
+    assert!(!r.stderr.contains("expected"), "{}", r.stderr);
+}

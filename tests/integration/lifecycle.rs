@@ -88,7 +88,10 @@ fn a_refund_after_approval_gives_an_amendment_with_the_difference() {
     assert!(r.folder("2025-11").join("sacd-amendment.json").exists());
     let report = String::from_utf8(r.bytes("2025-11", "report.html")).unwrap();
     assert!(
-        report.contains("rectificatif à approuver (v2)"),
+        // v1 was approved, never sent: v2 replaces it (formats.md §5 "Versions").
+        report.contains(
+            "version 2 à approuver — remplace la version 1 (approuvée, jamais transmise)"
+        ),
         "report shows the amendment status"
     );
 

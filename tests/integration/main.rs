@@ -3,12 +3,13 @@
 
 mod support;
 
+mod approval;
 mod child;
 mod concurrency;
-
 mod config_errors;
 mod contract;
 mod crash;
+mod csv_style;
 mod demo;
 mod lifecycle;
 mod month_run;

@@ -265,9 +265,11 @@ fn cnm_declares_paid_variety_shows_and_leaves_the_free_concert_to_its_seller() {
             .contains("annul"),
         "{cancelled}"
     );
+    // The default CSV is the Excel-French one (BOM, `;`, decimal comma).
     let csv = String::from_utf8(r.bytes("2025-11", "cnm.csv")).unwrap();
-    assert!(csv.lines().next().unwrap().contains("tax_due"));
-    assert!(csv.contains("28.44") && csv.contains("1.00"), "{csv}");
+    let csv = csv.strip_prefix('\u{feff}').expect("UTF-8 BOM");
+    assert!(csv.lines().next().unwrap().contains(";tax_due;"));
+    assert!(csv.contains(";28,44;") && csv.contains(";1,00;"), "{csv}");
 }
 
 #[test]
@@ -482,6 +484,11 @@ fn trace_lists_the_tickets_behind_a_performance() {
         );
     }
     assert!(!stdout.contains("T2-1"), "only this performance's tickets");
+    // Statuses and prices in French: T1-4, 30.00 at 20 %.
+    assert!(
+        stdout.contains("  T1-4\tvalide\t30,00\u{a0}€\t20\u{a0}%\t"),
+        "{stdout}"
+    );
     let missing = releve(&[
         "trace",
         "--config",

@@ -82,3 +82,48 @@ mod tests {
         assert_eq!(money(Money::from_cents(123450)), "1\u{202f}234,50\u{a0}€");
     }
 }
+
+/// What is missing, after "n'a pas": `d'adresse`, `d'adresse ni de ville`,
+/// `d'adresse, de code postal ni de ville` (elision before a vowel).
+pub fn none_of(items: &[&str]) -> String {
+    let de = |item: &&str| {
+        if item.starts_with(['a', 'e', 'é', 'i', 'o', 'u', 'h']) {
+            format!("d'{item}")
+        } else {
+            format!("de {item}")
+        }
+    };
+    let parts: Vec<String> = items.iter().map(de).collect();
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} ni {last}", init.join(", ")),
+    }
+}
+
+/// "à adresser …" to a SACEM delegation: `à la délégation d'Angers` for "Délégation d'Angers".
+pub fn to_delegation(name: &str) -> String {
+    match name.strip_prefix("Délégation ") {
+        Some(rest) => format!("à la délégation {rest}"),
+        None => format!("à {name}"),
+    }
+}
+
+#[cfg(test)]
+mod grammar_tests {
+    use super::*;
+
+    #[test]
+    fn missing_items_and_delegations_read_as_french() {
+        assert_eq!(none_of(&["adresse"]), "d'adresse");
+        assert_eq!(
+            none_of(&["adresse", "code postal", "ville"]),
+            "d'adresse, de code postal ni de ville"
+        );
+        assert_eq!(
+            to_delegation("Délégation d'Angers"),
+            "à la délégation d'Angers"
+        );
+        assert_eq!(to_delegation("SACEM Paris"), "à SACEM Paris");
+    }
+}

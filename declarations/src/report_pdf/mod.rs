@@ -170,8 +170,7 @@ fn attention(f: &mut Form, issues: &[Issue]) {
     let mut t = Table::new(vec![
         Column::left("Gravité", 1.7),
         Column::left("Déclaration", 1.5),
-        Column::left("Représentation", 2.2),
-        Column::left("Ce qu'il faut faire", 6.6),
+        Column::left("Ce qu'il faut faire", 8.8),
     ]);
     t.font_size(7.5)
         .empty_text("Rien à traiter : les brouillons peuvent être vérifiés puis approuvés.");
@@ -184,7 +183,7 @@ fn attention(f: &mut Form, issues: &[Issue]) {
             }
             .to_string(),
             i.body.clone().unwrap_or_default().to_uppercase(),
-            i.performance_id.clone().unwrap_or_default(),
+            // The message names the performance by its show and date; its id is for machines.
             i.message.clone(),
         ]);
     }

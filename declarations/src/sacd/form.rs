@@ -50,17 +50,12 @@ pub(crate) fn form(model: &SacdFile, org: &Organisation, generated_at: DateTime<
         f.heading("Représentations non déclarées");
         let mut t = Table::new(vec![
             Column::left("Date", 1.0),
-            Column::left("Spectacle", 3.0),
-            Column::left("Identifiant", 2.2),
-            Column::left("Motif", 5.0),
+            Column::left("Spectacle", 3.6),
+            Column::left("Motif", 6.6),
         ]);
+        // People know a performance by its date and show; its id is for machines (sacd.json).
         for n in &model.not_declared {
-            t.row([
-                fr::date(n.date),
-                n.show_title.clone(),
-                n.performance_id.clone(),
-                n.reason.clone(),
-            ]);
+            t.row([fr::date(n.date), n.show_title.clone(), n.reason.clone()]);
         }
         f.table(t);
     }

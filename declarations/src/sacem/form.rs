@@ -61,6 +61,10 @@ pub(crate) fn form(
         return f;
     }
     for (index, show) in model.shows.iter().enumerate() {
+        // Each état is a document of its own: it starts on a new page.
+        if index > 0 {
+            f.page_break();
+        }
         show_section(&mut f, model, org, index + 1, show);
     }
     f

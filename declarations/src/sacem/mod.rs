@@ -111,8 +111,8 @@ fn note(model: &SacemDeclaration) -> String {
         .map(|s| {
             s.agency
                 .as_ref()
-                .map(|a| a.name.clone())
-                .unwrap_or_else(|| "délégation régionale à déterminer".into())
+                .map(|a| fr::to_delegation(&a.name))
+                .unwrap_or_else(|| "à la délégation régionale (à déterminer)".into())
         })
         .collect();
     names.sort();
@@ -123,10 +123,10 @@ fn note(model: &SacemDeclaration) -> String {
             "{} et {last} (chacun à la délégation de sa salle)",
             init.join(", ")
         ),
-        [] => "délégation régionale à déterminer".into(),
+        [] => "à la délégation régionale (à déterminer)".into(),
     };
     format!(
-        "SACEM : {n} état{s} des recettes et des dépenses à adresser à {to}, au plus tard le {deadline} ; \
+        "SACEM : {n} état{s} des recettes et des dépenses à adresser {to}, au plus tard le {deadline} ; \
          droits estimés à titre indicatif à {estimate} (montant calculé par la SACEM).",
         s = if n > 1 { "s" } else { "" },
         deadline = model.deadline().map(fr::date).unwrap_or_default(),

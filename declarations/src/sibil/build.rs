@@ -169,11 +169,11 @@ fn declaration(
         warn(
             "sibil.venue.incomplete",
             format!(
-                "La salle « {} » ({}) n'a pas de {} : SIBIL refusera la déclaration. Complétez le lieu dans le \
+                "La salle « {} » ({}) n'a pas {} : SIBIL refusera la déclaration. Complétez le lieu dans le \
                  programme (venue_address, venue_postal_code, venue_city).",
                 p.venue.name,
                 describe(p),
-                missing.join(", ")
+                crate::render::fr::none_of(&missing)
             ),
         );
     }

@@ -99,7 +99,7 @@ fn note(model: &SibilFile) -> String {
         .filter(|d| d.statut_declaration == Status::Annule)
         .count();
     let mut note = format!(
-        "SIBIL : {n} déclaration{s} de représentation à transmettre avant le {deadline} (trimestre {q})",
+        "SIBIL : {n} déclaration{s} de représentation à transmettre au plus tard le {deadline} (trimestre {q})",
         s = if n > 1 { "s" } else { "" },
         q = model.quarter
     );

@@ -53,16 +53,15 @@ pub(crate) fn form(
     f.heading("Représentations non taxables");
     let mut exempt = Table::new(vec![
         Column::left("Date", 1.0),
-        Column::left("Spectacle", 3.0),
-        Column::left("Identifiant", 2.2),
-        Column::left("Motif", 6.0),
+        Column::left("Spectacle", 3.6),
+        Column::left("Motif", 7.6),
     ]);
     exempt.empty_text("Aucune représentation non taxable ce mois-ci.");
     for n in &model.not_taxable {
         exempt.row([
             fr::date(n.date),
             n.show_title.clone(),
-            n.performance_id.clone(),
+            // The performance id is for machines (cnm.json): people know a show by its date.
             n.reason.clone(),
         ]);
     }

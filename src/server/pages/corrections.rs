@@ -4,10 +4,12 @@
 //! `releve run` for that organisation and month, and go back to the page with a notice — or
 //! show the French reason of a refused value on the page.
 
+use crate::corrections::{self, CorrectionError, CorrectionRequest};
 use crate::server::access::{self, Action};
 use crate::server::error::PageError;
 use crate::server::extract::SignedIn;
 use crate::server::pages::performance::{href, month_of};
+use crate::server::runs::start_run;
 use crate::server::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -84,17 +86,55 @@ async fn handle(
     }
 }
 
-/// Stores the correction and recomputes the month; the inner error is a refused value, in
-/// French.
+/// Stores the correction through [`corrections::apply`] (the API's entry point) and recomputes
+/// the month with the run's job; the inner error is the refused value's French reason.
 async fn apply(
-    _state: &AppState,
-    _user: &SignedIn,
-    _org: &str,
-    _month: Month,
-    _performance_id: &str,
-    _form: &CorrectionForm,
+    state: &AppState,
+    user: &SignedIn,
+    org: &str,
+    month: Month,
+    performance_id: &str,
+    form: &CorrectionForm,
 ) -> Result<Result<(), String>, PageError> {
-    Ok(Err(
-        "les corrections ne sont pas encore enregistrables dans cette version".to_string(),
-    ))
+    let caller = user.caller();
+    let config = access::organisation(state, &caller, org, Action::Correct)?;
+    let whole_show = form.scope.as_deref() == Some("show");
+    let value = form.value.trim();
+    let request = CorrectionRequest {
+        performance_id: (!whole_show).then(|| performance_id.to_string()),
+        show_id: whole_show.then(|| form.show_id.clone().unwrap_or_default()),
+        field: form.field.trim().to_string(),
+        // An empty value withdraws the correction in force (formats.md §6, `null`).
+        value: (!value.is_empty()).then(|| value.to_string()),
+        reason: form.reason.trim().to_string(),
+        by: user.0.email.clone(),
+    };
+    match corrections::apply(
+        state.store(),
+        config,
+        &request,
+        &caller.actor(),
+        state.now(),
+    )
+    .await
+    {
+        Ok(_) => {}
+        Err(refused @ CorrectionError::Invalid(_)) => return Ok(Err(refused.message())),
+        Err(CorrectionError::Failed(e)) => return Err(PageError::from(e)),
+    }
+    // The month's drafts again, by the run's own job (collect, facts, declarations, files).
+    let who = format!("{} (correction)", user.0.email);
+    let started = start_run(
+        state,
+        org,
+        month,
+        &who,
+        serde_json::json!({"from": "correction"}),
+    )
+    .await?;
+    if let Some(task) = started.task {
+        // Wait for it, so that the page shown next already has the new figures.
+        let _ = task.await;
+    }
+    Ok(Ok(()))
 }

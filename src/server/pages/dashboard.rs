@@ -1,6 +1,6 @@
-//! *Tableau de bord*: the organisations the person belongs to, with their roles and the
-//! latest version of each declaration. (The full dashboard of issue 9 — a card per body with
-//! amounts and deadlines — builds on this page.)
+//! *Tableau de bord* (`/`): the organisations the person belongs to, with their roles, the
+//! latest version of each declaration and the next deadlines across months; each links to the
+//! organisation's month page (`month.rs`), which has a card per body.
 
 use crate::server::access::{self, Action};
 use crate::server::error::PageError;
@@ -35,9 +35,16 @@ pub async fn page(
                 "status": v.status.label_fr(),
             }));
         }
+        let today = super::month::today(&state);
+        let deadlines = super::month::next_deadlines(slug, &versions, today);
+        let latest_month = versions
+            .iter()
+            .map(|v| v.month)
+            .max()
+            .map(|m| m.to_string());
         cards.push(json!({
             "slug": slug, "name": org.organisation.name, "roles": roles.join(", "),
-            "versions": latest,
+            "versions": latest, "deadlines": deadlines, "latest_month": latest_month,
         }));
     }
     let mut context = base_context(&state, &user);

@@ -3,13 +3,20 @@
 //! [`access`](crate::server::access) for the organisation before reading anything; every form
 //! carries the session's CSRF token, checked before acting.
 
+mod admin;
 pub mod correction_fields;
 mod corrections;
 mod dashboard;
+mod declaration;
+mod declaration_actions;
+mod form_layout;
 pub mod indicators;
+mod journal;
 mod login;
+mod month;
 pub mod performance;
 pub mod sources;
+mod view;
 pub mod work_list;
 
 use crate::server::error::PageError;
@@ -18,7 +25,7 @@ use crate::server::templates::STYLESHEET;
 use crate::server::AppState;
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
@@ -26,6 +33,25 @@ pub fn router() -> Router<AppState> {
         .route("/", get(dashboard::page))
         .route("/connexion", get(login::form).post(login::submit))
         .route("/deconnexion", axum::routing::post(login::logout))
+        .route("/o/:org", get(month::organisation))
+        .route("/o/:org/journal", get(journal::page))
+        .route("/o/:org/admin", get(admin::page))
+        .route("/o/:org/admin/membres", post(admin::add_member))
+        .route("/o/:org/admin/membres/retrait", post(admin::remove_member))
+        .route("/o/:org/:month", get(month::page))
+        .route("/o/:org/:month/:body", get(declaration::page))
+        .route(
+            "/o/:org/:month/:body/approuver",
+            post(declaration_actions::approve),
+        )
+        .route(
+            "/o/:org/:month/:body/transmission",
+            post(declaration_actions::submission),
+        )
+        .route(
+            "/o/:org/:month/:body/versions/:number/:format",
+            get(declaration::download),
+        )
         .route("/static/releve.css", get(stylesheet))
         // Part B of issue 9: performances and corrections, work list, sources, indicators.
         .route("/o/:org/:month/p/:performance_id", get(performance::page))

@@ -96,6 +96,77 @@ impl TestServer {
         }
     }
 
+    /// [`TestServer::start_with`], the server given `dir/out` as the runs' output folder (as
+    /// `releve serve --out` does), with `files` written into the scenario folder first.
+    pub async fn start_serving_outputs(
+        extra_root: &str,
+        extra_venue: &str,
+        files: &[(&str, &str)],
+    ) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, content) in files {
+            std::fs::write(dir.path().join(name), content).expect("write scenario file");
+        }
+        let db = dir.path().join("releve.db");
+        let text = config_text(
+            &format!("sqlite://{}", db.display()),
+            extra_root,
+            extra_venue,
+        );
+        let config_path = dir.path().join("releve.toml");
+        std::fs::write(&config_path, text).expect("write config");
+        let config = Config::load(&config_path).expect("valid test config");
+        let app = Application::build_with_output(
+            config,
+            "127.0.0.1:0",
+            Arc::new(releve_domain::SystemClock),
+            Some(dir.path().join("out")),
+        )
+        .await
+        .expect("server starts");
+        let url = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            app.run_until_stopped(async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("server runs");
+        });
+        TestServer {
+            url,
+            state,
+            dir,
+            config_path,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// The output folder the server serves (`dir/out`).
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    /// Runs a month for the first organisation, as `releve run --org VENUE --out dir/out`
+    /// (the same library call), with a fixed generation time; returns the exit status code.
+    pub async fn run_month(&self, month: &str) -> u8 {
+        let options = releve::run::RunOptions::from_cli(
+            &self.config_path,
+            Some(month.to_string()),
+            Some(VENUE.to_string()),
+            self.out(),
+            Some("2025-12-05T09:00:00+01:00".to_string()),
+        )
+        .expect("run options");
+        let mut summary = Vec::new();
+        let status = releve::run::run_monthly(&options, &mut summary)
+            .await
+            .expect("the month runs");
+        status.code()
+    }
+
     /// Stops the server and waits for it (requests in flight finish first).
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {

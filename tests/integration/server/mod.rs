@@ -11,3 +11,4 @@ mod browser;
 mod browser_scenario;
 mod foundation;
 mod work;
+mod workspace;

@@ -27,8 +27,9 @@ pub(super) fn write(
 ) -> Result<Vec<u8>, RenderError> {
     let (width, height) = page_size(form.orientation);
     let stamp = OffsetDateTime::from_unix_timestamp(generated_at.timestamp()).map_err(pdf_error)?;
+    let title = MetadataTitle::new(&form.title);
     let (doc, first_page, first_layer) =
-        PdfDocument::new(ascii_title(&form.title), Mm(width), Mm(height), "contenu");
+        PdfDocument::new(title.placeholder(), Mm(width), Mm(height), "contenu");
     let doc = doc
         .with_conformance(PdfConformance::Custom(CustomPdfConformance {
             identifier: String::new(),
@@ -58,6 +59,7 @@ pub(super) fn write(
         draw(&layer, page, height, &regular, &bold);
     }
     let bytes = doc.save_to_bytes().map_err(pdf_error)?;
+    let bytes = title.write_into(bytes)?;
     let id = document_id(form, pages, generated_at);
     set_trailer_id(bytes, &id)
 }
@@ -114,31 +116,44 @@ fn draw(
     }
 }
 
-/// The title for the document information dictionary. printpdf writes it as raw UTF-8 in a
-/// literal string, which viewers read as PDFDocEncoding (accents garbled), so the metadata
-/// title is folded to ASCII; the page itself keeps the accents.
-fn ascii_title(title: &str) -> String {
-    title
-        .chars()
-        .filter_map(|c| match c {
-            'à' | 'â' | 'ä' => Some('a'),
-            'À' | 'Â' | 'Ä' => Some('A'),
-            'é' | 'è' | 'ê' | 'ë' => Some('e'),
-            'É' | 'È' | 'Ê' | 'Ë' => Some('E'),
-            'î' | 'ï' => Some('i'),
-            'Î' | 'Ï' => Some('I'),
-            'ô' | 'ö' => Some('o'),
-            'Ô' | 'Ö' => Some('O'),
-            'ù' | 'û' | 'ü' => Some('u'),
-            'Ù' | 'Û' | 'Ü' => Some('U'),
-            'ç' => Some('c'),
-            'Ç' => Some('C'),
-            '—' | '–' => Some('-'),
-            '\u{a0}' | '\u{202f}' => Some(' '),
-            c if c.is_ascii() => Some(c),
-            _ => None,
-        })
-        .collect()
+/// The title of the document information dictionary, in UTF-16BE as PDF requires for text
+/// outside PDFDocEncoding (printpdf would write raw UTF-8, which viewers show garbled).
+///
+/// printpdf only takes the title as a literal string, so it is given an ASCII placeholder of
+/// exactly the length of the final hexadecimal string (`<FEFF…>`, four digits per UTF-16 unit)
+/// and the placeholder is replaced in the saved bytes: the cross-reference offsets stay valid.
+struct MetadataTitle {
+    hex: String,
+}
+
+impl MetadataTitle {
+    fn new(title: &str) -> MetadataTitle {
+        let mut hex = String::from("FEFF");
+        for unit in title.encode_utf16() {
+            hex.push_str(&format!("{unit:04X}"));
+        }
+        MetadataTitle { hex }
+    }
+
+    /// `(` + placeholder + `)` is as long as `<` + hex + `>`.
+    fn placeholder(&self) -> String {
+        let mut p = String::from("releveTitle");
+        while p.len() < self.hex.len() {
+            p.push('X');
+        }
+        p
+    }
+
+    fn write_into(&self, mut bytes: Vec<u8>) -> Result<Vec<u8>, RenderError> {
+        let literal = format!("({})", self.placeholder());
+        let at = bytes
+            .windows(literal.len())
+            .position(|w| w == literal.as_bytes())
+            .ok_or_else(|| RenderError::Pdf("titre des métadonnées introuvable".into()))?;
+        let replacement = format!("<{}>", self.hex);
+        bytes[at..at + literal.len()].copy_from_slice(replacement.as_bytes());
+        Ok(bytes)
+    }
 }
 
 /// 32 hexadecimal characters from the form's texts and the generation time (FNV-1a, twice

@@ -88,13 +88,28 @@ pub(crate) fn page_size(orientation: Orientation) -> (f32, f32) {
 }
 
 /// Splits a text into lines no wider than `width` mm. Breaks at spaces (never at no-break
-/// spaces, so `1 234,50 €` stays whole); a word wider than the column is cut.
+/// spaces, so `1 234,50 €` stays whole), then after a hyphen or a slash inside a word
+/// (`Lanvière-sur-` / `Loire`); only a piece with no such point that is wider than the column
+/// on its own is cut, as a last resort (table cells shrink their font first, see
+/// [`fitting_size`], so that this does not happen in documents).
 pub(crate) fn wrap(text: &str, width: f32, size: f32, bold: bool) -> Vec<String> {
+    wrap_noting_cuts(text, width, size, bold, &mut Vec::new())
+}
+
+/// [`wrap`], adding to `cuts` every piece it had to cut mid-word (for [`super::check`]).
+fn wrap_noting_cuts(
+    text: &str,
+    width: f32,
+    size: f32,
+    bold: bool,
+    cuts: &mut Vec<String>,
+) -> Vec<String> {
     let m = metrics(bold);
     let text = printable(text);
     let mut lines = Vec::new();
     let mut current = String::new();
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
+    for word in french_words(&text) {
+        let word = word.as_str();
         let candidate = if current.is_empty() {
             word.to_string()
         } else {
@@ -107,15 +122,28 @@ pub(crate) fn wrap(text: &str, width: f32, size: f32, bold: bool) -> Vec<String>
         if !current.is_empty() {
             lines.push(std::mem::take(&mut current));
         }
-        // The word alone may still be too wide: cut it character by character.
-        for c in word.chars() {
-            let mut next = current.clone();
-            next.push(c);
-            if !current.is_empty() && m.width_mm(&next, size) > width {
-                lines.push(std::mem::take(&mut current));
-                current.push(c);
-            } else {
+        for piece in pieces(word) {
+            let next = format!("{current}{piece}");
+            if m.width_mm(&next, size) <= width {
                 current = next;
+                continue;
+            }
+            if !current.is_empty() {
+                lines.push(std::mem::take(&mut current));
+            }
+            // A piece alone still too wide: cut it character by character.
+            if m.width_mm(piece, size) > width {
+                cuts.push(piece.to_string());
+            }
+            for c in piece.chars() {
+                let mut next = current.clone();
+                next.push(c);
+                if !current.is_empty() && m.width_mm(&next, size) > width {
+                    lines.push(std::mem::take(&mut current));
+                    current.push(c);
+                } else {
+                    current = next;
+                }
             }
         }
     }
@@ -125,12 +153,75 @@ pub(crate) fn wrap(text: &str, width: f32, size: f32, bold: bool) -> Vec<String>
     lines
 }
 
+/// The words of a text for wrapping, French typography kept: a `:` `;` `!` `?` `»` stays with
+/// the word before it and a `«` with the word after it (their space does not break), so that
+/// no line starts with ": exonéré" or ends with "«".
+fn french_words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut glue_next = false;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let sticks_back = word.starts_with([':', ';', '!', '?', '»']);
+        match words.last_mut() {
+            Some(last) if sticks_back || glue_next => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_string()),
+        }
+        glue_next = word == "«";
+    }
+    words
+}
+
+/// A word split after each hyphen or slash (`Lanvière-`, `sur-`, `Loire`): the places where a
+/// line may break inside a word without cutting a syllable.
+fn pieces(word: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in word.char_indices() {
+        if (c == '-' || c == '/') && i > start {
+            let end = i + c.len_utf8();
+            out.push(&word[start..end]);
+            start = end;
+        }
+    }
+    if start < word.len() {
+        out.push(&word[start..]);
+    }
+    out
+}
+
+/// The largest font size, from `size` down to [`MIN_CELL_SIZE`], at which no unbreakable piece
+/// of `text` is wider than `width`: a long name in a narrow column gets a smaller font instead
+/// of being cut mid-word.
+pub(crate) fn fitting_size(text: &str, width: f32, size: f32, bold: bool) -> f32 {
+    let m = metrics(bold);
+    let text = printable(text);
+    let widest = |s: f32| {
+        french_words(&text)
+            .iter()
+            .flat_map(|w| pieces(w))
+            .map(|p| m.width_mm(p, s))
+            .fold(0.0_f32, f32::max)
+    };
+    let mut s = size;
+    while s > MIN_CELL_SIZE && widest(s) > width {
+        s = (s - 0.25).max(MIN_CELL_SIZE);
+    }
+    s
+}
+
+/// Smallest font a table cell shrinks to so that its words stay whole.
+const MIN_CELL_SIZE: f32 = 5.0;
+
 struct Cursor {
     pages: Vec<Page>,
     width: f32,
     height: f32,
     /// Top of the free space on the current page.
     y: f32,
+    /// Pieces of words that had to be cut (too wide for their column even alone).
+    cuts: Vec<String>,
 }
 
 impl Cursor {
@@ -141,6 +232,7 @@ impl Cursor {
             width,
             height,
             y: MARGIN,
+            cuts: Vec::new(),
         }
     }
 
@@ -150,6 +242,11 @@ impl Cursor {
 
     fn bottom(&self) -> f32 {
         self.height - BOTTOM
+    }
+
+    /// Height available on an empty page.
+    fn capacity(&self) -> f32 {
+        self.bottom() - MARGIN
     }
 
     fn page(&mut self) -> &mut Page {
@@ -204,7 +301,8 @@ impl Cursor {
     /// Wrapped text over the whole usable width.
     fn wrapped(&mut self, text: &str, size: f32, bold: bool) {
         let lh = line_height(size);
-        for line in wrap(text, self.usable_width(), size, bold) {
+        let width = self.usable_width();
+        for line in wrap_noting_cuts(text, width, size, bold, &mut self.cuts) {
             self.ensure(lh);
             let y = self.y;
             self.text(MARGIN, y, size, bold, &line);
@@ -214,7 +312,18 @@ impl Cursor {
 }
 
 /// Lays out a form: title block, blocks in order, then the footer with "page i/n" on every page.
+///
+/// Keeping things together: a block that does not fit in the rest of the page but fits on a
+/// page of its own moves whole to the next page (tables and charts are the exception: they
+/// break between rows); a heading stays with the block it introduces; a signature block stays
+/// with the block before it (with the last row of a table), so that no page holds a signature
+/// alone; [`Block::PageBreak`] starts a new page.
 pub fn layout(form: &Form) -> Vec<Page> {
+    layout_noting_cuts(form).0
+}
+
+/// [`layout`], with the pieces of words that had to be cut mid-word.
+pub(crate) fn layout_noting_cuts(form: &Form) -> (Vec<Page>, Vec<String>) {
     let mut c = Cursor::new(form.orientation);
     c.wrapped(&form.title, TITLE_SIZE, true);
     c.y += 1.0;
@@ -226,32 +335,77 @@ pub fn layout(form: &Form) -> Vec<Page> {
     c.hline(MARGIN, right, y, 0.8);
     c.y += 3.0;
 
-    for block in &form.blocks {
+    for (i, block) in form.blocks.iter().enumerate() {
+        let next = form.blocks.get(i + 1);
+        let signature_next = match next {
+            Some(b @ Block::Signature(_)) => measure(form.orientation, b),
+            _ => 0.0,
+        };
         match block {
             Block::Heading(text) => {
                 c.y += 2.5;
-                // Keep the heading with at least a few lines of what follows.
-                c.ensure(line_height(HEADING_SIZE) + 15.0);
+                // Keep the heading with the block it introduces (or the start of a long one).
+                let own = measure(form.orientation, block);
+                let follower = match next {
+                    Some(Block::Table(_) | Block::Bars(_)) | None => 15.0,
+                    Some(b) => measure(form.orientation, b).min(c.capacity() - own),
+                };
+                c.ensure(own + follower);
                 c.wrapped(text, HEADING_SIZE, true);
                 c.y += 1.0;
             }
-            Block::Fields(pairs) => fields(&mut c, pairs),
-            Block::Table(table) => self::table(&mut c, table),
-            Block::Paragraph(text) => {
-                c.wrapped(text, BODY_SIZE, false);
-                c.y += 1.5;
-            }
-            Block::Note(text) => {
-                c.wrapped(text, NOTE_SIZE, false);
-                c.y += 1.0;
-            }
-            Block::Signature(sig) => signature(&mut c, sig),
-            Block::Space(mm) => c.y += mm,
+            Block::Table(table) => self::table(&mut c, table, signature_next),
             Block::Bars(chart) => bars(&mut c, chart),
+            Block::PageBreak => {
+                if c.y > MARGIN {
+                    c.new_page();
+                }
+            }
+            Block::Space(mm) => c.y += mm,
+            other => {
+                let height = measure(form.orientation, other) + signature_next;
+                if height <= c.capacity() {
+                    c.ensure(height);
+                }
+                flowing(&mut c, other);
+            }
         }
     }
     footers(&mut c, &form.footer);
-    c.pages
+    (c.pages, c.cuts)
+}
+
+/// Blocks that flow line by line (their lines never leave the usable width).
+fn flowing(c: &mut Cursor, block: &Block) {
+    match block {
+        Block::Fields(pairs) => fields(c, pairs),
+        Block::Paragraph(text) => {
+            c.wrapped(text, BODY_SIZE, false);
+            c.y += 1.5;
+        }
+        Block::Note(text) => {
+            c.wrapped(text, NOTE_SIZE, false);
+            c.y += 1.0;
+        }
+        Block::Signature(sig) => signature(c, sig),
+        Block::Heading(text) => {
+            c.y += 2.5;
+            c.wrapped(text, HEADING_SIZE, true);
+            c.y += 1.0;
+        }
+        Block::Space(mm) => c.y += mm,
+        Block::Table(t) => table(c, t, 0.0),
+        Block::Bars(chart) => bars(c, chart),
+        Block::PageBreak => {}
+    }
+}
+
+/// Height of a block laid out on an endless page of the form's width.
+fn measure(orientation: Orientation, block: &Block) -> f32 {
+    let mut c = Cursor::new(orientation);
+    c.height = f32::MAX / 4.0;
+    flowing(&mut c, block);
+    c.y - MARGIN
 }
 
 fn fields(c: &mut Cursor, pairs: &[(String, String)]) {
@@ -264,8 +418,8 @@ fn fields(c: &mut Cursor, pairs: &[(String, String)]) {
     let value_x = MARGIN + label_width;
     let value_width = c.usable_width() - label_width;
     for (label, value) in pairs {
-        let labels = wrap(label, label_width - 2.0, BODY_SIZE, true);
-        let values = wrap(value, value_width, BODY_SIZE, false);
+        let labels = wrap_noting_cuts(label, label_width - 2.0, BODY_SIZE, true, &mut c.cuts);
+        let values = wrap_noting_cuts(value, value_width, BODY_SIZE, false, &mut c.cuts);
         let rows = labels.len().max(values.len());
         c.ensure(lh * rows as f32);
         let top = c.y;
@@ -280,34 +434,51 @@ fn fields(c: &mut Cursor, pairs: &[(String, String)]) {
     c.y += 1.5;
 }
 
-/// A row ready to draw: wrapped cells and its height.
+/// A row ready to draw: wrapped cells, the font size of each cell and the row's height.
 struct Row {
     cells: Vec<Vec<String>>,
+    sizes: Vec<f32>,
     height: f32,
     bold: bool,
     fill: Option<f32>,
 }
 
-fn prepare(cells: &[String], widths: &[f32], size: f32, bold: bool, fill: Option<f32>) -> Row {
+fn prepare(
+    cells: &[String],
+    widths: &[f32],
+    size: f32,
+    bold: bool,
+    fill: Option<f32>,
+    cuts: &mut Vec<String>,
+) -> Row {
+    let mut sizes = Vec::with_capacity(widths.len());
     let cells: Vec<Vec<String>> = widths
         .iter()
         .enumerate()
         .map(|(i, w)| {
             let text = cells.get(i).map(String::as_str).unwrap_or("");
-            wrap(text, w - 2.0 * CELL_PAD_X, size, bold)
+            let inner = w - 2.0 * CELL_PAD_X;
+            let cell_size = fitting_size(text, inner, size, bold);
+            sizes.push(cell_size);
+            wrap_noting_cuts(text, inner, cell_size, bold, cuts)
         })
         .collect();
-    let lines = cells.iter().map(Vec::len).max().unwrap_or(1);
+    let height = cells
+        .iter()
+        .zip(&sizes)
+        .map(|(lines, s)| lines.len() as f32 * line_height(*s))
+        .fold(line_height(size), f32::max)
+        + 2.0 * CELL_PAD_Y;
     Row {
-        height: lines as f32 * line_height(size) + 2.0 * CELL_PAD_Y,
+        height,
         cells,
+        sizes,
         bold,
         fill,
     }
 }
 
 fn draw_row(c: &mut Cursor, row: &Row, table: &Table, widths: &[f32]) {
-    let size = table.font_size;
     let top = c.y;
     let left = MARGIN;
     let right = MARGIN + widths.iter().sum::<f32>();
@@ -327,6 +498,7 @@ fn draw_row(c: &mut Cursor, row: &Row, table: &Table, widths: &[f32]) {
             .get(i)
             .map(|col| col.align)
             .unwrap_or_default();
+        let size = row.sizes[i];
         for (n, line) in row.cells[i].iter().enumerate() {
             let line_top = top + CELL_PAD_Y + n as f32 * line_height(size);
             let text_width = metrics(row.bold).width_mm(line, size);
@@ -346,7 +518,9 @@ fn draw_row(c: &mut Cursor, row: &Row, table: &Table, widths: &[f32]) {
     c.y = top + row.height;
 }
 
-fn table(c: &mut Cursor, table: &Table) {
+/// `keep_with_last`: height of what must stay on the page of the last row (a signature block
+/// that follows the table), so that it never lands alone on a page.
+fn table(c: &mut Cursor, table: &Table, keep_with_last: f32) {
     let weight_sum: f32 = table.columns.iter().map(|col| col.weight.max(0.0)).sum();
     if table.columns.is_empty() || weight_sum <= 0.0 {
         return;
@@ -359,12 +533,19 @@ fn table(c: &mut Cursor, table: &Table) {
         .collect();
     let size = table.font_size;
     let headers: Vec<String> = table.columns.iter().map(|col| col.header.clone()).collect();
-    let header = prepare(&headers, &widths, size, true, Some(HEADER_GREY));
+    let header = prepare(
+        &headers,
+        &widths,
+        size,
+        true,
+        Some(HEADER_GREY),
+        &mut c.cuts,
+    );
 
     let mut body: Vec<Row> = table
         .rows
         .iter()
-        .map(|cells| prepare(cells, &widths, size, false, None))
+        .map(|cells| prepare(cells, &widths, size, false, None, &mut c.cuts))
         .collect();
     if body.is_empty() {
         // One row spanning the table, through a single full-width pseudo-column.
@@ -374,20 +555,30 @@ fn table(c: &mut Cursor, table: &Table) {
         cells[0] = text;
         body.push(Row {
             cells,
+            sizes: vec![size; widths.len()],
             height: lines as f32 * line_height(size) + 2.0 * CELL_PAD_Y,
             bold: false,
             fill: None,
         });
     }
     if let Some(totals) = &table.totals {
-        body.push(prepare(totals, &widths, size, true, Some(TOTALS_GREY)));
+        body.push(prepare(
+            totals,
+            &widths,
+            size,
+            true,
+            Some(TOTALS_GREY),
+            &mut c.cuts,
+        ));
     }
 
     c.ensure(header.height + body[0].height);
     draw_row(c, &header, table, &widths);
     let empty = table.rows.is_empty();
+    let last = body.len() - 1;
     for (i, row) in body.iter().enumerate() {
-        if c.y + row.height > c.bottom() {
+        let reserve = if i == last { keep_with_last } else { 0.0 };
+        if c.y + row.height + reserve > c.bottom() {
             c.new_page();
             draw_row(c, &header, table, &widths);
         }
@@ -470,6 +661,25 @@ fn footers(c: &mut Cursor, footer: &str) {
     }
 }
 
+/// `text` shortened with "…" so that it fits `width` on one line (chart labels: the full text is
+/// in the tables of the document).
+fn ellipsized(text: &str, width: f32, size: f32) -> String {
+    let m = metrics(false);
+    let text = printable(text);
+    if m.width_mm(&text, size) <= width {
+        return text;
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        let candidate = format!("{out}{c}…");
+        if m.width_mm(&candidate, size) > width {
+            break;
+        }
+        out.push(c);
+    }
+    format!("{}…", out.trim_end())
+}
+
 /// A horizontal bar chart: legend, then one row per item (label, stacked bars, value text).
 fn bars(c: &mut Cursor, chart: &BarChart) {
     const SIZE: f32 = 7.5;
@@ -515,8 +725,8 @@ fn bars(c: &mut Cursor, chart: &BarChart) {
     for row in &chart.rows {
         c.ensure(row_h);
         let top = c.y;
-        let label = wrap(&row.label, label_w - 1.0, SIZE, false);
-        c.text(MARGIN, top, SIZE, false, &label[0]);
+        let label = ellipsized(&row.label, label_w - 1.0, SIZE);
+        c.text(MARGIN, top, SIZE, false, &label);
         let mut x = bar_x;
         for (i, value) in row.values.iter().enumerate() {
             let w = (value.max(0.0) * scale) as f32;

@@ -12,6 +12,12 @@
 //! of a page; the signature block is kept in one piece; every page carries the footer text and
 //! "page i/n".
 //!
+//! A version's life is printed on its documents without the declarations knowing it: inside
+//! [`stamp::with_stamp`], every form rendered gets the stamp's title prefix, banner lines and
+//! blocks (a rectificatif's comparison table, an approval "despite" reason). [`check`] verifies
+//! laid-out pages (nothing outside the margins or over its neighbour, no page holding only a
+//! signature).
+//!
 //! Determinism: the same form and generation time give byte-identical files. printpdf stamps
 //! the current time and random identifiers by default; [`emit`] fixes the creation and
 //! modification dates to `generated_at`, leaves out the XMP packet (which carries a random
@@ -33,9 +39,11 @@
 //! assert!(bytes.starts_with(b"%PDF"));
 //! ```
 
+pub mod check;
 mod emit;
 pub(crate) mod fonts;
 mod layout;
+pub mod stamp;
 
 #[cfg(test)]
 mod tests;
@@ -179,6 +187,8 @@ pub enum Block {
     Space(f32),
     /// A horizontal bar chart drawn with filled rectangles.
     Bars(BarChart),
+    /// Starts a new page (unless the current one is still empty): one état per page.
+    PageBreak,
 }
 
 /// A horizontal bar chart: one row per item, its values stacked left to right, each series in
@@ -280,6 +290,10 @@ impl Form {
         self.push(Block::Bars(chart))
     }
 
+    pub fn page_break(&mut self) -> &mut Form {
+        self.push(Block::PageBreak)
+    }
+
     pub fn space(&mut self, mm: f32) -> &mut Form {
         self.push(Block::Space(mm))
     }
@@ -287,7 +301,33 @@ impl Form {
     /// Lays the form out and writes the PDF. `generated_at` becomes the document's creation
     /// and modification dates, so the bytes depend only on the form and this instant.
     pub fn render(&self, generated_at: DateTime<Utc>) -> Result<Vec<u8>, RenderError> {
-        let pages = layout(self);
-        emit::write(self, &pages, generated_at)
+        let stamped;
+        let form = match stamp::current() {
+            Some(s) => {
+                stamped = s.apply(self);
+                &stamped
+            }
+            None => self,
+        };
+        #[cfg(test)]
+        rendered::RENDERED.with(|r| r.borrow_mut().push(form.clone()));
+        let pages = layout(form);
+        emit::write(form, &pages, generated_at)
+    }
+}
+
+/// Tests of whole documents get the forms a declaration rendered, to check their layout.
+#[cfg(test)]
+pub(crate) mod rendered {
+    use super::Form;
+    use std::cell::RefCell;
+
+    thread_local! {
+        pub(crate) static RENDERED: RefCell<Vec<Form>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// The forms rendered on this thread since the last call.
+    pub(crate) fn take() -> Vec<Form> {
+        RENDERED.with(|r| std::mem::take(&mut *r.borrow_mut()))
     }
 }

@@ -173,8 +173,11 @@ fn same_form_same_bytes() {
     // The generation time is in the document's dates.
     let text = String::from_utf8_lossy(&a);
     assert!(text.contains("D:20251201080000+00'00'"));
-    // The metadata title is ASCII (printpdf writes it as raw bytes).
-    assert!(text.contains("Taxe sur les spectacles vivants - fraction varietes"));
+    // The metadata title is UTF-16BE with its byte-order mark: "Taxe" = 0054 0061 0078 0065,
+    // "é" = 00E9, "—" = 2014.
+    assert!(text.contains("/Title<FEFF0054006100780065"));
+    assert!(text.contains("00E9"));
+    assert!(text.contains("2014"));
     // Another generation time gives another file (dates and id change).
     let c = form
         .render(Utc.with_ymd_and_hms(2025, 12, 2, 8, 0, 0).unwrap())
