@@ -470,3 +470,116 @@ async fn schedule_runs_the_previous_month_once_and_catches_up_once_after_a_stop(
     assert_eq!(server.state.store().runs(VENUE).await.unwrap().len(), 2);
     server.stop().await;
 }
+
+/// The performance ids on the lines of the latest draft of `body` for November.
+async fn draft_performances(server: &TestServer, body: &str) -> Vec<String> {
+    let versions = server
+        .state
+        .store()
+        .versions(VENUE, Some(body), Some(NOV.parse().unwrap()))
+        .await
+        .unwrap();
+    let latest = versions.last().expect("a draft");
+    let text = latest.model.to_string();
+    ["tickets_csv:P1", "tickets_csv:P2"]
+        .iter()
+        .filter(|id| text.contains(&format!("\"{id}\"")))
+        .map(|id| id.to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn answering_the_discipline_question_puts_the_performance_in_cnm_and_the_audit_log() {
+    let server = november_server().await;
+    // P2 has no discipline: no declaration has it yet.
+    assert!(draft_performances(&server, "cnm").await.is_empty());
+    let password = server.user("prep@digues.fr", VENUE, Role::Preparer).await;
+    let mut browser = server.signed_in("prep@digues.fr", &password).await;
+    let (_, html) = browser.page("/o/theatre-des-digues/2025-11/a-traiter").await;
+    let csrf = csrf_of(&html);
+    let response = browser
+        .post(
+            "/o/theatre-des-digues/2025-11/corrections",
+            &[
+                ("csrf", &csrf),
+                ("performance_id", "tickets_csv:P2"),
+                ("field", "discipline"),
+                ("value", "chanson_variete"),
+                ("reason", "concert de jazz vocal, variétés"),
+                ("back", "a-traiter"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        "/o/theatre-des-digues/2025-11/a-traiter?fait=1"
+    );
+    // The month was recomputed by the run's job: P2 is now on the CNM draft.
+    assert_eq!(draft_performances(&server, "cnm").await, vec!["tickets_csv:P2"]);
+    let (_, html) = browser.page("/o/theatre-des-digues/2025-11/a-traiter?fait=1").await;
+    assert!(html.contains("Correction enregistrée"));
+    assert!(!html.contains("name=\"field\" value=\"discipline\""), "{html}");
+    // The performance page: no source value (no programme row), the corrected one retained.
+    let (_, html) = browser.page("/o/theatre-des-digues/2025-11/p/tickets_csv%3AP2").await;
+    assert!(html.contains("<th scope=\"row\">Discipline</th><td>—</td><td>chanson_variete</td>"), "{html}");
+    // In the audit log: who, old value (none), new value, reason.
+    let audit = server.state.store().audit_log(VENUE).await.unwrap();
+    let entry = audit
+        .iter()
+        .find(|a| a.details["field"] == "discipline")
+        .expect("the correction is in the audit log");
+    assert_eq!(entry.actor, "prep@digues.fr");
+    assert_eq!(entry.details["value"], "chanson_variete");
+    assert!(entry.details["old_value"].is_null());
+    assert_eq!(entry.details["reason"], "concert de jazz vocal, variétés");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_performance_form_keeps_the_source_value_beside_and_explains_a_refused_value() {
+    let server = november_server().await;
+    let password = server.user("prep@digues.fr", VENUE, Role::Preparer).await;
+    let mut browser = server.signed_in("prep@digues.fr", &password).await;
+    let page = "/o/theatre-des-digues/2025-11/p/tickets_csv%3AP1";
+    let (_, html) = browser.page(page).await;
+    let csrf = csrf_of(&html);
+    let action = "/o/theatre-des-digues/2025-11/p/tickets_csv%3AP1/corrections";
+    let response = browser
+        .post(action, &[("csrf", &csrf), ("field", "capacity"), ("value", "beaucoup"), ("reason", "essai")])
+        .await;
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.contains("?erreur="), "{location}");
+    let (_, html) = browser.page(&location).await;
+    assert!(html.contains("role=\"alert\""), "{html}");
+    assert!(html.contains("<th scope=\"row\">Jauge (places en vente)</th><td>200</td><td>200</td>"));
+
+    let response = browser
+        .post(action, &[("csrf", &csrf), ("field", "capacity"), ("value", "250"), ("reason", "gradins ajoutés")])
+        .await;
+    assert_eq!(response.headers()["location"], format!("{page}?fait=1"));
+    let (_, html) = browser.page(page).await;
+    // The source says 200; the figures use 250.
+    assert!(html.contains("<th scope=\"row\">Jauge (places en vente)</th><td>200</td><td>250</td>"), "{html}");
+    // Withdrawn (empty value): the source value applies again.
+    browser
+        .post(action, &[("csrf", &csrf), ("field", "capacity"), ("value", ""), ("reason", "erreur")])
+        .await;
+    let (_, html) = browser.page(page).await;
+    assert!(html.contains("<th scope=\"row\">Jauge (places en vente)</th><td>200</td><td>200</td>"));
+
+    // A viewer may not correct; a forged form is refused.
+    let response = browser
+        .post(action, &[("csrf", "faux"), ("field", "capacity"), ("value", "300"), ("reason", "x")])
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let password = server.user("lire@digues.fr", VENUE, Role::Viewer).await;
+    let mut viewer = server.signed_in("lire@digues.fr", &password).await;
+    let (_, html) = viewer.page(page).await;
+    let csrf = csrf_of(&html);
+    let response = viewer
+        .post(action, &[("csrf", &csrf), ("field", "capacity"), ("value", "300"), ("reason", "x")])
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    server.stop().await;
+}
