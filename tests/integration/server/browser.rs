@@ -156,6 +156,38 @@ impl Chromium {
             .unwrap_or_else(|e| panic!("no <{tag}> « {text} »: {e}"))
     }
 
+    /// The element whose visible text starts with `prefix`.
+    pub async fn by_prefix(&self, tag: &str, prefix: &str) -> fantoccini::elements::Element {
+        let xpath = format!("//{tag}[starts-with(normalize-space(.), '{prefix}')]");
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no <{tag}> starting « {prefix} »: {e}"))
+    }
+
+    /// Downloads `href` with the page's session (what a click on the link fetches); returns
+    /// the content type and the first bytes.
+    pub async fn download(&self, href: &str) -> (String, String) {
+        let script = r#"
+            const [href, done] = [arguments[0], arguments[arguments.length - 1]];
+            fetch(href, { credentials: 'same-origin' })
+              .then(r => r.arrayBuffer().then(b => done([r.headers.get('content-type') || '',
+                  String.fromCharCode(...new Uint8Array(b.slice(0, 5)))])))
+              .catch(e => done(['error', String(e)]));
+        "#;
+        let result = self
+            .client
+            .execute_async(script, vec![serde_json::json!(href)])
+            .await
+            .expect("download runs");
+        (
+            result[0].as_str().unwrap_or_default().to_string(),
+            result[1].as_str().unwrap_or_default().to_string(),
+        )
+    }
+
     /// The form field whose label has this exact text.
     pub async fn field(&self, label: &str) -> fantoccini::elements::Element {
         let label_el = self.by_text("label", label).await;

@@ -495,7 +495,9 @@ async fn answering_the_discipline_question_puts_the_performance_in_cnm_and_the_a
     assert!(draft_performances(&server, "cnm").await.is_empty());
     let password = server.user("prep@digues.fr", VENUE, Role::Preparer).await;
     let mut browser = server.signed_in("prep@digues.fr", &password).await;
-    let (_, html) = browser.page("/o/theatre-des-digues/2025-11/a-traiter").await;
+    let (_, html) = browser
+        .page("/o/theatre-des-digues/2025-11/a-traiter")
+        .await;
     let csrf = csrf_of(&html);
     let response = browser
         .post(
@@ -516,13 +518,26 @@ async fn answering_the_discipline_question_puts_the_performance_in_cnm_and_the_a
         "/o/theatre-des-digues/2025-11/a-traiter?fait=1"
     );
     // The month was recomputed by the run's job: P2 is now on the CNM draft.
-    assert_eq!(draft_performances(&server, "cnm").await, vec!["tickets_csv:P2"]);
-    let (_, html) = browser.page("/o/theatre-des-digues/2025-11/a-traiter?fait=1").await;
+    assert_eq!(
+        draft_performances(&server, "cnm").await,
+        vec!["tickets_csv:P2"]
+    );
+    let (_, html) = browser
+        .page("/o/theatre-des-digues/2025-11/a-traiter?fait=1")
+        .await;
     assert!(html.contains("Correction enregistrée"));
-    assert!(!html.contains("name=\"field\" value=\"discipline\""), "{html}");
+    assert!(
+        !html.contains("name=\"field\" value=\"discipline\""),
+        "{html}"
+    );
     // The performance page: no source value (no programme row), the corrected one retained.
-    let (_, html) = browser.page("/o/theatre-des-digues/2025-11/p/tickets_csv%3AP2").await;
-    assert!(html.contains("<th scope=\"row\">Discipline</th><td>—</td><td>chanson_variete</td>"), "{html}");
+    let (_, html) = browser
+        .page("/o/theatre-des-digues/2025-11/p/tickets_csv%3AP2")
+        .await;
+    assert!(
+        html.contains("<th scope=\"row\">Discipline</th><td>—</td><td>chanson_variete</td>"),
+        "{html}"
+    );
     // In the audit log: who, old value (none), new value, reason.
     let audit = server.state.store().audit_log(VENUE).await.unwrap();
     let entry = audit
@@ -546,7 +561,15 @@ async fn the_performance_form_keeps_the_source_value_beside_and_explains_a_refus
     let csrf = csrf_of(&html);
     let action = "/o/theatre-des-digues/2025-11/p/tickets_csv%3AP1/corrections";
     let response = browser
-        .post(action, &[("csrf", &csrf), ("field", "capacity"), ("value", "beaucoup"), ("reason", "essai")])
+        .post(
+            action,
+            &[
+                ("csrf", &csrf),
+                ("field", "capacity"),
+                ("value", "beaucoup"),
+                ("reason", "essai"),
+            ],
+        )
         .await;
     let location = response.headers()["location"].to_str().unwrap().to_string();
     assert!(location.contains("?erreur="), "{location}");
@@ -555,22 +578,49 @@ async fn the_performance_form_keeps_the_source_value_beside_and_explains_a_refus
     assert!(html.contains("<th scope=\"row\">Jauge (places en vente)</th><td>200</td><td>200</td>"));
 
     let response = browser
-        .post(action, &[("csrf", &csrf), ("field", "capacity"), ("value", "250"), ("reason", "gradins ajoutés")])
+        .post(
+            action,
+            &[
+                ("csrf", &csrf),
+                ("field", "capacity"),
+                ("value", "250"),
+                ("reason", "gradins ajoutés"),
+            ],
+        )
         .await;
     assert_eq!(response.headers()["location"], format!("{page}?fait=1"));
     let (_, html) = browser.page(page).await;
     // The source says 200; the figures use 250.
-    assert!(html.contains("<th scope=\"row\">Jauge (places en vente)</th><td>200</td><td>250</td>"), "{html}");
+    assert!(
+        html.contains("<th scope=\"row\">Jauge (places en vente)</th><td>200</td><td>250</td>"),
+        "{html}"
+    );
     // Withdrawn (empty value): the source value applies again.
     browser
-        .post(action, &[("csrf", &csrf), ("field", "capacity"), ("value", ""), ("reason", "erreur")])
+        .post(
+            action,
+            &[
+                ("csrf", &csrf),
+                ("field", "capacity"),
+                ("value", ""),
+                ("reason", "erreur"),
+            ],
+        )
         .await;
     let (_, html) = browser.page(page).await;
     assert!(html.contains("<th scope=\"row\">Jauge (places en vente)</th><td>200</td><td>200</td>"));
 
     // A viewer may not correct; a forged form is refused.
     let response = browser
-        .post(action, &[("csrf", "faux"), ("field", "capacity"), ("value", "300"), ("reason", "x")])
+        .post(
+            action,
+            &[
+                ("csrf", "faux"),
+                ("field", "capacity"),
+                ("value", "300"),
+                ("reason", "x"),
+            ],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let password = server.user("lire@digues.fr", VENUE, Role::Viewer).await;
@@ -578,7 +628,15 @@ async fn the_performance_form_keeps_the_source_value_beside_and_explains_a_refus
     let (_, html) = viewer.page(page).await;
     let csrf = csrf_of(&html);
     let response = viewer
-        .post(action, &[("csrf", &csrf), ("field", "capacity"), ("value", "300"), ("reason", "x")])
+        .post(
+            action,
+            &[
+                ("csrf", &csrf),
+                ("field", "capacity"),
+                ("value", "300"),
+                ("reason", "x"),
+            ],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     server.stop().await;
