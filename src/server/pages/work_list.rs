@@ -17,10 +17,11 @@ use releve_domain::{Issue, Severity, PARIS};
 use serde::Deserialize;
 use serde_json::json;
 
-/// The field a blocking question is answered with, and the values offered (`None`: free text).
-pub fn answer_field(
-    code: &str,
-) -> Option<(&'static str, Option<Vec<(&'static str, &'static str)>>)> {
+/// The values offered for an answer (value, French label); `None`: free text.
+type Choices = Option<Vec<(&'static str, &'static str)>>;
+
+/// The field a blocking question is answered with, and the values offered.
+pub fn answer_field(code: &str) -> Option<(&'static str, Choices)> {
     let yes_no = Some(vec![("yes", "oui"), ("no", "non")]);
     Some(match code {
         "astp.producer_subsidised.missing" => ("producer_subsidised", yes_no),
