@@ -56,6 +56,7 @@ const OPTIONS: &[(&str, &str)] = &[
     ("demo.serve", "Ouvre ensuite l'espace de travail sur la base de démonstration et affiche un utilisateur de démonstration"),
     ("listen", "Adresse d'écoute ADRESSE:PORT (port 0 : un port libre ; défaut : [server] listen, sinon 127.0.0.1:8080)"),
     ("serve.out", "Dossier de sortie des relevés (celui de releve run --out) : l'espace de travail propose ses fichiers (défaut : celui du dernier relevé)"),
+    ("jobs", "Nombre d'organisations traitées en même temps (défaut : 1)"),
     ("help", "Affiche cette aide"),
     ("version_flag", "Affiche la version"),
 ];
@@ -78,6 +79,7 @@ const VALUE_NAMES: &[(&str, &str)] = &[
     ("year", "ANNÉE"),
     ("generated_at", "DATE"),
     ("log_format", "FORMAT"),
+    ("jobs", "N"),
 ];
 
 fn option_help(command: &str, id: &str) -> Option<&'static str> {
