@@ -57,6 +57,7 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
         } => {
             let options = run::RunOptions::from_cli(&config, month, org, dir, generated_at)?;
             let settings = queue::QueueSettings::new(jobs)?;
+            run::announce_incomplete_month(&options, out)?;
             queue::run_through_queue(&options, &settings, out).await
         }
         Command::Check { config } => check::check(&config, out).await,

@@ -89,7 +89,13 @@ impl RunOptions {
 /// The monthly run of the selected organisations, one job each through the store's queue,
 /// one at a time (`releve run --jobs N` gives more workers: [`crate::queue`]).
 pub async fn run_monthly(options: &RunOptions, out: &mut dyn Write) -> Result<Status> {
-    // A month not over yet gives incomplete figures: say so before anything else.
+    announce_incomplete_month(options, out)?;
+    let settings = crate::queue::QueueSettings::new(None)?;
+    crate::queue::run_through_queue(options, &settings, out).await
+}
+
+/// A month not over yet gives incomplete figures: say so before anything else.
+pub fn announce_incomplete_month(options: &RunOptions, out: &mut dyn Write) -> Result<()> {
     let month = options
         .month
         .unwrap_or_else(|| Month::previous_of(options.generated_at));
@@ -109,8 +115,7 @@ pub async fn run_monthly(options: &RunOptions, out: &mut dyn Write) -> Result<St
             month.to_french()
         )?;
     }
-    let settings = crate::queue::QueueSettings::new(None)?;
-    crate::queue::run_through_queue(options, &settings, out).await
+    Ok(())
 }
 
 /// What running one job produced: its outcome for the queue and its French summary.
