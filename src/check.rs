@@ -63,7 +63,7 @@ fn check_database(config: &Config, out: &mut dyn Write) -> Result<()> {
 }
 
 /// Opens the source as a run would, reads its header, and says what it found.
-async fn check_source(spec: &SourceSpec) -> Result<String, String> {
+pub async fn check_source(spec: &SourceSpec) -> Result<String, String> {
     let path = spec.path.as_deref();
     if spec.kind.is_api() {
         return api::check(spec, &ProcessEnv, Arc::new(TokioSleeper))

@@ -73,6 +73,7 @@ const OPTIONS: &[(&str, &str)] = &[
     ("restore.from", "La copie à remettre en place (faite par releve backup)"),
     ("action", "Action : verify"),
     ("serve.out", "Dossier de sortie des relevés (celui de releve run --out) : l'espace de travail propose ses fichiers (défaut : celui du dernier relevé)"),
+    ("jobs", "Nombre d'organisations traitées en même temps (défaut : 1)"),
     ("help", "Affiche cette aide"),
     ("version_flag", "Affiche la version"),
 ];

@@ -3,12 +3,15 @@
 //! month of the period and of the previous one is rebuilt from the store; files go to
 //! `OUT/<organisation>/season-2025-2026/` (or `year-2025/`).
 
+use crate::config::OrganisationConfig;
 use crate::month::build_month;
 use crate::reference::load_reference;
+use crate::reference::ReferenceData;
 use crate::run::{collect_sources, RunOptions};
 use crate::status::Status;
 use anyhow::{bail, Context, Result};
-use releve_indicators::{season_outputs, MonthData, Period};
+use chrono::{DateTime, Utc};
+use releve_indicators::{season_outputs, MonthData, OutputFile, Period};
 use releve_store::Store;
 use std::io::Write;
 
@@ -44,23 +47,7 @@ pub async fn run(
             writeln!(out, "  ÉCHEC de la source {} : {}", f.source, f.message)?;
             status = Status::NeedsAttention;
         }
-        let mut previous: Vec<MonthData> = Vec::new();
-        for month in period.previous().months() {
-            let build = build_month(&store, org, month, &reference, options.generated_at).await?;
-            previous.push(build.indicator_data());
-        }
-        // A previous period without any performance is "no data", not zeros.
-        let mut months: Vec<MonthData> = if previous.iter().all(|m| m.facts.performances.is_empty())
-        {
-            Vec::new()
-        } else {
-            previous
-        };
-        for month in period.months() {
-            let build = build_month(&store, org, month, &reference, options.generated_at).await?;
-            months.push(build.indicator_data());
-        }
-        let files = season_outputs(&org.organisation, period, &months, options.generated_at)?;
+        let files = period_files(&store, org, period, &reference, options.generated_at).await?;
         let folder = options.out.join(&org.organisation.slug).join(&folder_name);
         std::fs::create_dir_all(&folder)
             .with_context(|| format!("impossible de créer {}", folder.display()))?;
@@ -78,4 +65,37 @@ pub async fn run(
         )?;
     }
     Ok(status)
+}
+
+/// The indicator files of a season or year (JSON, CSV, XLSX, HTML with its charts, PDF), with
+/// the previous period beside each figure, from what the store holds (nothing is collected):
+/// what `releve indicators` writes and the workspace's *Indicateurs* page shows.
+pub async fn period_files(
+    store: &Store,
+    org: &OrganisationConfig,
+    period: Period,
+    reference: &ReferenceData,
+    generated_at: DateTime<Utc>,
+) -> Result<Vec<OutputFile>> {
+    let mut previous: Vec<MonthData> = Vec::new();
+    for month in period.previous().months() {
+        let build = build_month(store, org, month, reference, generated_at).await?;
+        previous.push(build.indicator_data());
+    }
+    // A previous period without any performance is "no data", not zeros.
+    let mut months: Vec<MonthData> = if previous.iter().all(|m| m.facts.performances.is_empty()) {
+        Vec::new()
+    } else {
+        previous
+    };
+    for month in period.months() {
+        let build = build_month(store, org, month, reference, generated_at).await?;
+        months.push(build.indicator_data());
+    }
+    Ok(season_outputs(
+        &org.organisation,
+        period,
+        &months,
+        generated_at,
+    )?)
 }

@@ -18,6 +18,7 @@ pub mod indicators_cmd;
 pub mod lifecycle;
 pub mod logging;
 pub mod month;
+pub mod month_issues;
 pub mod outputs;
 pub mod payroll;
 pub mod push;

@@ -391,10 +391,13 @@ async fn run_started(
         "issues": run.outputs.issues.len(),
         "quarantined": run.outputs.quarantined,
         "failed_sources": run.failures.iter().map(|f| f.source.clone()).collect::<Vec<_>>(),
-        // Where the files went, so that `releve approve` freezes them beside the drafts.
-        "out": std::path::absolute(&options.out).unwrap_or_else(|_| options.out.clone()),
+        // The workspace's Sources page shows each source's last error.
+        "failures": run.failures.iter().map(|f| serde_json::json!({"source": f.source, "message": f.message})).collect::<Vec<_>>(),
+        // Where the files went: the API serves the month's files from the latest run's folder.
         "month": month.to_string(),
         "folder": std::path::absolute(&run.folder).unwrap_or_else(|_| run.folder.clone()),
+        // Where the files went, so that `releve approve` freezes them beside the drafts.
+        "out": std::path::absolute(&options.out).unwrap_or_else(|_| options.out.clone()),
     });
     let outcome = match run.status() {
         Status::Success => RunOutcome::Success,

@@ -49,14 +49,7 @@ pub fn build(
     statuses: &BTreeMap<Body, String>,
     generated_at: DateTime<Utc>,
 ) -> Result<MonthOutputs> {
-    let mut issues: Vec<Issue> = facts.issues.clone();
-    for draft in drafts {
-        issues.extend(draft.issues.iter().cloned());
-    }
-    issues.extend(extra_issues);
-    issues.extend(quarantine.iter().map(issues::quarantine_issue));
-    issues::name_quarantined_programme(&mut issues, quarantine);
-    issues::sort(&mut issues);
+    let issues = collect_issues(facts, drafts, quarantine, extra_issues);
 
     let mut files = vec![RenderedFile {
         name: "aggregates.json".into(),
@@ -109,6 +102,25 @@ pub fn build(
         corrections: BTreeMap::new(),
         withheld: Vec::new(),
     })
+}
+
+/// The issues of `issues.json`: the facts', the declarations', `extra` (failed sources, version
+/// points) and the quarantine, sorted. The workspace's *À traiter* page lists the same.
+pub fn collect_issues(
+    facts: &MonthFacts,
+    drafts: &[Draft],
+    quarantine: &[Quarantined],
+    extra: Vec<Issue>,
+) -> Vec<Issue> {
+    let mut issues: Vec<Issue> = facts.issues.clone();
+    for draft in drafts {
+        issues.extend(draft.issues.iter().cloned());
+    }
+    issues.extend(extra);
+    issues.extend(quarantine.iter().map(issues::quarantine_issue));
+    issues::name_quarantined_programme(&mut issues, quarantine);
+    issues::sort(&mut issues);
+    issues
 }
 
 impl MonthOutputs {

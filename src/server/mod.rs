@@ -25,6 +25,8 @@ pub mod error;
 pub mod extract;
 pub mod outputs;
 pub mod pages;
+pub mod runs;
+pub mod schedule;
 pub mod secrets;
 pub mod templates;
 pub mod throttle;
@@ -264,6 +266,8 @@ pub async fn serve_with_output(
         state.clock(),
         std::path::PathBuf::from("out"),
     ));
+    // The monthly schedule, when configured (`[schedule]`).
+    tokio::spawn(schedule::run_forever(app.state().clone()));
     app.run_until_stopped(shutdown_signal()).await?;
     outbox.abort();
     Ok(crate::Status::Success)

@@ -17,6 +17,26 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/server/dashboard.html.tera"),
     ),
     (
+        "performance.html",
+        include_str!("../../templates/server/performance.html.tera"),
+    ),
+    (
+        "work_list.html",
+        include_str!("../../templates/server/work_list.html.tera"),
+    ),
+    (
+        "sources.html",
+        include_str!("../../templates/server/sources.html.tera"),
+    ),
+    (
+        "job.html",
+        include_str!("../../templates/server/job.html.tera"),
+    ),
+    (
+        "indicators.html",
+        include_str!("../../templates/server/indicators.html.tera"),
+    ),
+    (
         "month.html",
         include_str!("../../templates/server/month.html.tera"),
     ),

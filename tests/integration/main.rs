@@ -10,9 +10,8 @@ mod child;
 mod concurrency;
 mod config_errors;
 mod contract;
-mod csv_style;
-
 mod crash;
+mod csv_style;
 mod demo;
 mod hostile;
 mod lifecycle;

@@ -4,14 +4,20 @@
 //! carries the session's CSRF token, checked before acting.
 
 mod admin;
+pub mod correction_fields;
+mod corrections;
 mod dashboard;
 mod declaration;
 mod declaration_actions;
 mod form_layout;
+pub mod indicators;
 mod journal;
 mod login;
 mod month;
+pub mod performance;
+pub mod sources;
 mod view;
+pub mod work_list;
 
 use crate::server::error::PageError;
 use crate::server::extract::SignedIn;
@@ -47,6 +53,27 @@ pub fn router() -> Router<AppState> {
             get(declaration::download),
         )
         .route("/static/releve.css", get(stylesheet))
+        // Part B of issue 9: performances and corrections, work list, sources, indicators.
+        .route("/o/:org/:month/p/:performance_id", get(performance::page))
+        .route(
+            "/o/:org/:month/p/:performance_id/corrections",
+            axum::routing::post(corrections::from_performance),
+        )
+        .route(
+            "/o/:org/:month/corrections",
+            axum::routing::post(corrections::submit),
+        )
+        .route("/o/:org/:month/a-traiter", get(work_list::page))
+        .route("/o/:org/sources", get(sources::page))
+        .route("/o/:org/sources/tester", axum::routing::post(sources::test))
+        .route(
+            "/o/:org/sources/collecter",
+            axum::routing::post(sources::collect),
+        )
+        .route("/o/:org/travaux/:id", get(sources::job_page))
+        .route("/o/:org/travaux/:id/etat", get(sources::job_json))
+        .route("/o/:org/indicateurs", get(indicators::page))
+        .route("/o/:org/indicateurs/:season/:file", get(indicators::file))
         .fallback(not_found)
 }
 

@@ -21,6 +21,8 @@ pub fn config_text(database_url: &str, extra_root: &str, extra_venue: &str) -> S
     format!(
         r#"[database]
 url = "{database_url}"
+[registry]
+enabled = false
 {extra_root}
 [[organisation]]
 slug = "{VENUE}"
@@ -325,4 +327,36 @@ pub fn csrf_of(html: &str) -> String {
     let start =
         html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
     html[start..].split('"').next().unwrap().to_string()
+}
+
+#[allow(dead_code)]
+impl TestServer {
+    /// Writes a source file into the scenario folder (beside the configuration).
+    pub fn write(&self, name: &str, content: &str) {
+        std::fs::write(self.dir.path().join(name), content).expect("write source file");
+    }
+
+    /// Waits until job `id` of the queue is finished, and returns it. No fixed sleep: it
+    /// yields to the runtime (the run works in a task of this same runtime) and gives up after
+    /// 60 seconds.
+    pub async fn finished_job(&self, id: i64) -> releve_store::Job {
+        let wait = async {
+            loop {
+                let job = self
+                    .state
+                    .store()
+                    .job(id)
+                    .await
+                    .unwrap()
+                    .expect("job exists");
+                if !job.state.is_active() {
+                    return job;
+                }
+                tokio::task::yield_now().await;
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(60), wait)
+            .await
+            .expect("the job finishes within 60 s")
+    }
 }

@@ -10,5 +10,8 @@ mod api_push;
 mod api_read;
 mod api_routes;
 mod api_runs;
+mod browser;
+mod browser_scenario;
 mod foundation;
+mod work;
 mod workspace;
