@@ -13,6 +13,7 @@ pub mod config;
 pub mod corrections;
 pub mod demo;
 pub mod errors_fr;
+pub mod funders;
 pub mod import;
 pub mod indicators_cmd;
 pub mod lifecycle;

@@ -5,6 +5,7 @@
 
 use crate::families;
 use crate::inputs::Inputs;
+use crate::ratio::Ratio;
 use crate::value::{Unit, Value};
 use serde::Serialize;
 
@@ -79,6 +80,8 @@ pub struct Outcome {
     pub value: Value,
     pub note: Option<String>,
     pub breakdown: Vec<BreakdownEntry>,
+    /// For a ratio indicator, the sums it divides (so that organisations can be combined).
+    pub ratio: Option<Ratio>,
 }
 
 impl Outcome {
@@ -87,6 +90,15 @@ impl Outcome {
             value,
             note: None,
             breakdown: Vec::new(),
+            ratio: None,
+        }
+    }
+
+    /// A ratio indicator's outcome: its value by [`Ratio::value`], the sums kept beside it.
+    pub fn of_ratio(ratio: Ratio, reason: &str) -> Outcome {
+        Outcome {
+            ratio: Some(ratio),
+            ..Outcome::of(ratio.value(reason))
         }
     }
 

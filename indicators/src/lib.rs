@@ -9,6 +9,8 @@
 //! - `period`: month, calendar year, season (September → August by default) and `previous()`.
 //! - `inputs`, `rows`, `report`: gathering the months of a period, computing every indicator
 //!   beside the previous period.
+//! - `ratio`: the sums behind a rate or an average, kept so that organisations combine
+//!   correctly; `network`: reading `indicators.json` back and the network of a funder.
 //! - `output`: JSON, CSV, XLSX, HTML with SVG charts, PDF. `month_outputs` and `season_outputs`
 //!   return `(file name, bytes)`; the binary writes them.
 
@@ -17,7 +19,9 @@ pub mod error;
 pub mod families;
 pub mod inputs;
 pub mod output;
+pub mod network;
 pub mod period;
+pub mod ratio;
 pub mod report;
 pub mod rows;
 pub mod value;
@@ -26,6 +30,7 @@ pub use catalogue::{catalogue, docs, BreakdownEntry, Def, Family, Indicator, Out
 pub use error::IndicatorError;
 pub use inputs::{DeclaredAmounts, Inputs, MonthData, PeriodInputs};
 pub use period::{Period, DEFAULT_SEASON_START};
+pub use ratio::Ratio;
 pub use report::Report;
 pub use rows::{compute_rows, BreakdownRow, IndicatorRow};
 pub use value::{Unit, Value};

@@ -4,6 +4,7 @@
 use crate::catalogue::{catalogue, Family, Indicator, Outcome};
 use crate::inputs::{MonthData, PeriodInputs};
 use crate::period::Period;
+use crate::ratio::Ratio;
 use crate::value::{Unit, Value};
 use releve_domain::{Money, Month};
 use std::collections::BTreeMap;
@@ -31,6 +32,9 @@ pub struct IndicatorRow {
     /// Empty for single-valued indicators. Keys of both periods, in the catalogue's order
     /// (disciplines in table order, audiences tout public → jeune public → scolaire).
     pub breakdown: Vec<BreakdownRow>,
+    /// For a ratio indicator, the sums behind `value` and behind `previous_value`.
+    pub ratio: Option<Ratio>,
+    pub previous_ratio: Option<Ratio>,
 }
 
 /// Reason given for every indicator of a period for which no month of data was given (before
@@ -63,6 +67,8 @@ pub fn compute_rows(period: Period, months: &[MonthData]) -> Vec<IndicatorRow> {
                 label: def.label,
                 unit: def.unit,
                 breakdown: merge_breakdowns(&now, &before, def.unit),
+                ratio: now.ratio,
+                previous_ratio: before.ratio,
                 value: now.value,
                 previous_value: before.value,
                 note: now.note,

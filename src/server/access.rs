@@ -13,7 +13,7 @@
 use crate::config::{FunderConfig, OrganisationConfig};
 use crate::server::secrets::token_hash;
 use crate::server::AppState;
-use releve_store::{ApiTokenRecord, Membership};
+use releve_store::{ApiTokenRecord, FunderShare, Membership};
 
 /// A role in one organisation (formats.md §7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -254,12 +254,19 @@ pub fn readable_organisations<'a>(
 }
 
 /// The funder `slug`, if the caller reads its view (a funder token for it, or one of its
-/// reader users).
+/// reader users). A funder that is not the caller's does not exist for it (404); a token of an
+/// organisation's scope (`read`, `write`, `push`) or the Ministry's is refused (403): funder
+/// routes are not within its scope.
 pub fn funder<'a>(
     state: &'a AppState,
     caller: &Caller,
     slug: &str,
 ) -> Result<&'a FunderConfig, Denied> {
+    if let Caller::Token(t) = caller {
+        if t.scope != Scope::Funder {
+            return Err(Denied::Forbidden);
+        }
+    }
     let funder = state
         .config()
         .funders
@@ -268,7 +275,7 @@ pub fn funder<'a>(
         .ok_or(Denied::NotFound)?;
     let reads = match caller {
         Caller::User(u) => u.funders.iter().any(|f| f == slug),
-        Caller::Token(t) => t.scope == Scope::Funder && t.funder.as_deref() == Some(slug),
+        Caller::Token(t) => t.funder.as_deref() == Some(slug),
     };
     if reads {
         Ok(funder)
@@ -277,18 +284,75 @@ pub fn funder<'a>(
     }
 }
 
-/// The organisations a funder sees: those whose `share_indicators_with` names it, read at
-/// each request (a withdrawal takes effect at once).
-pub fn organisations_shared_with<'a>(
+/// The funders whose view the caller reads, in configuration order.
+pub fn readable_funders<'a>(state: &'a AppState, caller: &Caller) -> Vec<&'a FunderConfig> {
+    state
+        .config()
+        .funders
+        .iter()
+        .filter(|f| funder(state, caller, &f.slug).is_ok())
+        .collect()
+}
+
+/// Whether `org` shares its indicators with `funder`: the latest decision taken in the
+/// workspace for that pair wins; without one, the configuration's `share_indicators_with`.
+fn shares(org: &OrganisationConfig, funder: &str, decisions: &[FunderShare]) -> bool {
+    decisions
+        .iter()
+        .find(|d| d.org == org.organisation.slug && d.funder == funder)
+        .map(|d| d.shared)
+        .unwrap_or_else(|| org.share_indicators_with.iter().any(|f| f == funder))
+}
+
+/// The organisations a funder sees, in configuration order, read at each request (a
+/// withdrawal takes effect at the next read). Call it only with a funder from [`funder`].
+pub async fn organisations_shared_with<'a>(
     state: &'a AppState,
     funder: &FunderConfig,
-) -> Vec<&'a OrganisationConfig> {
-    state
+) -> anyhow::Result<Vec<&'a OrganisationConfig>> {
+    let decisions = state.store().funder_shares().await?;
+    Ok(state
         .config()
         .organisations
         .iter()
-        .filter(|o| o.share_indicators_with.iter().any(|f| f == &funder.slug))
-        .collect()
+        .filter(|o| shares(o, &funder.slug, &decisions))
+        .collect())
+}
+
+/// The organisation `slug` as the funder sees it: an organisation that does not share with that
+/// funder does not exist for it (404, like an unknown one).
+pub async fn funder_organisation<'a>(
+    state: &'a AppState,
+    funder: &FunderConfig,
+    slug: &str,
+) -> anyhow::Result<Result<&'a OrganisationConfig, Denied>> {
+    Ok(organisations_shared_with(state, funder)
+        .await?
+        .into_iter()
+        .find(|o| o.organisation.slug == slug)
+        .ok_or(Denied::NotFound))
+}
+
+/// For an organisation's administrators (`org` obtained with [`Action::Administer`]): every
+/// configured funder, whether the organisation shares with it now, and the workspace decision
+/// behind that if any.
+pub async fn sharing_of<'a>(
+    state: &'a AppState,
+    org: &OrganisationConfig,
+) -> anyhow::Result<Vec<(&'a FunderConfig, bool, Option<FunderShare>)>> {
+    let decisions = state.store().funder_shares().await?;
+    Ok(state
+        .config()
+        .funders
+        .iter()
+        .map(|f| {
+            let decision = decisions
+                .iter()
+                .find(|d| d.org == org.organisation.slug && d.funder == f.slug)
+                .cloned();
+            (f, shares(org, &f.slug, &decisions), decision)
+        })
+        .collect())
 }
 
 /// The organisations of the Ministry's view, if the caller holds a `ministry` token: those with

@@ -49,6 +49,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/server/journal.html.tera"),
     ),
     (
+        "funder.html",
+        include_str!("../../templates/server/funder.html.tera"),
+    ),
+    (
+        "survey.html",
+        include_str!("../../templates/server/survey.html.tera"),
+    ),
+    (
+        "sharing.html",
+        include_str!("../../templates/server/sharing.html.tera"),
+    ),
+    (
         "admin.html",
         include_str!("../../templates/server/admin.html.tera"),
     ),

@@ -46,13 +46,14 @@
 //! | `sessions` (0005)   | `token_hash`                    | `sessions`      |
 //! | `api_tokens` (0005) | `id` (unique `name`, `token_hash`) | `api_tokens` |
 //! | `registry_answers` (0007) | `number` (public data: no `org`) | `registry` |
+//! | `funder_shares`, `funder_downloads` (0009) | `org, funder` / `funder, org, season` | `funder_sharing` |
 //! | `corrections` (0010) | `id` (with `org, target_kind, target_id, field`) | `corrections` |
 //! | `push_requests` (0010) | `org, idempotency_key`       | `push_requests` |
 //! | `outbox`, `outbox_exchanges` (0013) | `id` (unique `idempotency_key`) | `outbox` |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
 //! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens), 0006 (job
-//! queue, audit hash chain), 0007 (company register cache), 0010 (corrections, push requests),
+//! queue, audit hash chain), 0007 (company register cache), 0009 (funder sharing, funder downloads), 0010 (corrections, push requests),
 //! 0013 (submission outbox).
 //!
 //! # Adding a migration and a module
@@ -82,6 +83,7 @@ mod codec;
 mod connect;
 mod corrections;
 mod error;
+mod funder_sharing;
 pub mod faults;
 mod jobs;
 mod organisations;
@@ -109,6 +111,7 @@ pub use audit_chain::{BrokenLink, ChainReport};
 pub use connect::{Backend, Store};
 pub use corrections::{CorrectionRecord, CorrectionTargetKind, NewCorrection};
 pub use error::StoreError;
+pub use funder_sharing::{FunderDownload, FunderShare};
 pub use jobs::{
     host_name, Enqueued, Job, JobFilter, JobOutcome, JobRequest, JobState, Worker, RUN as RUN_JOB,
 };

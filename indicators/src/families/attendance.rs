@@ -8,6 +8,7 @@
 use super::{by_discipline, cancelled_note, join_notes, plural_note};
 use crate::catalogue::{Def, Family, Outcome};
 use crate::inputs::Inputs;
+use crate::ratio::Ratio;
 use crate::value::{Unit, Value};
 
 const SOURCES: &str = "billetterie (billets valides ; mêmes chiffres que SIBIL)";
@@ -133,5 +134,11 @@ fn fill_rate(i: &Inputs<'_>) -> Outcome {
     } else {
         "jauge inconnue ou billetterie absente pour toutes les représentations de la période"
     };
-    Outcome::of(Value::percent_of(attendance, seats, reason)).with_note(note)
+    Outcome::of_ratio(
+        Ratio::Percent {
+            numerator: attendance,
+            denominator: seats,
+        },
+        reason,
+    ).with_note(note)
 }

@@ -7,6 +7,7 @@
 use super::{cancelled_note, plural_note};
 use crate::catalogue::{Def, Family, Outcome};
 use crate::inputs::Inputs;
+use crate::ratio::Ratio;
 use crate::value::{Unit, Value};
 
 pub static INDICATORS: &[Def] = &[
@@ -62,7 +63,13 @@ fn seats_share(i: &Inputs<'_>) -> Outcome {
     } else {
         "jauge inconnue : aucune représentation de la période n'a de jauge renseignée"
     };
-    Outcome::of(Value::percent_of(creation_seats, all_seats, reason)).with_note(plural_note(
+    Outcome::of_ratio(
+        Ratio::Percent {
+            numerator: creation_seats,
+            denominator: all_seats,
+        },
+        reason,
+    ).with_note(plural_note(
         unknown,
         "représentation sans jauge connue exclue",
         "représentations sans jauge connue exclues",

@@ -8,6 +8,7 @@
 use super::{join_notes, plural_note};
 use crate::catalogue::{Def, Family, Outcome};
 use crate::inputs::Inputs;
+use crate::ratio::Ratio;
 use crate::value::{Unit, Value};
 use releve_domain::employment::Sex;
 use releve_domain::PerformanceFacts;
@@ -60,11 +61,13 @@ fn employed_women(i: &Inputs<'_>) -> Outcome {
     };
     let women: u64 = employment.iter().map(|e| e.women).sum();
     let men: u64 = employment.iter().map(|e| e.men).sum();
-    Outcome::of(Value::percent_of(
-        women,
-        women + men,
+    Outcome::of_ratio(
+        Ratio::Percent {
+            numerator: women,
+            denominator: women + men,
+        },
         "sexe des salariés inconnu dans la paie de la période",
-    ))
+    )
 }
 
 /// The first held performance of each show (by show id), in show id order.
@@ -90,11 +93,13 @@ fn directors_women(i: &Inputs<'_>) -> Outcome {
             None => unknown += 1,
         }
     }
-    Outcome::of(Value::percent_of(
-        women,
-        known,
+    Outcome::of_ratio(
+        Ratio::Percent {
+            numerator: women,
+            denominator: known,
+        },
         "le programme ne renseigne la direction d'aucun spectacle de la période",
-    ))
+    )
     .with_note(plural_note(
         unknown,
         "spectacle sans sexe de la direction renseigné exclu",
@@ -120,11 +125,13 @@ fn artists_women(i: &Inputs<'_>) -> Outcome {
             None => unknown += 1,
         }
     }
-    Outcome::of(Value::percent_of(
-        women,
-        total,
+    Outcome::of_ratio(
+        Ratio::Percent {
+            numerator: women,
+            denominator: total,
+        },
         "le programme ne renseigne les artistes d'aucun spectacle de la période",
-    ))
+    )
     .with_note(join_notes([
         plural_note(
             unknown,

@@ -3,6 +3,7 @@
 use super::cancelled_note;
 use crate::catalogue::{Def, Family, Outcome};
 use crate::inputs::Inputs;
+use crate::ratio::Ratio;
 use crate::value::{Unit, Value};
 use releve_domain::Money;
 
@@ -76,10 +77,13 @@ fn incl_vat(i: &Inputs<'_>) -> Outcome {
 fn average_price(i: &Inputs<'_>) -> Outcome {
     let receipts = held_sum(i, |p| p.receipts_incl_vat);
     let paid: u64 = i.held().map(|p| p.paid_tickets).sum();
-    match receipts.average(paid) {
-        Some(avg) => Outcome::of(Value::Money(avg)),
-        None => Outcome::of(Value::not_applicable("aucun billet payant dans la période")),
-    }
+    Outcome::of_ratio(
+        Ratio::Average {
+            amount: receipts,
+            count: paid,
+        },
+        "aucun billet payant dans la période",
+    )
 }
 
 fn own(i: &Inputs<'_>) -> Outcome {

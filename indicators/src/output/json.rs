@@ -44,6 +44,11 @@ struct Row<'a> {
     note: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     breakdown: Vec<BreakdownJson<'a>>,
+    /// The sums a ratio indicator divides (`ratio.rs`), for this period and the previous one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ratio: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_ratio: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -75,6 +80,8 @@ fn row(r: &IndicatorRow) -> Row<'_> {
                 previous_value: b.previous_value.to_json(),
             })
             .collect(),
+        ratio: r.ratio.map(|x| x.to_json()),
+        previous_ratio: r.previous_ratio.map(|x| x.to_json()),
     }
 }
 

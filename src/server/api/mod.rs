@@ -5,6 +5,7 @@
 
 mod corrections;
 pub mod documents;
+pub mod funders;
 pub mod json_body;
 mod ministry;
 pub mod months;
@@ -42,6 +43,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/organisations/:org/tickets", post(tickets::push))
         .route("/ministry/sibil", get(ministry::sibil))
+        .route(
+            "/funders/:funder/organisations",
+            get(funders::organisations),
+        )
+        .route("/funders/:funder/indicators", get(funders::indicators))
         .route("/organisations/:org/runs", post(runs::create))
         .route("/runs/:run_id", get(runs::show))
         .route(

@@ -25,6 +25,8 @@ use utoipa::{Modify, OpenApi};
         super::corrections::list,
         super::tickets::push,
         super::ministry::sibil,
+        super::funders::organisations,
+        super::funders::indicators,
         document,
     ),
     modifiers(&BearerToken)

@@ -10,11 +10,13 @@ mod dashboard;
 mod declaration;
 mod declaration_actions;
 mod form_layout;
+pub mod funder;
 pub mod indicators;
 mod journal;
 mod login;
 mod month;
 pub mod performance;
+mod sharing;
 pub mod sources;
 mod view;
 pub mod work_list;
@@ -74,6 +76,21 @@ pub fn router() -> Router<AppState> {
         .route("/o/:org/travaux/:id/etat", get(sources::job_json))
         .route("/o/:org/indicateurs", get(indicators::page))
         .route("/o/:org/indicateurs/:season/:file", get(indicators::file))
+        // Issue 18: sharing with funders, and the funder's own workspace.
+        .route(
+            "/o/:org/partage",
+            get(sharing::page).post(sharing::change),
+        )
+        .route("/o/:org/partage/:funder/apercu", get(sharing::preview))
+        .route("/f/:funder", get(funder::page))
+        .route(
+            "/f/:funder/telechargement/:season/:file",
+            get(funder::download),
+        )
+        .route(
+            "/f/:funder/questionnaires/:survey/:org",
+            get(funder::survey),
+        )
         .fallback(not_found)
 }
 
@@ -109,6 +126,11 @@ pub fn base_context(state: &AppState, user: &SignedIn) -> tera::Context {
     context.insert("user_email", &user.0.email);
     context.insert("csrf_token", &user.0.csrf_token);
     context.insert("organisations", &organisations);
+    let funders: Vec<serde_json::Value> = crate::server::access::readable_funders(state, &caller)
+        .into_iter()
+        .map(|f| serde_json::json!({"slug": f.slug, "name": f.name}))
+        .collect();
+    context.insert("funders", &funders);
     context
 }
 
