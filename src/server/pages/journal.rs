@@ -34,6 +34,8 @@ pub fn action_fr(code: &str) -> String {
         "reject" => "rejetée par l'organisme".into(),
         "amendment_draft" => "rectificatif préparé".into(),
         "correction" => "correction".into(),
+        "sharing.funder_added" => "partage avec un financeur".into(),
+        "sharing.funder_withdrawn" => "retrait du partage avec un financeur".into(),
         other => other.to_string(),
     }
 }
@@ -56,6 +58,9 @@ fn details_fr(entry: &AuditEntry) -> String {
     }
     if let Some(answer) = d["answer"].as_str() {
         parts.push(format!("réponse « {answer} »"));
+    }
+    if let Some(funder) = d["funder"].as_str() {
+        parts.push(format!("financeur {funder}"));
     }
     if let Some(reason) = d["despite"].as_str() {
         parts.push(format!("malgré les points ouverts : « {reason} »"));

@@ -7,9 +7,9 @@ use releve_store::{JobRequest, RUN_JOB};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-/// Every route of formats.md §6 built by this server (funder routes: issue 18), as
+/// Every route of formats.md §6 built by this server, as
 /// (method, OpenAPI path).
-pub const ROUTES: [(&str, &str); 13] = [
+pub const ROUTES: [(&str, &str); 15] = [
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/organisations"),
     ("POST", "/api/v1/organisations/{org}/runs"),
@@ -32,12 +32,15 @@ pub const ROUTES: [(&str, &str); 13] = [
     ("GET", "/api/v1/organisations/{org}/corrections"),
     ("POST", "/api/v1/organisations/{org}/tickets"),
     ("GET", "/api/v1/ministry/sibil"),
+    ("GET", "/api/v1/funders/{funder}/organisations"),
+    ("GET", "/api/v1/funders/{funder}/indicators"),
 ];
 
 fn concrete(path: &str, run_id: i64) -> String {
     path.replace("{org}", VENUE)
         .replace("{month}", "2025-11")
         .replace("{body}", "cnm")
+        .replace("{funder}", "drac-pdl")
         .replace("{run_id}", &run_id.to_string())
 }
 
@@ -96,6 +99,9 @@ async fn every_route_refuses_a_missing_token_and_hides_other_organisations() {
         .await;
     let other_push = server.token("autre-push", "push", Some(OTHER), None).await;
     let ministry = server.token("ministere", "ministry", None, None).await;
+    let other_funder = server
+        .token("autre-financeur", "funder", None, Some("region-bretagne"))
+        .await;
 
     for (method, path) in ROUTES {
         let url = concrete(path, job.id);
@@ -131,6 +137,14 @@ async fn every_route_refuses_a_missing_token_and_hides_other_organisations() {
                     !body.contains(VENUE) && !body.contains("Théâtre des Digues"),
                     "{method} {url}: {body}"
                 );
+            }
+            // Another funder's view does not exist for a funder token.
+            p if p.starts_with("/api/v1/funders/") => {
+                let url = format!("{url}?season=2025-2026");
+                let (status, body) = call(&server, method, &url, Some(&other_funder)).await;
+                assert_eq!(status, StatusCode::NOT_FOUND, "{method} {url}: {body}");
+                let error: Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(error["error"]["code"], "not_found", "{method} {url}");
             }
             _ => {
                 let token = if path.ends_with("/tickets") {

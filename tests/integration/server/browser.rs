@@ -195,6 +195,11 @@ impl Chromium {
         self.client.find(Locator::Id(&id)).await.unwrap()
     }
 
+    /// The page's HTML as the browser holds it now.
+    pub async fn source(&self) -> String {
+        self.client.source().await.unwrap()
+    }
+
     pub async fn title(&self) -> String {
         self.client.title().await.unwrap()
     }
