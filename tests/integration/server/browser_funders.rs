@@ -90,17 +90,16 @@ async fn a_venue_shares_and_a_funder_reads_in_a_real_browser() {
         "mot de passe du financeur",
     )
     .await;
-    chrome
-        .by_text("a", "DRAC Pays de la Loire")
-        .await
-        .click()
-        .await
-        .unwrap();
+    // The dashboard links to the funder's page; the fixture's season is 2025-2026.
+    chrome.by_text("a", "DRAC Pays de la Loire").await;
+    chrome.goto(&url("/f/drac-pdl?saison=2025-2026")).await;
     chrome
         .by_prefix("h1", "DRAC Pays de la Loire — indicateurs des lieux")
         .await;
     chrome.by_prefix("th", "Compagnie du Large").await;
     chrome.by_prefix("th", "Théâtre des Digues").await;
+    // The network's fill rate: 7 entries for 160 seats.
+    chrome.by_text("td", "4,4\u{a0}%").await;
     chrome.check_page("financeur").await;
     let (content_type, start) = chrome
         .download(&url(
