@@ -107,8 +107,7 @@ pub fn read_json(
         file: "indicators.json",
         reason,
     };
-    let doc: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
+    let doc: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
     let generated_at = doc["generated_at"].as_str().unwrap_or_default().to_string();
     let mut rows = Vec::new();
     for r in doc["rows"].as_array().into_iter().flatten() {
@@ -315,7 +314,13 @@ fn breakdown_sums(rows: &[&IndicatorRow]) -> Vec<BreakdownRow> {
                 let values: Vec<&Value> = rows
                     .iter()
                     .filter_map(|r| r.breakdown.iter().find(|b| b.key == key))
-                    .map(|b| if previous { &b.previous_value } else { &b.value })
+                    .map(|b| {
+                        if previous {
+                            &b.previous_value
+                        } else {
+                            &b.value
+                        }
+                    })
                     .collect();
                 sum(&values).unwrap_or_else(|| Value::not_applicable("aucun lieu"))
             };

@@ -132,10 +132,7 @@ mod tests {
             denominator: 1000,
         };
         // 75 % and 10 %: the mean would be 42.5 %, the network is 400 / 1400 = 28.6 %.
-        assert_eq!(
-            a.add(&b).unwrap().value("x"),
-            Value::Percent(dec!(28.6))
-        );
+        assert_eq!(a.add(&b).unwrap().value("x"), Value::Percent(dec!(28.6)));
         let m = Ratio::Average {
             amount: Money::parse("100.00").unwrap(),
             count: 3,

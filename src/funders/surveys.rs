@@ -316,14 +316,18 @@ pub async fn prefill(
                     (season_read.as_ref(), season.to_french())
                 };
                 let r = r.context("période lue")?;
-                let row = r.indicators.row(def.id).context("indicateur absent du fichier")?;
+                let row = r
+                    .indicators
+                    .row(def.id)
+                    .context("indicateur absent du fichier")?;
                 match pick(row, q.breakdown.as_deref(), false) {
                     Value::NotApplicable { reason } => {
                         to_enter(q, Some(def), format!("non applicable : {reason}"))
                     }
                     value => {
                         let value = rounded(value, q.rounding);
-                        let mut behind = vec![format!("{} ({}) — {}", def.label, def.id, def.formula)];
+                        let mut behind =
+                            vec![format!("{} ({}) — {}", def.label, def.id, def.formula)];
                         if let (Some(ratio), None) = (&row.ratio, &q.breakdown) {
                             behind.push(format!("sommes : {}", ratio.to_french()));
                         }
@@ -349,7 +353,10 @@ pub async fn prefill(
             Perimeter::ThreeSeasons => {
                 let current = season_read.as_ref().context("saison lue")?;
                 let older = older_read.as_ref().context("saison lue")?;
-                let row = current.indicators.row(def.id).context("indicateur absent")?;
+                let row = current
+                    .indicators
+                    .row(def.id)
+                    .context("indicateur absent")?;
                 let oldest = older.indicators.row(def.id).context("indicateur absent")?;
                 let seasons = [
                     (season, row.ratio),
@@ -362,12 +369,13 @@ pub async fn prefill(
                     .iter()
                     .filter_map(|(_, r)| *r)
                     .reduce(|a, b| a.add(&b).unwrap_or(a));
-                let perimeter_fr = format!(
-                    "saisons {} à {}",
-                    season.previous().previous(),
-                    season
-                );
-                match total.map(|t| (t, t.value("aucune place mise en vente sur les trois saisons"))) {
+                let perimeter_fr = format!("saisons {} à {}", season.previous().previous(), season);
+                match total.map(|t| {
+                    (
+                        t,
+                        t.value("aucune place mise en vente sur les trois saisons"),
+                    )
+                }) {
                     Some((t, value)) if value.is_applicable() => {
                         let value = rounded(value, q.rounding);
                         let mut behind = vec![
@@ -430,7 +438,8 @@ mod tests {
 
     #[test]
     fn a_question_with_the_wrong_unit_is_refused() {
-        let text = "id = \"x\"\ntitle = \"x\"\nissuer = \"x\"\ndescription = \"x\"\nreference = \"x\"\n\
+        let text =
+            "id = \"x\"\ntitle = \"x\"\nissuer = \"x\"\ndescription = \"x\"\nreference = \"x\"\n\
                     [[question]]\nid = \"q\"\nlabel = \"q\"\nindicator = \"attendance.paid\"\n\
                     perimeter = \"season\"\nunit = \"euros\"\n";
         let err = Survey::parse("x.toml", text).unwrap_err().to_string();

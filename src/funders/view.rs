@@ -176,6 +176,32 @@ impl FunderView {
         Ok((xlsx, csv))
     }
 
+    /// The download `file` (`indicateurs.xlsx` or `indicateurs.csv`): its content type, bytes
+    /// (the CSV in the installation's `[output] csv` style) and attachment name; `None` for any
+    /// other name.
+    pub fn download(
+        &self,
+        file: &str,
+        csv: crate::config::CsvStyle,
+        generated_at: DateTime<Utc>,
+    ) -> Result<Option<(&'static str, Vec<u8>, String)>> {
+        let (xlsx, csv_bytes) = self.downloads(generated_at)?;
+        let name = format!("{}-saison-{}-{file}", self.funder.slug, self.season);
+        Ok(match file {
+            "indicateurs.xlsx" => Some((
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                xlsx,
+                name,
+            )),
+            "indicateurs.csv" => Some((
+                "text/csv; charset=utf-8",
+                crate::outputs::csv_style::convert(csv, "indicators.csv", csv_bytes)?,
+                name,
+            )),
+            _ => None,
+        })
+    }
+
     /// Records that the funder downloaded every organisation's figures as they are now.
     pub async fn record_download(&self, store: &Store, at: DateTime<Utc>) -> Result<()> {
         for v in &self.organisations {

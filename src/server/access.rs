@@ -480,6 +480,34 @@ mod tests {
     }
 
     #[test]
+    fn a_workspace_decision_wins_over_the_configuration() {
+        let org = OrganisationConfig {
+            organisation: releve_domain::testing::organisation(true),
+            sources: Vec::new(),
+            assumed_vat: Default::default(),
+            contact_email: None,
+            share_with_ministry: false,
+            share_indicators_with: vec!["drac".into()],
+            sibil_credentials_env: None,
+        };
+        let decision = |funder: &str, shared: bool| FunderShare {
+            org: org.organisation.slug.clone(),
+            funder: funder.into(),
+            shared,
+            actor: "a@b.fr".into(),
+            at: chrono::DateTime::UNIX_EPOCH,
+        };
+        assert!(shares(&org, "drac", &[]));
+        assert!(!shares(&org, "region", &[]));
+        assert!(!shares(&org, "drac", &[decision("drac", false)]));
+        assert!(shares(&org, "region", &[decision("region", true)]));
+        // Another organisation's decision says nothing of this one.
+        let mut other = decision("drac", false);
+        other.org = "autre".into();
+        assert!(shares(&org, "drac", &[other]));
+    }
+
+    #[test]
     fn token_scopes() {
         let read = token(Scope::Read, Some("venue"));
         assert!(read.may("venue", Action::Read) && !read.may("venue", Action::Correct));

@@ -170,41 +170,41 @@ mod tests {
     #[tokio::test]
     async fn decisions_replace_each_other_and_are_audited() {
         each_backend(|store| async move {
-                let now = at("2026-01-10 10:00");
-                assert!(store
-                    .set_funder_share("venue", "drac", true, "a@b.fr", now)
-                    .await
-                    .unwrap());
-                assert!(!store
-                    .set_funder_share("venue", "drac", true, "a@b.fr", now)
-                    .await
-                    .unwrap());
-                assert!(store
-                    .set_funder_share("venue", "drac", false, "a@b.fr", now)
-                    .await
-                    .unwrap());
-                let shares = store.funder_shares().await.unwrap();
-                assert_eq!(shares.len(), 1);
-                assert!(!shares[0].shared);
-                let chain = store.verify_audit_chain("venue").await.unwrap();
-                assert_eq!((chain.entries, chain.broken), (2, None));
+            let now = at("2026-01-10 10:00");
+            assert!(store
+                .set_funder_share("venue", "drac", true, "a@b.fr", now)
+                .await
+                .unwrap());
+            assert!(!store
+                .set_funder_share("venue", "drac", true, "a@b.fr", now)
+                .await
+                .unwrap());
+            assert!(store
+                .set_funder_share("venue", "drac", false, "a@b.fr", now)
+                .await
+                .unwrap());
+            let shares = store.funder_shares().await.unwrap();
+            assert_eq!(shares.len(), 1);
+            assert!(!shares[0].shared);
+            let chain = store.verify_audit_chain("venue").await.unwrap();
+            assert_eq!((chain.entries, chain.broken), (2, None));
 
-                store
-                    .record_funder_download("drac", "venue", "2025-2026", "abc", now)
-                    .await
-                    .unwrap();
-                store
-                    .record_funder_download("drac", "venue", "2025-2026", "def", now)
-                    .await
-                    .unwrap();
-                let downloads = store.funder_downloads("drac", "2025-2026").await.unwrap();
-                assert_eq!(downloads["venue"].fingerprint, "def");
-                assert!(store
-                    .funder_downloads("region", "2025-2026")
-                    .await
-                    .unwrap()
-                    .is_empty());
-            })
+            store
+                .record_funder_download("drac", "venue", "2025-2026", "abc", now)
+                .await
+                .unwrap();
+            store
+                .record_funder_download("drac", "venue", "2025-2026", "def", now)
+                .await
+                .unwrap();
+            let downloads = store.funder_downloads("drac", "2025-2026").await.unwrap();
+            assert_eq!(downloads["venue"].fingerprint, "def");
+            assert!(store
+                .funder_downloads("region", "2025-2026")
+                .await
+                .unwrap()
+                .is_empty());
+        })
         .await;
     }
 }

@@ -140,5 +140,6 @@ fn fill_rate(i: &Inputs<'_>) -> Outcome {
             denominator: seats,
         },
         reason,
-    ).with_note(note)
+    )
+    .with_note(note)
 }

@@ -69,7 +69,8 @@ fn seats_share(i: &Inputs<'_>) -> Outcome {
             denominator: all_seats,
         },
         reason,
-    ).with_note(plural_note(
+    )
+    .with_note(plural_note(
         unknown,
         "représentation sans jauge connue exclue",
         "représentations sans jauge connue exclues",

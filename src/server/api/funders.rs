@@ -45,17 +45,30 @@ pub async fn organisations(
     let organisations: Vec<Value> = access::organisations_shared_with(&state, funder)
         .await?
         .into_iter()
-        .map(|o| {
-            json!({
-                "slug": o.organisation.slug,
-                "name": o.organisation.name,
-                "siret": o.organisation.siret.as_str(),
-            })
-        })
+        .map(super::organisations::listed)
         .collect();
     Ok(Json(
         json!({ "funder": funder.slug, "organisations": organisations }),
     ))
+}
+
+/// The funder's view of a season, over the organisations that share with it now (`access`).
+pub async fn build_view(
+    state: &AppState,
+    funder: &crate::config::FunderConfig,
+    period: Period,
+) -> anyhow::Result<FunderView> {
+    let organisations = access::organisations_shared_with(state, funder).await?;
+    let reference = load_reference(state.config())?;
+    view::build(
+        state.store(),
+        &reference,
+        funder,
+        &organisations,
+        period,
+        state.now(),
+    )
+    .await
 }
 
 /// The JSON form of a network figure.
@@ -147,37 +160,16 @@ pub async fn indicators(
             "paramètre format « {format} » invalide : xlsx ou csv"
         )));
     }
-    let organisations = access::organisations_shared_with(&state, funder).await?;
-    let reference = load_reference(state.config())?;
-    let now = state.now();
-    let view = view::build(
-        state.store(),
-        &reference,
-        funder,
-        &organisations,
-        period,
-        now,
-    )
-    .await?;
+    let view = build_view(&state, funder, period).await?;
     if format == "json" {
         return Ok(Json(view_json(&view)).into_response());
     }
-    let (xlsx, csv) = view.downloads(now)?;
+    let file = format!("indicateurs.{format}");
+    let now = state.now();
+    let (content_type, bytes, name) = view
+        .download(&file, state.config().csv, now)?
+        .ok_or_else(ApiError::not_found)?;
     view.record_download(state.store(), now).await?;
-    let season = &view.season;
-    let (content_type, bytes, name) = if format == "xlsx" {
-        (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            xlsx,
-            format!("{}-saison-{season}-indicateurs.xlsx", funder.slug),
-        )
-    } else {
-        (
-            "text/csv; charset=utf-8",
-            crate::outputs::csv_style::convert(state.config().csv, "indicators.csv", csv)?,
-            format!("{}-saison-{season}-indicateurs.csv", funder.slug),
-        )
-    };
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_string()),

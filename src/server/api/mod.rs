@@ -10,7 +10,7 @@ pub mod json_body;
 mod ministry;
 pub mod months;
 mod openapi;
-mod organisations;
+pub mod organisations;
 pub mod protection;
 mod runs;
 mod tickets;

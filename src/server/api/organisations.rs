@@ -18,13 +18,16 @@ pub async fn list(
 ) -> Result<Json<Value>, ApiError> {
     let organisations: Vec<Value> = access::readable_organisations(&state, &caller)
         .into_iter()
-        .map(|o| {
-            json!({
-                "slug": o.organisation.slug,
-                "name": o.organisation.name,
-                "siret": o.organisation.siret.as_str(),
-            })
-        })
+        .map(listed)
         .collect();
     Ok(Json(json!({ "organisations": organisations })))
+}
+
+/// How an organisation is listed: `{"slug", "name", "siret"}`.
+pub fn listed(o: &crate::config::OrganisationConfig) -> Value {
+    json!({
+        "slug": o.organisation.slug,
+        "name": o.organisation.name,
+        "siret": o.organisation.siret.as_str(),
+    })
 }

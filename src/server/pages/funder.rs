@@ -13,9 +13,10 @@
 //! the venue's preview (`sharing.rs`): the same page, limited to that venue.
 
 use crate::funders::surveys;
-use crate::funders::view::{self, source_fr, FunderView};
+use crate::funders::view::{source_fr, FunderView};
 use crate::reference::load_reference;
 use crate::server::access;
+use crate::server::api::funders::build_view;
 use crate::server::error::PageError;
 use crate::server::extract::SignedIn;
 use crate::server::pages::indicators::season_of;
@@ -58,7 +59,9 @@ fn seasons(state: &AppState) -> Vec<String> {
 }
 
 fn when(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&PARIS).format("%d/%m/%Y à %H:%M").to_string()
+    t.with_timezone(&PARIS)
+        .format("%d/%m/%Y à %H:%M")
+        .to_string()
 }
 
 /// The charts of the page, by the indicators crate's chart helper: one bar per organisation
@@ -167,7 +170,10 @@ pub fn view_context(
         .into_iter()
         .map(|s| json!({"id": s.id, "title": s.title, "issuer": s.issuer}))
         .collect();
-    context.insert("funder", &json!({"slug": view.funder.slug, "name": view.funder.name}));
+    context.insert(
+        "funder",
+        &json!({"slug": view.funder.slug, "name": view.funder.name}),
+    );
     context.insert("season", &view.season);
     context.insert("seasons", &seasons(state));
     context.insert("period_fr", &view.period.to_french());
@@ -188,17 +194,7 @@ pub async fn page(
 ) -> Result<Html<String>, PageError> {
     let funder = access::funder(&state, &user.caller(), &funder)?;
     let (_, period) = season(&state, query.saison.as_deref())?;
-    let organisations = access::organisations_shared_with(&state, funder).await?;
-    let reference = load_reference(state.config())?;
-    let view = view::build(
-        state.store(),
-        &reference,
-        funder,
-        &organisations,
-        period,
-        state.now(),
-    )
-    .await?;
+    let view = build_view(&state, funder, period).await?;
     let context = view_context(&state, &user, &view)?;
     render(&state, "funder.html", &context)
 }
@@ -211,40 +207,18 @@ pub async fn download(
 ) -> Result<Response, PageError> {
     let funder = access::funder(&state, &user.caller(), &funder)?;
     let (_, period) = season(&state, Some(&season_text))?;
-    let organisations = access::organisations_shared_with(&state, funder).await?;
-    let reference = load_reference(state.config())?;
+    let view = build_view(&state, funder, period).await?;
     let now = state.now();
-    let view = view::build(
-        state.store(),
-        &reference,
-        funder,
-        &organisations,
-        period,
-        now,
-    )
-    .await?;
-    let (xlsx, csv) = view.downloads(now)?;
-    let (content_type, bytes) = match file.as_str() {
-        "indicateurs.xlsx" => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            xlsx,
-        ),
-        "indicateurs.csv" => (
-            "text/csv; charset=utf-8",
-            crate::outputs::csv_style::convert(state.config().csv, "indicators.csv", csv)?,
-        ),
-        _ => return Err(PageError::NotFound),
-    };
+    let (content_type, bytes, name) = view
+        .download(&file, state.config().csv, now)?
+        .ok_or(PageError::NotFound)?;
     view.record_download(state.store(), now).await?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{}-saison-{}-{file}\"",
-                    funder.slug, view.season
-                ),
+                format!("attachment; filename=\"{name}\""),
             ),
         ],
         bytes,

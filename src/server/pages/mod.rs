@@ -77,10 +77,7 @@ pub fn router() -> Router<AppState> {
         .route("/o/:org/indicateurs", get(indicators::page))
         .route("/o/:org/indicateurs/:season/:file", get(indicators::file))
         // Issue 18: sharing with funders, and the funder's own workspace.
-        .route(
-            "/o/:org/partage",
-            get(sharing::page).post(sharing::change),
-        )
+        .route("/o/:org/partage", get(sharing::page).post(sharing::change))
         .route("/o/:org/partage/:funder/apercu", get(sharing::preview))
         .route("/f/:funder", get(funder::page))
         .route(

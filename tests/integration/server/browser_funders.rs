@@ -63,7 +63,9 @@ async fn a_venue_shares_and_a_funder_reads_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    chrome.by_prefix("p", "Aperçu : voici exactement ce que").await;
+    chrome
+        .by_prefix("p", "Aperçu : voici exactement ce que")
+        .await;
     chrome.check_page("partage-apercu").await;
     chrome.goto(&url(&format!("/o/{OTHER}/partage"))).await;
     chrome
@@ -126,7 +128,11 @@ async fn a_venue_shares_and_a_funder_reads_in_a_real_browser() {
     admin
         .post(
             &format!("/o/{OTHER}/partage"),
-            &[("csrf", &csrf), ("funder", "drac-pdl"), ("action", "retirer")],
+            &[
+                ("csrf", &csrf),
+                ("funder", "drac-pdl"),
+                ("action", "retirer"),
+            ],
         )
         .await;
     chrome.goto(&url("/f/drac-pdl?saison=2025-2026")).await;

@@ -57,24 +57,61 @@ P2;Marées;2025-11-28 20:30;Grande salle;50;theatre;no;m;2;0\n";
 fn ticket(id: &str, perf: &str, show: &str, title: &str, at: &str, price: &str) -> String {
     let kind = if price == "0.00" { "free" } else { "full" };
     let rate = if price == "0.00" { "" } else { "5.5" };
-    format!("{id},{perf},{show},{title},{at},Grande salle,44000,Nantes,,{kind},{price},{rate},valid,\n")
+    format!(
+        "{id},{perf},{show},{title},{at},Grande salle,44000,Nantes,,{kind},{price},{rate},valid,\n"
+    )
 }
 
 fn write_fixture(server: &TestServer) {
     let mut tickets = TICKETS_HEADER.to_string();
     for i in 0..2 {
-        tickets.push_str(&ticket(&format!("T0-{i}"), "P0", "VAGUES", "Les Vagues", "2024-11-15 20:30", "10.00"));
+        tickets.push_str(&ticket(
+            &format!("T0-{i}"),
+            "P0",
+            "VAGUES",
+            "Les Vagues",
+            "2024-11-15 20:30",
+            "10.00",
+        ));
     }
     for i in 0..3 {
-        tickets.push_str(&ticket(&format!("T1-{i}"), "P1", "VAGUES", "Les Vagues", "2025-11-14 20:30", "10.00"));
+        tickets.push_str(&ticket(
+            &format!("T1-{i}"),
+            "P1",
+            "VAGUES",
+            "Les Vagues",
+            "2025-11-14 20:30",
+            "10.00",
+        ));
     }
-    tickets.push_str(&ticket("T1-inv", "P1", "VAGUES", "Les Vagues", "2025-11-14 20:30", "0.00"));
-    tickets.push_str(&ticket("T2-0", "P2", "MAREES", "Marées", "2025-11-28 20:30", "10.00"));
+    tickets.push_str(&ticket(
+        "T1-inv",
+        "P1",
+        "VAGUES",
+        "Les Vagues",
+        "2025-11-14 20:30",
+        "0.00",
+    ));
+    tickets.push_str(&ticket(
+        "T2-0",
+        "P2",
+        "MAREES",
+        "Marées",
+        "2025-11-28 20:30",
+        "10.00",
+    ));
     std::fs::write(server.dir.path().join("tickets.csv"), tickets).unwrap();
     std::fs::write(server.dir.path().join("programme.csv"), PROGRAMME).unwrap();
     let mut large = TICKETS_HEADER.to_string();
     for i in 0..2 {
-        large.push_str(&ticket(&format!("L{i}"), "LARGE-1", "MAREES-L", "Marées", "2025-11-21 20:00", "12.00"));
+        large.push_str(&ticket(
+            &format!("L{i}"),
+            "LARGE-1",
+            "MAREES-L",
+            "Marées",
+            "2025-11-21 20:00",
+            "12.00",
+        ));
     }
     std::fs::write(server.dir.path().join("tickets-large.csv"), large).unwrap();
 }
@@ -90,7 +127,9 @@ async fn run_november(server: &TestServer) {
     )
     .unwrap();
     let mut summary = Vec::new();
-    let status = releve::run::run_monthly(&options, &mut summary).await.unwrap();
+    let status = releve::run::run_monthly(&options, &mut summary)
+        .await
+        .unwrap();
     assert!(status.code() <= 1, "{}", String::from_utf8_lossy(&summary));
 }
 
@@ -109,8 +148,10 @@ async fn set_large_capacity(server: &TestServer, capacity: &str) {
     let response = reqwest::Client::new()
         .post(server.api(&format!("/organisations/{OTHER}/corrections")))
         .bearer_auth(&write)
-        .json(&json!({"performance_id": "tickets_csv:LARGE-1", "field": "capacity", "value": capacity,
-                      "reason": "jauge du chapiteau", "by": "Yann Le Goff, administrateur"}))
+        .json(
+            &json!({"performance_id": "tickets_csv:LARGE-1", "field": "capacity", "value": capacity,
+                      "reason": "jauge du chapiteau", "by": "Yann Le Goff, administrateur"}),
+        )
         .send()
         .await
         .unwrap();
@@ -147,7 +188,11 @@ fn total<'a>(body: &'a Value, id: &str) -> &'a Value {
 }
 
 fn row<'a>(rows: &'a Value, id: &str) -> &'a Value {
-    rows.as_array().unwrap().iter().find(|r| r["id"] == id).unwrap()
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap()
 }
 
 /// Shares or withdraws from the organisation's workspace, as its administrator.
@@ -180,7 +225,12 @@ async fn a_funder_reads_only_sharing_organisations_and_the_network_is_weighted()
     assert_eq!(body["funder"], DRAC);
     assert_eq!(slugs(&body), [VENUE]);
     assert_eq!(body["organisations"][0]["siret"], "81234567600009");
-    let (_, body) = get(&server, &region, &format!("/funders/{REGION}/organisations")).await;
+    let (_, body) = get(
+        &server,
+        &region,
+        &format!("/funders/{REGION}/organisations"),
+    )
+    .await;
     assert_eq!(slugs(&body), Vec::<String>::new());
 
     // Another funder's URL does not exist for this token; a venue's read token is refused.
@@ -193,7 +243,12 @@ async fn a_funder_reads_only_sharing_organisations_and_the_network_is_weighted()
         let (status, body) = get(&server, &venue_read, &format!("/funders/{DRAC}/{path}")).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
     }
-    let (status, _) = get(&server, &drac, &format!("/funders/{DRAC}/indicators?season=2025")).await;
+    let (status, _) = get(
+        &server,
+        &drac,
+        &format!("/funders/{DRAC}/indicators?season=2025"),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The Compagnie du Large shares from its workspace: visible at the next request.
@@ -201,7 +256,12 @@ async fn a_funder_reads_only_sharing_organisations_and_the_network_is_weighted()
     let (_, body) = get(&server, &drac, &format!("/funders/{DRAC}/organisations")).await;
     assert_eq!(slugs(&body), [VENUE, OTHER]);
 
-    let (status, body) = get(&server, &drac, &format!("/funders/{DRAC}/indicators?season=2025-2026")).await;
+    let (status, body) = get(
+        &server,
+        &drac,
+        &format!("/funders/{DRAC}/indicators?season=2025-2026"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["season"], "2025-2026");
     assert_eq!(slugs(&body), [VENUE, OTHER]);
@@ -227,10 +287,17 @@ async fn a_funder_reads_only_sharing_organisations_and_the_network_is_weighted()
         .await
         .unwrap();
         let own: Value = serde_json::from_slice(
-            &files.iter().find(|(n, _)| n == "indicators.json").unwrap().1,
+            &files
+                .iter()
+                .find(|(n, _)| n == "indicators.json")
+                .unwrap()
+                .1,
         )
         .unwrap();
-        assert_eq!(body["organisations"][i]["indicators"], own["rows"], "{slug}");
+        assert_eq!(
+            body["organisations"][i]["indicators"], own["rows"],
+            "{slug}"
+        );
         assert!(body["organisations"][i]["run"]["run_id"].is_i64(), "{body}");
         assert_eq!(body["organisations"][i]["run"]["month"], "2025-11");
     }
@@ -238,7 +305,10 @@ async fn a_funder_reads_only_sharing_organisations_and_the_network_is_weighted()
     let large = &body["organisations"][1]["indicators"];
     assert_eq!(row(digues, "attendance.fill_rate")["value"], "3.3");
     assert_eq!(row(large, "attendance.fill_rate")["value"], "20.0");
-    assert_eq!(row(digues, "attendance.fill_rate")["ratio"], json!({"numerator": 5, "denominator": 150}));
+    assert_eq!(
+        row(digues, "attendance.fill_rate")["ratio"],
+        json!({"numerator": 5, "denominator": 150})
+    );
     assert_eq!(row(digues, "receipts.average_price")["value"], "10.00");
     assert_eq!(row(large, "receipts.average_price")["value"], "12.00");
 
@@ -247,7 +317,10 @@ async fn a_funder_reads_only_sharing_organisations_and_the_network_is_weighted()
     assert_eq!(total(&body, "attendance.paid")["value"], 6);
     assert_eq!(total(&body, "attendance.free")["value"], 1);
     assert_eq!(total(&body, "attendance.total")["value"], 7);
-    assert_eq!(total(&body, "receipts.ticketing_incl_vat")["value"], "64.00");
+    assert_eq!(
+        total(&body, "receipts.ticketing_incl_vat")["value"],
+        "64.00"
+    );
     let fill = total(&body, "attendance.fill_rate");
     assert_eq!(fill["combination"], "weighted_average");
     assert_eq!(fill["value"], "4.4", "not the mean of the rates (11.7)");
@@ -258,13 +331,18 @@ async fn a_funder_reads_only_sharing_organisations_and_the_network_is_weighted()
     // The previous season: only the Digues had performances (P0), the Large has no data.
     assert_eq!(total(&body, "attendance.paid")["previous_value"], 2);
     assert!(
-        total(&body, "attendance.paid")["note"].as_str().unwrap().contains("somme de 2 lieux"),
+        total(&body, "attendance.paid")["note"]
+            .as_str()
+            .unwrap()
+            .contains("somme de 2 lieux"),
         "{body}"
     );
 
     // The workbook: one sheet per family, the network's figure and each organisation's own.
     let response = reqwest::Client::new()
-        .get(server.api(&format!("/funders/{DRAC}/indicators?season=2025-2026&format=xlsx")))
+        .get(server.api(&format!(
+            "/funders/{DRAC}/indicators?season=2025-2026&format=xlsx"
+        )))
         .bearer_auth(&drac)
         .send()
         .await
@@ -275,7 +353,16 @@ async fn a_funder_reads_only_sharing_organisations_and_the_network_is_weighted()
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["Représentations", "Fréquentation", "Recettes", "Jeune public et scolaires", "Création", "Parité", "Emploi artistique", "Taxes et droits"]
+        [
+            "Représentations",
+            "Fréquentation",
+            "Recettes",
+            "Jeune public et scolaires",
+            "Création",
+            "Parité",
+            "Emploi artistique",
+            "Taxes et droits"
+        ]
     );
     let attendance = &sheets[1].1;
     let line = |id: &str| {
@@ -295,35 +382,81 @@ async fn a_funder_reads_only_sharing_organisations_and_the_network_is_weighted()
 
     // The CSV: the same lines (French Excel style by default).
     let response = reqwest::Client::new()
-        .get(server.api(&format!("/funders/{DRAC}/indicators?season=2025-2026&format=csv")))
+        .get(server.api(&format!(
+            "/funders/{DRAC}/indicators?season=2025-2026&format=csv"
+        )))
         .bearer_auth(&drac)
         .send()
         .await
         .unwrap();
     let csv = response.text().await.unwrap();
-    assert!(csv.contains(&format!("attendance.fill_rate:{OTHER};")), "{csv}");
-    assert!(csv.contains("attendance.fill_rate;Taux de remplissage;percent;4,4;"), "{csv}");
+    assert!(
+        csv.contains(&format!("attendance.fill_rate:{OTHER};")),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("attendance.fill_rate;Taux de remplissage;percent;4,4;"),
+        "{csv}"
+    );
 
     // Freshness: unchanged since the download, until a correction changes the Large's jauge.
-    let (_, body) = get(&server, &drac, &format!("/funders/{DRAC}/indicators?season=2025-2026")).await;
-    assert_eq!(body["organisations"][1]["changed_since_last_download"], false);
+    let (_, body) = get(
+        &server,
+        &drac,
+        &format!("/funders/{DRAC}/indicators?season=2025-2026"),
+    )
+    .await;
+    assert_eq!(
+        body["organisations"][1]["changed_since_last_download"],
+        false
+    );
     set_large_capacity(&server, "20").await;
-    let (_, body) = get(&server, &drac, &format!("/funders/{DRAC}/indicators?season=2025-2026")).await;
-    assert_eq!(body["organisations"][0]["changed_since_last_download"], false);
-    assert_eq!(body["organisations"][1]["changed_since_last_download"], true);
+    let (_, body) = get(
+        &server,
+        &drac,
+        &format!("/funders/{DRAC}/indicators?season=2025-2026"),
+    )
+    .await;
+    assert_eq!(
+        body["organisations"][0]["changed_since_last_download"],
+        false
+    );
+    assert_eq!(
+        body["organisations"][1]["changed_since_last_download"],
+        true
+    );
     // 2 / 20 = 10.0 %; network 7 / 170 = 4.1 %.
-    assert_eq!(row(&body["organisations"][1]["indicators"], "attendance.fill_rate")["value"], "10.0");
+    assert_eq!(
+        row(
+            &body["organisations"][1]["indicators"],
+            "attendance.fill_rate"
+        )["value"],
+        "10.0"
+    );
     assert_eq!(total(&body, "attendance.fill_rate")["value"], "4.1");
 
     // Withdrawal from the workspace: gone at the next request, nothing of it in the answer.
     share(&server, OTHER, DRAC, "retirer").await;
-    let (_, body) = get(&server, &drac, &format!("/funders/{DRAC}/indicators?season=2025-2026")).await;
+    let (_, body) = get(
+        &server,
+        &drac,
+        &format!("/funders/{DRAC}/indicators?season=2025-2026"),
+    )
+    .await;
     assert_eq!(slugs(&body), [VENUE]);
     let text = body.to_string();
-    assert!(!text.contains(OTHER) && !text.contains("Compagnie du Large"), "{text}");
+    assert!(
+        !text.contains(OTHER) && !text.contains("Compagnie du Large"),
+        "{text}"
+    );
     assert_eq!(total(&body, "attendance.paid")["value"], 4);
     // Both decisions are in the organisation's hash-chained audit log.
-    let chain = server.state.store().verify_audit_chain(OTHER).await.unwrap();
+    let chain = server
+        .state
+        .store()
+        .verify_audit_chain(OTHER)
+        .await
+        .unwrap();
     assert_eq!(chain.broken, None);
     assert!(chain.entries >= 4, "{chain:?}");
     server.stop().await;
@@ -375,7 +508,9 @@ async fn the_funder_workspace_and_the_venue_preview() {
     let (status, _) = funder.page(&format!("/f/{REGION}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = funder
-        .page(&format!("/f/{DRAC}/questionnaires/fedelima-opp/{OTHER}?saison=2025-2026"))
+        .page(&format!(
+            "/f/{DRAC}/questionnaires/fedelima-opp/{OTHER}?saison=2025-2026"
+        ))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // The venue's own pages do not exist for the funder.
@@ -389,11 +524,16 @@ async fn the_funder_workspace_and_the_venue_preview() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("non partagé") && html.contains("Région Bretagne"));
     let (status, html) = admin
-        .page(&format!("/o/{OTHER}/partage/{DRAC}/apercu?saison=2025-2026"))
+        .page(&format!(
+            "/o/{OTHER}/partage/{DRAC}/apercu?saison=2025-2026"
+        ))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Aperçu") && html.contains("Compagnie du Large"));
-    assert!(!html.contains("Théâtre des Digues"), "the preview shows only this venue");
+    assert!(
+        !html.contains("Théâtre des Digues"),
+        "the preview shows only this venue"
+    );
     assert!(html.contains("20,0"), "its fill rate: {html}");
     // A viewer of the venue may not manage sharing.
     let password = server.user("lecteur@large.fr", OTHER, Role::Viewer).await;
@@ -408,7 +548,9 @@ async fn the_funder_workspace_and_the_venue_preview() {
 
     // Download, then a correction: the page says the Large's figures changed since.
     let response = funder
-        .get(&format!("/f/{DRAC}/telechargement/2025-2026/indicateurs.xlsx"))
+        .get(&format!(
+            "/f/{DRAC}/telechargement/2025-2026/indicateurs.xlsx"
+        ))
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let (_, html) = funder.page(&format!("/f/{DRAC}?saison=2025-2026")).await;
@@ -419,7 +561,9 @@ async fn the_funder_workspace_and_the_venue_preview() {
 
     // A survey page: answers with what is behind them, and the « à saisir » list.
     let (status, html) = funder
-        .page(&format!("/f/{DRAC}/questionnaires/lolf-p131/{VENUE}?saison=2025-2026"))
+        .page(&format!(
+            "/f/{DRAC}/questionnaires/lolf-p131/{VENUE}?saison=2025-2026"
+        ))
         .await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("80,0"), "{html}");
@@ -467,7 +611,11 @@ async fn the_shipped_surveys_are_prefilled_with_their_to_enter_lists() {
         for a in &filled.answers {
             assert!(!a.behind.is_empty(), "{}", a.question.id);
             if !a.to_enter() {
-                assert!(a.behind.iter().any(|b| b.contains("calcul n°")), "{:?}", a.behind);
+                assert!(
+                    a.behind.iter().any(|b| b.contains("calcul n°")),
+                    "{:?}",
+                    a.behind
+                );
             }
         }
         answered.insert(survey.id.clone(), (answers, to_enter));
@@ -490,7 +638,10 @@ async fn the_shipped_surveys_are_prefilled_with_their_to_enter_lists() {
     assert_eq!(text("fedelima-opp", "entrees_exonerees_gratuites"), "1");
     assert_eq!(text("fedelima-opp", "entrees_totales"), "5");
     assert_eq!(text("fedelima-opp", "prix_moyen_billet"), nbsp("10,00 €"));
-    assert_eq!(text("fedelima-opp", "recettes_billetterie"), nbsp("40,00 €"));
+    assert_eq!(
+        text("fedelima-opp", "recettes_billetterie"),
+        nbsp("40,00 €")
+    );
     assert_eq!(text("fedelima-opp", "recettes_propres"), nbsp("38,00 €"));
     assert_eq!(
         answered["fedelima-opp"].1,
@@ -512,8 +663,14 @@ async fn the_shipped_surveys_are_prefilled_with_their_to_enter_lists() {
 
     // DGCA, year 2025: « Les Vagues » directed by a woman, « Marées » by a man → 50.0 %;
     // artists 3 women of 4 + 0 of 2 → 3 / 6 = 50.0 %; employment unknown (no payroll).
-    assert_eq!(text("dgca-parite", "femmes_direction_spectacles"), nbsp("50,0 %"));
-    assert_eq!(text("dgca-parite", "femmes_artistes_programmes"), nbsp("50,0 %"));
+    assert_eq!(
+        text("dgca-parite", "femmes_direction_spectacles"),
+        nbsp("50,0 %")
+    );
+    assert_eq!(
+        text("dgca-parite", "femmes_artistes_programmes"),
+        nbsp("50,0 %")
+    );
     assert_eq!(
         answered["dgca-parite"].1,
         [
@@ -527,8 +684,14 @@ async fn the_shipped_surveys_are_prefilled_with_their_to_enter_lists() {
     // LOLF P131: seats of creations over seasons 2023-2024 (no data), 2024-2025 (P0: 100 of
     // 100) and 2025-2026 (P1: 100 of 150) → 200 / 250 = 80.0 %; the last season 66.7 %; two
     // performances of creations? No: one (P1) in 2025-2026.
-    assert_eq!(text("lolf-p131", "part_places_creations_trois_saisons"), nbsp("80,0 %"));
-    assert_eq!(text("lolf-p131", "part_places_creations_saison"), nbsp("66,7 %"));
+    assert_eq!(
+        text("lolf-p131", "part_places_creations_trois_saisons"),
+        nbsp("80,0 %")
+    );
+    assert_eq!(
+        text("lolf-p131", "part_places_creations_saison"),
+        nbsp("66,7 %")
+    );
     assert_eq!(text("lolf-p131", "representations_creations"), "1");
     assert_eq!(answered["lolf-p131"].1, ["creations_nouvelles_productions"]);
     server.stop().await;
