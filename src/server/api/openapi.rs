@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         super::corrections::list,
         super::tickets::push,
         super::ministry::sibil,
+        super::calendar::deadlines,
         document,
     ),
     modifiers(&BearerToken)
