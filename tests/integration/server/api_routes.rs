@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// Every route of formats.md §6 built by this server (funder routes: issue 18), as
 /// (method, OpenAPI path).
-pub const ROUTES: [(&str, &str); 13] = [
+pub const ROUTES: [(&str, &str); 14] = [
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/organisations"),
     ("POST", "/api/v1/organisations/{org}/runs"),
@@ -32,6 +32,7 @@ pub const ROUTES: [(&str, &str); 13] = [
     ("GET", "/api/v1/organisations/{org}/corrections"),
     ("POST", "/api/v1/organisations/{org}/tickets"),
     ("GET", "/api/v1/ministry/sibil"),
+    ("GET", "/api/v1/organisations/{org}/deadlines.ics"),
 ];
 
 fn concrete(path: &str, run_id: i64) -> String {

@@ -120,6 +120,11 @@ async fn the_feed_is_valid_icalendar_with_stable_uids_and_the_clocks_stamp() {
                 "20260110"
             ),
             (
+                "theatre-des-digues-astp-2025-11@releve",
+                "20260228",
+                "20260301"
+            ),
+            (
                 "theatre-des-digues-cnm-2025-11@releve",
                 "20260228",
                 "20260301"

@@ -6,7 +6,8 @@
 //! Scenario (hand-computed): one jazz concert, « Nuit Jazz », 28 November 2025 at 20:30, two
 //! paid tickets. Deadlines (rules.toml): SACEM the last day of the month after the show →
 //! 31/12/2025; SIBIL before the 10th of the quarter's first month → 09/01/2026; CNM the last
-//! day of the 3rd month after → 28/02/2026. Thresholds `days_before = [7, 2]` (the default).
+//! day of the 3rd month after → 28/02/2026, and ASTP's (a declaration without lines) the same
+//! day. Thresholds `days_before = [7, 2]` (the default).
 
 use super::harness::{Setup, TestServer, VENUE};
 use crate::submit::smtp_sink::{self, Inbox, Received};
@@ -151,6 +152,7 @@ async fn each_deadline_is_reminded_once_per_threshold_and_never_once_sent() {
     let expected = [
         ("sacem", "2025-12-31"),
         ("sibil", "2026-01-09"),
+        ("astp", "2026-02-28"),
         ("cnm", "2026-02-28"),
     ]
     .map(|(b, d)| (b.to_string(), d.to_string()));
@@ -284,8 +286,22 @@ async fn a_scheduled_run_is_reported_once_with_what_was_computed_and_what_needs_
         "{text}"
     );
     // 2 × 15,00 € TTC → 28,44 € HT → CNM 1,00 € (round(28.44 × 3.5 %)).
+    let one_euro =
+        releve_declarations::render::fr::money(releve_domain::Money::parse("1.00").unwrap());
+    assert!(one_euro.starts_with("1,00") && one_euro.ends_with('€'));
     assert!(
-        text.contains("- CNM : version 1, brouillon, 1,00 € estimés, au plus tard le 28/02/2026"),
+        text.contains(&format!(
+            "- CNM : version 1, brouillon, {one_euro} estimés, au plus tard le 28/02/2026"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.trim_end() == "- SACD : version 1, brouillon"),
+        "no deadline: {text}"
+    );
+    assert!(
+        text.contains("À traiter par une personne : 2 point(s), dont 0 bloquant(s)."),
         "{text}"
     );
     assert!(

@@ -133,7 +133,9 @@ async fn a_signatory_sends_a_deposit_package_and_records_its_receipt() {
     let (_, page) = signatory.page(CNM).await;
     assert_eq!(outbox_state(&page), Some("sent"), "{page}");
     assert!(
-        page.contains("Portail : <a href=\"https://cnm.fr/taxe/declaration/\">"),
+        page.contains(
+            "Portail : <a href=\"https:&#x2F;&#x2F;cnm.fr&#x2F;taxe&#x2F;declaration&#x2F;\">"
+        ),
         "{page}"
     );
     assert!(
