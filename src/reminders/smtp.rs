@@ -1,7 +1,7 @@
-//! Sending one French e-mail (plain text and HTML) to an organisation's contact through the
-//! SMTP server of `[mail]`: the same transport rules as the SACEM channel (credentials from
-//! `RELEVE_SMTP_USER` / `RELEVE_SMTP_PASSWORD`, never from the file), a `Message-ID` chosen by
-//! the caller (deterministic per message).
+//! The SMTP transport of `[mail]` — the one place that builds it, for the SACEM channel too
+//! (credentials from `RELEVE_SMTP_USER` / `RELEVE_SMTP_PASSWORD`, never from the file) — and
+//! sending one French e-mail (plain text and HTML) to an organisation's contact, with a
+//! `Message-ID` chosen by the caller (deterministic per message).
 
 use crate::submit::settings::MailSettings;
 use anyhow::{anyhow, Result};

@@ -63,7 +63,7 @@ pub fn target(
     })
 }
 
-fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+pub(super) fn when(t: chrono::DateTime<chrono::Utc>) -> String {
     t.with_timezone(&PARIS)
         .format("%d/%m/%Y à %H:%M")
         .to_string()

@@ -6,7 +6,7 @@
 //! channel not configured), the package's files to download, the portal's address and the
 //! "Enregistrer le dépôt" form (the receipt, recorded like `releve submitted`).
 
-use super::declaration::Target;
+use super::declaration::{when, Target};
 use super::declaration_actions::{actor, back, refuse};
 use crate::config::OrganisationConfig;
 use crate::lifecycle::sha256_hex;
@@ -20,7 +20,6 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
-use releve_domain::PARIS;
 use releve_store::{OutboxRecord, OutboxState, VersionRecord, VersionStatus};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -35,12 +34,6 @@ pub struct SendForm {
     version: u32,
     #[serde(default)]
     signataire: String,
-}
-
-fn when(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&PARIS)
-        .format("%d/%m/%Y à %H:%M")
-        .to_string()
 }
 
 fn shortened(text: &str) -> String {
