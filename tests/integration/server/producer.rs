@@ -76,6 +76,16 @@ async fn the_register_says_who_the_producer_is_and_a_suggestion_is_confirmed_in_
     );
 
     let mut viewer = as_role(&server, "lect@digues.fr", Role::Viewer).await;
+    // The performance page leads to it.
+    let (_, page) = viewer
+        .page("/o/theatre-des-digues/2025-11/p/tickets_csv:P4")
+        .await;
+    assert!(
+        page.contains(
+            "href=\"&#x2F;o&#x2F;theatre-des-digues&#x2F;producteurs&#x2F;21490123300012\""
+        ),
+        "{page}"
+    );
     let (status, page) = viewer.page(PAGE).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("SIRET 214 901 233 00012"), "{page}");
