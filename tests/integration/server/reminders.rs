@@ -353,3 +353,28 @@ async fn releve_submit_without_arguments_sends_the_due_run_report_once() {
         .contains(&format!("Message-ID: {}", message_id(&key))));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn without_a_contact_address_nothing_is_sent() {
+    let (port, inbox) = smtp_sink::start().await;
+    let root = format!(
+        "[mail]\nsmtp_url = \"smtp://127.0.0.1:{port}\"\nfrom = \"releve@theatre-des-digues.fr\"\n"
+    );
+    let server = TestServer::start_setup(Setup {
+        extra_root: &root,
+        extra_venue: PROGRAMME_SOURCE,
+        files: &[
+            ("tickets.csv", &tickets()),
+            ("programme.csv", PROGRAMME),
+            ("tickets-large.csv", HEADER),
+        ],
+        ..Setup::default()
+    })
+    .await;
+    assert_eq!(server.run_month("2025-11").await, 0);
+    scheduled_job(&server, paris("2025-12-24 06:00")).await;
+    // SACEM's J-7 and a fresh run report would both be due, but there is nobody to tell.
+    assert!(pass(&server, "2025-12-24 08:00").await.rows.is_empty());
+    assert!(taken(&inbox).is_empty());
+    server.stop().await;
+}
