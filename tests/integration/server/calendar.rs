@@ -1,7 +1,8 @@
 //! The `.ics` feed of deadlines (issue 11): valid iCalendar read back by a strict little
 //! parser (CRLF, lines of at most 75 octets, folding, balanced components), the events with
 //! hand-computed dates (see `reminders.rs`), a stable UID, DTSTAMP from the server's injected
-//! clock, the same bytes in the workspace and over the API, and the usual refusals.
+//! clock, the same bytes in the workspace and over the API, and the usual refusals. Also the
+//! Indicateurs page's default season against the injected clock.
 
 use super::harness::{Setup, TestServer, OTHER, VENUE};
 use super::reminders::{paris, tickets, HEADER, PROGRAMME, PROGRAMME_SOURCE};
@@ -178,5 +179,22 @@ async fn the_feed_is_valid_icalendar_with_stable_uids_and_the_clocks_stamp() {
         .get(&format!("/o/{VENUE}/echeances.ics"))
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    server.stop().await;
+}
+
+/// The Indicateurs page opens on the season of the latest run (November 2025 → 2025-2026),
+/// whatever the server's clock says (here a year later).
+#[tokio::test]
+async fn the_indicators_page_opens_on_the_season_of_the_latest_run() {
+    let server = november_at("2026-12-20 09:00").await;
+    let password = server.user("lecteur@digues.fr", VENUE, Role::Viewer).await;
+    let mut viewer = server.signed_in("lecteur@digues.fr", &password).await;
+    let (status, page) = viewer.page(&format!("/o/{VENUE}/indicateurs")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("<option value=\"2025-2026\" selected>2025-2026</option>"),
+        "{page}"
+    );
+    assert!(!page.contains("2026-2027"), "{page}");
     server.stop().await;
 }
