@@ -27,7 +27,7 @@ const COMMANDS: &[(&str, &str)] = &[
     ("user", "Personnes de l'espace de travail : user add crée un compte ou ajoute un rôle"),
     ("token", "Jetons de l'API : token create (affiché une seule fois), token revoke"),
     ("check", "Vérifie la configuration et teste chaque source, sans rien écrire"),
-    ("submit", "Transmet les versions approuvées par leur canal (API SIBIL, service SACD, e-mail SACEM, dossier de dépôt CNM/ASTP) ; sans --body, traite chaque envoi en attente"),
+    ("submit", "Transmet les versions approuvées par leur canal (API SIBIL, service SACD, e-mail SACEM, dossier de dépôt CNM/ASTP) ; sans --body, traite chaque envoi en attente et envoie les rappels d'échéance et comptes rendus dus"),
     ("audit", "Journal d'audit : audit verify vérifie sa chaîne d'empreintes"),
     ("backup", "Copie cohérente de la base de données (SQLite ; PostgreSQL : la procédure pg_dump)"),
     ("restore", "Remet en place une copie faite par releve backup"),

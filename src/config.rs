@@ -42,6 +42,9 @@ struct RawConfig {
     channels: Option<crate::submit::settings::RawChannels>,
     #[serde(default)]
     secrets: Option<crate::submit::settings::RawSecrets>,
+    /// `[reminders]`: deadline reminders and run reports (`crate::reminders::settings`).
+    #[serde(default)]
+    reminders: Option<crate::reminders::settings::RawReminders>,
     #[serde(default)]
     output: Option<RawOutput>,
     #[serde(default)]
@@ -191,6 +194,8 @@ pub struct Config {
     pub organisations: Vec<OrganisationConfig>,
     /// `[mail]`, `[channels.*]`, `[secrets]`: how approved versions are sent.
     pub submission: crate::submit::settings::SubmissionSettings,
+    /// `[reminders]`: when the contact is e-mailed before deadlines and after scheduled runs.
+    pub reminders: crate::reminders::settings::ReminderSettings,
     /// `[registry]`: where the company register is and whether it is used.
     pub registry: RegistrySettings,
 }
@@ -354,7 +359,9 @@ impl Config {
             );
         }
         let registry = registry_settings(raw.registry, path)?;
+        let reminders = crate::reminders::settings::validate(raw.reminders, path)?;
         Ok(Config {
+            reminders,
             registry,
             path: path.to_path_buf(),
             season_start_month,

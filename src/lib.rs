@@ -26,6 +26,7 @@ pub mod push;
 pub mod queue;
 pub mod reference;
 pub mod registry;
+pub mod reminders;
 pub mod renormalise_cmd;
 pub mod run;
 pub mod sacd_period;

@@ -64,6 +64,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin.html",
         include_str!("../../templates/server/admin.html.tera"),
     ),
+    (
+        "producer.html",
+        include_str!("../../templates/server/producer.html.tera"),
+    ),
 ];
 
 /// The stylesheet served at `/static/releve.css`.

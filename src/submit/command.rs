@@ -64,6 +64,13 @@ pub async fn submit(args: &SubmitArgs<'_>, out: &mut dyn Write) -> Result<Status
     for line in report.lines_fr() {
         writeln!(out, "{line}")?;
     }
+    if args.body.is_none() {
+        // Without a body, the reminders and run reports due are sent too (formats.md §1).
+        let reminders = crate::reminders::process_due(&config, &store, &clock).await?;
+        for line in reminders.lines_fr() {
+            writeln!(out, "{line}")?;
+        }
+    }
     Ok(if report.needs_attention() {
         Status::NeedsAttention
     } else {

@@ -92,7 +92,7 @@ pub fn describe_fr(r: &OutboxRecord) -> String {
     line
 }
 
-fn channel_label_fr(code: &str) -> &'static str {
+pub fn channel_label_fr(code: &str) -> &'static str {
     match code {
         crate::submit::sibil::CODE => "API SIBIL",
         crate::submit::sacd::CODE => "télétransmission SACD",

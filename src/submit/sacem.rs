@@ -22,8 +22,7 @@ use crate::submit::fault;
 use anyhow::{anyhow, bail, Context as _, Result};
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncTransport, Message};
 use releve_store::Outcome;
 use serde_json::{json, Value};
 
@@ -102,15 +101,8 @@ async fn deliver(ctx: &Context<'_>) -> Result<Delivery> {
     let message = builder
         .multipart(parts)
         .map_err(|e| anyhow!("SACEM : e-mail impossible à composer : {e}"))?;
-    let mut transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&mail.smtp_url)
-        .map_err(|e| anyhow!("SACEM : [mail] smtp_url « {} » : {e}", mail.smtp_url))?;
-    if let (Ok(user), Ok(password)) = (
-        std::env::var("RELEVE_SMTP_USER"),
-        std::env::var("RELEVE_SMTP_PASSWORD"),
-    ) {
-        transport = transport.credentials(Credentials::new(user, password));
-    }
-    let transport = transport.build();
+    let transport =
+        crate::reminders::smtp::transport(mail).map_err(|e| anyhow!("SACEM : {e:#}"))?;
     let record = json!({
         "smtp": mail.smtp_url, "from": mail.from, "to": to, "reply_to": p["reply_to"],
         "subject": subject, "message_id": id, "attachments": attached,

@@ -50,11 +50,13 @@
 //! | `corrections` (0010) | `id` (with `org, target_kind, target_id, field`) | `corrections` |
 //! | `push_requests` (0010) | `org, idempotency_key`       | `push_requests` |
 //! | `outbox`, `outbox_exchanges` (0013) | `id` (unique `idempotency_key`) | `outbox` |
+//! | `reminders` (0015) | `key` (with `org`)              | `reminders`     |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
 //! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens), 0006 (job
-//! queue, audit hash chain), 0007 (company register cache), 0009 (funder sharing, funder downloads), 0010 (corrections, push requests),
-//! 0013 (submission outbox).
+//! queue, audit hash chain), 0007 (company register cache), 0009 (funder sharing, funder
+//! downloads), 0010 (corrections, push requests), 0013 (submission outbox), 0015 (reminders and
+//! run reports).
 //!
 //! # Adding a migration and a module
 //!
@@ -94,6 +96,7 @@ mod programme;
 mod push_requests;
 mod quarantine;
 mod registry;
+mod reminders;
 mod runs;
 mod sessions;
 mod sync;
@@ -121,6 +124,9 @@ pub use outbox::{
 };
 pub use push_requests::PushAnswer;
 pub use registry::RegistryAnswer;
+pub use reminders::{
+    reminder_backoff, NewReminder, ReminderRecord, ReminderState, REMINDER_MAX_ATTEMPTS,
+};
 pub use runs::{RunOutcome, RunRecord};
 pub use sessions::SessionRecord;
 pub use sync::StoredExchange;

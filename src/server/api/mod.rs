@@ -3,6 +3,7 @@
 //! [`access`](crate::server::access) for the organisation, funder or Ministry view it serves;
 //! errors are [`ApiError`](crate::server::error::ApiError)s with the body of §6.
 
+mod calendar;
 mod corrections;
 pub mod documents;
 pub mod funders;
@@ -42,6 +43,10 @@ pub fn router() -> Router<AppState> {
             get(months::declaration),
         )
         .route("/organisations/:org/tickets", post(tickets::push))
+        .route(
+            "/organisations/:org/deadlines.ics",
+            get(calendar::deadlines),
+        )
         .route("/ministry/sibil", get(ministry::sibil))
         .route(
             "/funders/:funder/organisations",

@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         super::ministry::sibil,
         super::funders::organisations,
         super::funders::indicators,
+        super::calendar::deadlines,
         document,
     ),
     modifiers(&BearerToken)

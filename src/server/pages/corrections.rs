@@ -76,7 +76,7 @@ async fn handle(
         Some("a-traiter") => format!("/o/{org}/{month}/a-traiter"),
         _ => href(org, month, &performance_id),
     };
-    match apply(state, user, org, month, &performance_id, &form).await? {
+    match apply_form(state, user, org, month, &performance_id, &form).await? {
         Ok(()) => Ok(Redirect::to(&format!("{back}?fait=1")).into_response()),
         Err(message) => Ok(Redirect::to(&format!(
             "{back}?erreur={}",
@@ -87,8 +87,9 @@ async fn handle(
 }
 
 /// Stores the correction through [`corrections::apply`] (the API's entry point) and recomputes
-/// the month with the run's job; the inner error is the refused value's French reason.
-async fn apply(
+/// the month with the run's job; the inner error is the refused value's French reason. Also
+/// the producer page's confirmation of a register suggestion.
+pub(super) async fn apply_form(
     state: &AppState,
     user: &SignedIn,
     org: &str,

@@ -1,7 +1,8 @@
 //! *Déclaration* (`/o/{org}/{month}/{body}`): one version of a body's declaration laid out like
 //! its form (lines, totals, what owes nothing and why, why the body applies), the downloads of
 //! the run's files, the version history with the difference between two versions, and the
-//! signatory's forms (approve, record a submission — see `declaration_actions.rs`).
+//! signatory's forms (approve, record a submission — see `declaration_actions.rs`; send through
+//! the outbox — see `sending.rs`).
 //!
 //! `?version=N` shows version N (default: the current one); `?comparer=M` the difference
 //! between M and the version shown (default: the approved version a rectificatif corrects, else
@@ -62,7 +63,7 @@ pub fn target(
     })
 }
 
-fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+pub(super) fn when(t: chrono::DateTime<chrono::Utc>) -> String {
     t.with_timezone(&PARIS)
         .format("%d/%m/%Y à %H:%M")
         .to_string()
@@ -180,6 +181,9 @@ pub async fn render_page(
         &match shown_query.fait.as_deref() {
             Some("approuvee") => Some("Version approuvée : elle est figée et inscrite au journal."),
             Some("transmise") => Some("Transmission enregistrée au journal."),
+            Some("envoyee") => {
+                Some("Envoi demandé : son état et les échanges avec l'organisme sont ci-dessous.")
+            }
             _ => None,
         },
     );
@@ -230,6 +234,12 @@ pub async fn render_page(
                 }));
             }
             context.insert("downloads", &downloads);
+            let sendable = !matches!(v.status, VersionStatus::Draft | VersionStatus::Superseded);
+            let sending = match sendable {
+                true => Some(super::sending::section(state, t, v).await?),
+                false => None,
+            };
+            context.insert("sending", &sending);
             let history: Vec<Value> = versions
                 .iter()
                 .rev()

@@ -56,11 +56,11 @@ pub struct SubmissionForm {
 }
 
 /// Who the audit log names: what the signatory typed, and the account that did it.
-fn actor(user: &SignedIn, typed: &str) -> String {
+pub(super) fn actor(user: &SignedIn, typed: &str) -> String {
     format!("{} ({})", typed.trim(), user.0.email)
 }
 
-fn back(t: &Target, version: u32, done: &str) -> Response {
+pub(super) fn back(t: &Target, version: u32, done: &str) -> Response {
     Redirect::to(&format!(
         "/o/{}/{}/{}?version={version}&fait={done}",
         t.org,
@@ -70,7 +70,7 @@ fn back(t: &Target, version: u32, done: &str) -> Response {
     .into_response()
 }
 
-async fn refuse(
+pub(super) async fn refuse(
     state: &AppState,
     user: &SignedIn,
     t: &Target,
@@ -231,19 +231,26 @@ pub async fn submission(
             at,
         )
         .await;
+    // A deposit package of the outbox for this version is done once its receipt is recorded
+    // ("Enregistrer le dépôt"), as with `releve submitted`.
+    let key = releve_store::idempotency_key(
+        &t.org,
+        t.body.code(),
+        &t.month.to_string(),
+        form.version,
+        crate::submit::deposit::CODE,
+    );
+    let result = match result {
+        Ok(_) => state
+            .store()
+            .record_submission_receipt(&key, form.recu.trim(), at)
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
     match result {
         Ok(_) => Ok(back(&t, form.version, "transmise")),
-        Err(e) => {
-            refuse(
-                &state,
-                &user,
-                &t,
-                form.version,
-                StatusCode::CONFLICT,
-                e.to_string(),
-            )
-            .await
-        }
+        Err(e) => refuse(&state, &user, &t, form.version, StatusCode::CONFLICT, e).await,
     }
 }
 

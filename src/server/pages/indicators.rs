@@ -1,4 +1,5 @@
-//! *Indicateurs* (`/o/{org}/indicateurs?saison=2025-2026`): the season's indicators with their
+//! *Indicateurs* (`/o/{org}/indicateurs?saison=2025-2026`, by default the season of the latest
+//! run): the season's indicators with their
 //! charts — the indicators crate's own HTML report (figures, previous season beside, SVG
 //! charts) in a frame — and the downloads (JSON, CSV, XLSX, PDF). The same files as
 //! `releve indicators --season`, computed from the store at the time of the request.
@@ -49,6 +50,19 @@ pub struct SeasonQuery {
     pub saison: Option<String>,
 }
 
+/// The month of the organisation's latest run (the newest month with declarations), else the
+/// previous month by the server's clock: the page opens on the season people last worked on.
+async fn latest_month(state: &AppState, org: &str) -> Result<Month, PageError> {
+    Ok(state
+        .store()
+        .versions(org, None, None)
+        .await?
+        .iter()
+        .map(|v| v.month)
+        .max()
+        .unwrap_or_else(|| Month::previous_of(state.now())))
+}
+
 pub async fn page(
     State(state): State<AppState>,
     user: SignedIn,
@@ -57,7 +71,8 @@ pub async fn page(
 ) -> Result<Html<String>, PageError> {
     let config = access::organisation(&state, &user.caller(), &org, Action::Read)?;
     let start = state.config().season_start_month;
-    let current = season_of(Month::previous_of(state.now()), start);
+    let latest = latest_month(&state, &org).await?;
+    let current = season_of(latest, start);
     let season = query.saison.unwrap_or(current);
     let mut context = base_context(&state, &user);
     match Period::parse_season(&season, start) {
@@ -73,7 +88,7 @@ pub async fn page(
         }
     }
     let seasons: Vec<String> = (0..4)
-        .map(|back| season_of(Month::previous_of(state.now()).plus(-12 * back), start))
+        .map(|back| season_of(latest.plus(-12 * back), start))
         .collect();
     context.insert("org", &org);
     context.insert("org_name", &config.organisation.name);

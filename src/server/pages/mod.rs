@@ -4,6 +4,7 @@
 //! carries the session's CSRF token, checked before acting.
 
 mod admin;
+pub mod calendar;
 pub mod correction_fields;
 mod corrections;
 mod dashboard;
@@ -17,8 +18,10 @@ mod login;
 mod month;
 pub mod performance;
 mod sharing;
+mod producer;
+mod sending;
 pub mod sources;
-mod view;
+pub mod view;
 pub mod work_list;
 
 use crate::server::error::PageError;
@@ -37,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/deconnexion", axum::routing::post(login::logout))
         .route("/o/:org", get(month::organisation))
         .route("/o/:org/journal", get(journal::page))
+        .route("/o/:org/echeances.ics", get(calendar::page))
         .route("/o/:org/admin", get(admin::page))
         .route("/o/:org/admin/membres", post(admin::add_member))
         .route("/o/:org/admin/membres/retrait", post(admin::remove_member))
@@ -53,6 +57,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/o/:org/:month/:body/versions/:number/:format",
             get(declaration::download),
+        )
+        .route("/o/:org/:month/:body/envoyer", post(sending::send))
+        .route(
+            "/o/:org/:month/:body/depot/:number/:file",
+            get(sending::package_file),
         )
         .route("/static/releve.css", get(stylesheet))
         // Part B of issue 9: performances and corrections, work list, sources, indicators.
@@ -74,6 +83,15 @@ pub fn router() -> Router<AppState> {
         )
         .route("/o/:org/travaux/:id", get(sources::job_page))
         .route("/o/:org/travaux/:id/etat", get(sources::job_json))
+        .route("/o/:org/producteurs/:number", get(producer::page))
+        .route(
+            "/o/:org/producteurs/:number/actualiser",
+            post(producer::refresh),
+        )
+        .route(
+            "/o/:org/producteurs/:number/confirmer",
+            post(producer::confirm),
+        )
         .route("/o/:org/indicateurs", get(indicators::page))
         .route("/o/:org/indicateurs/:season/:file", get(indicators::file))
         // Issue 18: sharing with funders, and the funder's own workspace.

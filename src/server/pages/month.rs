@@ -71,47 +71,24 @@ pub fn points(issues: &[Value], body: Option<&str>) -> Vec<Value> {
     list
 }
 
-/// The declarations still to send (not yet sent), across months, soonest deadline first.
+/// The declarations still to send (not yet sent), across months, soonest deadline first (the
+/// same list as the reminders and the `.ics` feed: [`crate::reminders::deadlines`]).
 pub fn next_deadlines(org: &str, versions: &[VersionRecord], today: NaiveDate) -> Vec<Value> {
-    let mut pairs: Vec<(Month, &str)> = versions
-        .iter()
-        .map(|v| (v.month, v.body.as_str()))
-        .collect();
-    pairs.sort();
-    pairs.dedup();
-    let mut due: Vec<(NaiveDate, Value)> = Vec::new();
-    for (month, body) in pairs {
-        let of_pair: Vec<VersionRecord> = versions
-            .iter()
-            .filter(|v| v.month == month && v.body == body)
-            .cloned()
-            .collect();
-        let Some(current) = view::current(&of_pair) else {
-            continue;
-        };
-        if matches!(
-            current.status,
-            VersionStatus::Submitted | VersionStatus::Accepted
-        ) {
-            continue;
-        }
-        let Some(deadline) = view::deadline(&current.model) else {
-            continue;
-        };
-        let (left, late) = view::days_left_fr(deadline, today);
-        let (state_label, state_class) = view::state_fr(current);
-        due.push((
-            deadline,
+    crate::reminders::deadlines::of_versions(versions)
+        .into_iter()
+        .filter(|d| !d.sent)
+        .take(10)
+        .map(|d| {
+            let (left, late) = view::days_left_fr(d.date, today);
+            let (month, body) = (d.month, d.body.as_str());
             json!({
                 "month": month.to_string(), "month_fr": fr::month(month), "body": body,
-                "body_name": body.to_uppercase(), "deadline": fr::date(deadline), "left": left,
-                "late": late, "state": state_label, "state_class": state_class,
+                "body_name": body.to_uppercase(), "deadline": fr::date(d.date), "left": left,
+                "late": late, "state": d.state_fr, "state_class": d.state_class,
                 "href": format!("/o/{org}/{month}/{body}"),
-            }),
-        ));
-    }
-    due.sort_by(|a, b| (a.0, a.1["body"].as_str()).cmp(&(b.0, b.1["body"].as_str())));
-    due.into_iter().take(10).map(|(_, v)| v).collect()
+            })
+        })
+        .collect()
 }
 
 fn card(

@@ -124,6 +124,16 @@ pub async fn page(
     context.insert("tickets", &tickets);
     context.insert("programme", &programme);
     context.insert("fields", &fields);
+    // The register's page of the producer, when the performance names one by SIRET/SIREN.
+    let producer_number = p
+        .producer
+        .as_ref()
+        .and_then(|pr| pr.siret.as_deref())
+        .and_then(|s| releve_collectors::registry::CompanyNumber::parse(s).ok());
+    context.insert(
+        "producer_href",
+        &producer_number.map(|n| format!("/o/{org}/producteurs/{}", n.digits())),
+    );
     context.insert("can_correct", &can_correct);
     context.insert(
         "notice",

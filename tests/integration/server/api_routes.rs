@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// Every route of formats.md §6 built by this server, as
 /// (method, OpenAPI path).
-pub const ROUTES: [(&str, &str); 15] = [
+pub const ROUTES: [(&str, &str); 16] = [
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/organisations"),
     ("POST", "/api/v1/organisations/{org}/runs"),
@@ -34,6 +34,7 @@ pub const ROUTES: [(&str, &str); 15] = [
     ("GET", "/api/v1/ministry/sibil"),
     ("GET", "/api/v1/funders/{funder}/organisations"),
     ("GET", "/api/v1/funders/{funder}/indicators"),
+    ("GET", "/api/v1/organisations/{org}/deadlines.ics"),
 ];
 
 fn concrete(path: &str, run_id: i64) -> String {

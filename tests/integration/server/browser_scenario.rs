@@ -166,6 +166,22 @@ async fn an_administrator_works_the_month_in_a_real_browser() {
     assert_eq!(start, "%PDF-");
     chrome.check_page("declaration-cnm-approuvee").await;
 
+    // Send it: CNM has no API, so a deposit package, then the portal's receipt to record.
+    chrome
+        .field("Envoi demandé par (nom et fonction)")
+        .await
+        .send_keys("Claire Martin, directrice")
+        .await
+        .unwrap();
+    chrome
+        .by_prefix("button", "Envoyer la version")
+        .await
+        .click()
+        .await
+        .unwrap();
+    chrome.by_text("button", "Enregistrer le dépôt").await;
+    chrome.check_page("declaration-cnm-envoyee").await;
+
     // The indicators of the season, and the report shown in the frame.
     chrome
         .goto(&url("/o/theatre-des-digues/indicateurs?saison=2025-2026"))

@@ -47,6 +47,18 @@ subsidised = false
     )
 }
 
+/// What [`TestServer::start_setup`] builds beyond the defaults.
+#[derive(Default)]
+pub struct Setup<'a> {
+    pub extra_root: &'a str,
+    pub extra_venue: &'a str,
+    pub files: &'a [(&'a str, &'a str)],
+    /// The server's clock (default: the system's).
+    pub clock: Option<Arc<dyn releve_domain::Clock>>,
+    /// The company register's address: turns `[registry]` on.
+    pub registry_url: Option<&'a str>,
+}
+
 /// `dir` (the scenario folder) and `config_path` are for tests that write source files or run
 /// the binary on the same configuration.
 #[allow(dead_code)]
@@ -105,23 +117,45 @@ impl TestServer {
         extra_venue: &str,
         files: &[(&str, &str)],
     ) -> TestServer {
+        TestServer::start_setup(Setup {
+            extra_root,
+            extra_venue,
+            files,
+            ..Setup::default()
+        })
+        .await
+    }
+
+    /// [`TestServer::start_serving_outputs`] with a chosen clock and, optionally, the company
+    /// register turned on at a local address.
+    pub async fn start_setup(setup: Setup<'_>) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        for (name, content) in files {
+        for (name, content) in setup.files {
             std::fs::write(dir.path().join(name), content).expect("write scenario file");
         }
         let db = dir.path().join("releve.db");
-        let text = config_text(
+        let mut text = config_text(
             &format!("sqlite://{}", db.display()),
-            extra_root,
-            extra_venue,
+            setup.extra_root,
+            setup.extra_venue,
         );
+        if let Some(url) = setup.registry_url {
+            text = text.replacen(
+                "[registry]\nenabled = false",
+                &format!("[registry]\nbase_url = \"{url}\"\nenabled = true"),
+                1,
+            );
+        }
         let config_path = dir.path().join("releve.toml");
         std::fs::write(&config_path, text).expect("write config");
         let config = Config::load(&config_path).expect("valid test config");
+        let clock = setup
+            .clock
+            .unwrap_or_else(|| Arc::new(releve_domain::SystemClock));
         let app = Application::build_with_output(
             config,
             "127.0.0.1:0",
-            Arc::new(releve_domain::SystemClock),
+            clock,
             Some(dir.path().join("out")),
         )
         .await

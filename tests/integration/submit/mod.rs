@@ -4,7 +4,7 @@
 
 mod fake_sacd;
 mod fake_sibil;
-mod smtp_sink;
+pub mod smtp_sink;
 
 use crate::month_run::november;
 use crate::support::*;
