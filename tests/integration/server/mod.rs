@@ -7,6 +7,7 @@ pub mod api_corrections;
 mod api_ministry;
 mod api_protection;
 mod api_push;
+mod push_mutations;
 mod api_read;
 mod api_routes;
 mod api_runs;
