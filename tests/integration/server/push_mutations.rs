@@ -146,6 +146,6 @@ async fn hostile_push_bodies_get_a_clear_4xx_or_an_answer_for_every_ticket() {
         }
     }
     // The run covers both sides (figures for this seed; another seed shifts them).
-    assert!(refused > 100 && answered > 100, "{refused} refused, {answered} answered");
+    assert!(refused > 100 && answered > 50, "{refused} refused, {answered} answered");
     eprintln!("push mutations: {refused} refused (4xx), {answered} answered (200)");
 }
