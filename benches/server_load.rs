@@ -18,6 +18,7 @@
 //! (`VmHWM`) and CPU time (`/proc/PID/stat`), and at the end checks the ledger: exactly the
 //! pushed tickets, none lost or doubled. The rate limit per token is raised for the run
 //! (`[server] api_requests_per_minute`), since a few tokens carry every client's requests.
+//! `LOAD_KINDS=api,page` leaves out the pushes (any subset of `api`, `page`, `push`).
 //! Results go to `docs/reliability.md` ("Load on the server").
 
 use std::collections::BTreeMap;
@@ -105,7 +106,9 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    let kinds = std::env::var("LOAD_KINDS").unwrap_or_else(|_| "api,page,push".into());
     let shared = Arc::new(Shared {
+        kinds: kinds.split(',').map(|k| k.trim().to_string()).collect(),
         base,
         read_token,
         push_token,
@@ -124,7 +127,7 @@ fn main() {
         results
     });
     let elapsed = started.elapsed();
-    let (peak_kb, rss_kb) = memory_kb(pid);
+    let (peak_kb, rss_kb, threads) = memory_kb(pid);
     let cpu = cpu_seconds(pid) - cpu_before;
     let _ = server.kill();
     let _ = server.wait();
@@ -132,10 +135,13 @@ fn main() {
     let pushed: usize = results.iter().map(|r| r.pushed).sum();
     let stored = runtime.block_on(stored_push_tickets(&database.url()));
     database.drop_schema();
+    println!("server threads at the end: {threads}");
     report(clients, elapsed, &results, peak_kb, rss_kb, cpu, pushed, stored);
 }
 
 struct Shared {
+    /// The kinds of request sent (`LOAD_KINDS=api,page,push`, all by default).
+    kinds: Vec<String>,
     base: String,
     read_token: String,
     push_token: String,
@@ -168,17 +174,44 @@ async fn client(shared: Arc<Shared>, c: usize, deadline: Instant) -> ClientResul
     while Instant::now() < deadline {
         let op = (c + n) % 10;
         n += 1;
-        let (kind, request) = match op {
-            0 => ("api", http.get(format!("{api}/months/2025-11"))),
-            1 => ("api", http.get(format!("{api}/months/2025-11/declarations/cnm"))),
-            2 => ("api", http.get(format!("{api}/months/2025-11/aggregates"))),
-            3 => ("api", http.get(format!("{api}/months/2025-11/issues"))),
-            4 => ("page", http.get(format!("{}/", shared.base))),
-            5 => ("page", http.get(format!("{}/o/{ORG}/2025-11", shared.base))),
-            6 => ("page", http.get(format!("{}/o/{ORG}/2025-11/cnm", shared.base))),
-            7 => ("page", http.get(format!("{}/o/{ORG}/2025-11/a-traiter", shared.base))),
-            _ => ("push", push_request(&http, &api, c, n)),
+        let (kind, label, request) = match op {
+            0 => ("api", "api month", http.get(format!("{api}/months/2025-11"))),
+            1 => (
+                "api",
+                "api cnm",
+                http.get(format!("{api}/months/2025-11/declarations/cnm")),
+            ),
+            2 => (
+                "api",
+                "api aggregates",
+                http.get(format!("{api}/months/2025-11/aggregates")),
+            ),
+            3 => (
+                "api",
+                "api issues",
+                http.get(format!("{api}/months/2025-11/issues")),
+            ),
+            4 => ("page", "page dashboard", http.get(format!("{}/", shared.base))),
+            5 => (
+                "page",
+                "page month",
+                http.get(format!("{}/o/{ORG}/2025-11", shared.base)),
+            ),
+            6 => (
+                "page",
+                "page cnm",
+                http.get(format!("{}/o/{ORG}/2025-11/cnm", shared.base)),
+            ),
+            7 => (
+                "page",
+                "page work list",
+                http.get(format!("{}/o/{ORG}/2025-11/a-traiter", shared.base)),
+            ),
+            _ => ("push", "push", push_request(&http, &api, c, n)),
         };
+        if !shared.kinds.iter().any(|k| k == kind) {
+            continue;
+        }
         let request = match kind {
             "api" => request.bearer_auth(&shared.read_token),
             "page" => request.header("cookie", &cookie),
@@ -206,7 +239,7 @@ async fn client(shared: Arc<Shared>, c: usize, deadline: Instant) -> ClientResul
         };
         result
             .latencies
-            .entry(kind)
+            .entry(label)
             .or_default()
             .push(sent.elapsed());
         if let Err(e) = outcome {
@@ -471,8 +504,8 @@ fn token(config: &str, name: &str, scope: &str) -> String {
         .to_string()
 }
 
-/// (peak, current) resident memory of a process, in kB.
-fn memory_kb(pid: u32) -> (u64, u64) {
+/// (peak, current) resident memory of a process, in kB, and its threads.
+fn memory_kb(pid: u32) -> (u64, u64, u64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
         status
@@ -482,7 +515,7 @@ fn memory_kb(pid: u32) -> (u64, u64) {
             .and_then(|n| n.parse().ok())
             .unwrap_or(0)
     };
-    (field("VmHWM:"), field("VmRSS:"))
+    (field("VmHWM:"), field("VmRSS:"), field("Threads:"))
 }
 
 /// User + system CPU time of a process, in seconds (clock ticks of 1/100 s).
