@@ -37,7 +37,10 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let database = match std::env::var("LOAD_DATABASE_URL") {
         Ok(url) if url.starts_with("postgres") => Database::postgres(&url),
-        _ => Database::Sqlite(format!("sqlite://{}", dir.path().join("releve.db").display())),
+        _ => Database::Sqlite(format!(
+            "sqlite://{}",
+            dir.path().join("releve.db").display()
+        )),
     };
     let config = write_scenario(dir.path(), &database.url());
     let out = dir.path().join("out");
@@ -136,7 +139,9 @@ fn main() {
     let stored = runtime.block_on(stored_push_tickets(&database.url()));
     database.drop_schema();
     println!("server threads at the end: {threads}");
-    report(clients, elapsed, &results, peak_kb, rss_kb, cpu, pushed, stored);
+    report(
+        clients, elapsed, &results, peak_kb, rss_kb, cpu, pushed, stored,
+    );
 }
 
 struct Shared {
@@ -175,7 +180,11 @@ async fn client(shared: Arc<Shared>, c: usize, deadline: Instant) -> ClientResul
         let op = (c + n) % 10;
         n += 1;
         let (kind, label, request) = match op {
-            0 => ("api", "api month", http.get(format!("{api}/months/2025-11"))),
+            0 => (
+                "api",
+                "api month",
+                http.get(format!("{api}/months/2025-11")),
+            ),
             1 => (
                 "api",
                 "api cnm",
@@ -191,7 +200,11 @@ async fn client(shared: Arc<Shared>, c: usize, deadline: Instant) -> ClientResul
                 "api issues",
                 http.get(format!("{api}/months/2025-11/issues")),
             ),
-            4 => ("page", "page dashboard", http.get(format!("{}/", shared.base))),
+            4 => (
+                "page",
+                "page dashboard",
+                http.get(format!("{}/", shared.base)),
+            ),
             5 => (
                 "page",
                 "page month",
@@ -275,7 +288,11 @@ async fn sign_in(http: &reqwest::Client, shared: &Shared) -> Result<String, Stri
     let html = form.text().await.map_err(|e| e.to_string())?;
     let marker = "name=\"csrf\" value=\"";
     let start = html.find(marker).ok_or("no csrf field")? + marker.len();
-    let csrf = html[start..].split('"').next().unwrap_or_default().to_string();
+    let csrf = html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     let answer = http
         .post(format!("{}/connexion", shared.base))
         .header("cookie", cookies.join("; "))
@@ -524,7 +541,12 @@ fn cpu_seconds(pid: u32) -> f64 {
     // After the command name in parentheses: fields 14 and 15 of the line are utime, stime.
     let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
     let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     (ticks(11) + ticks(12)) / 100.0
 }
 

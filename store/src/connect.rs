@@ -356,7 +356,10 @@ mod tests {
             }
         });
         // The switch met the lock (without the retry, it failed here)…
-        busy_rx.recv().await.expect("the switch was refused while the file is held");
+        busy_rx
+            .recv()
+            .await
+            .expect("the switch was refused while the file is held");
         // …and goes through once the holder commits.
         holder.execute("COMMIT").await.unwrap();
         switching.await.unwrap().unwrap();

@@ -4,8 +4,8 @@
 //! points and printed lines, never on sleeps.
 
 use crate::child::{spawn, Finished};
-use crate::pg;
 use crate::month_run::november;
+use crate::pg;
 use crate::support::*;
 use releve_store::{JobState, Store};
 use std::path::{Path, PathBuf};
@@ -325,7 +325,6 @@ fn on_postgresql_runs_share_the_queue_and_a_killed_run_is_taken_again() {
     let schema = pg::Schema::new(&server);
     let scoped = schema.url();
     {
-
         let mut s = november();
         s.extra_root_keys = format!("[database]\nurl = \"{scoped}\"\n\n");
         let config = s.write_config();
@@ -376,16 +375,13 @@ fn on_postgresql_runs_share_the_queue_and_a_killed_run_is_taken_again() {
 /// LIMIT, A's claim locked every candidate, B found nothing to take and only waited.
 #[test]
 fn on_postgresql_two_processes_claiming_together_both_get_work() {
-    let Some(server) = pg::server_url("concurrency::on_postgresql_two_processes_claiming")
-    else {
+    let Some(server) = pg::server_url("concurrency::on_postgresql_two_processes_claiming") else {
         return;
     };
     let schema = pg::Schema::new(&server);
     let s = november();
-    let config = two_organisations_after(
-        &s,
-        &format!("[database]\nurl = \"{}\"\n\n", schema.url()),
-    );
+    let config =
+        two_organisations_after(&s, &format!("[database]\nurl = \"{}\"\n\n", schema.url()));
     let config = config.to_str().unwrap();
     let (out_a, out_b) = (s.path("out-a"), s.path("out-b"));
     let mut a = spawn(
@@ -418,12 +414,15 @@ fn on_postgresql_two_processes_claiming_together_both_get_work() {
     assert_eq!(jobs[0].worker.as_ref().map(|w| w.pid), Some(a_pid));
     assert_eq!(jobs[1].org, "quai");
     assert_eq!(jobs[1].worker.as_ref().map(|w| w.pid), Some(b_pid));
-    assert!(jobs.iter().all(|j| j.attempts == 1 && j.exit_status == Some(1)));
+    assert!(jobs
+        .iter()
+        .all(|j| j.attempts == 1 && j.exit_status == Some(1)));
     assert!(out_a.join("digues/2025-11/cnm.json").exists());
     assert!(out_b.join("quai/2025-11/cnm.json").exists());
     assert!(b.stdout.contains("Le Quai — novembre 2025"), "{}", b.stdout);
     assert!(
-        b.stdout.contains("Théâtre des Digues — relevé de novembre 2025 fait par un autre processus"),
+        b.stdout
+            .contains("Théâtre des Digues — relevé de novembre 2025 fait par un autre processus"),
         "{}",
         b.stdout
     );

@@ -51,10 +51,7 @@ const SEED: u64 = 0x15_2026;
 fn crash_scenario(db: &Db) -> Case {
     let mut s = Scenario::new();
     let (url, schema) = match db {
-        Db::Sqlite => (
-            format!("sqlite://{}", s.path("releve.db").display()),
-            None,
-        ),
+        Db::Sqlite => (format!("sqlite://{}", s.path("releve.db").display()), None),
         Db::Postgres(server) => {
             let schema = pg::Schema::new(server);
             let url = schema.url();
@@ -342,8 +339,7 @@ fn killed_runs_at_twenty_three_points_leave_nothing_lost_doubled_or_half_written
 }
 
 #[test]
-fn on_postgresql_killed_runs_at_twenty_three_points_leave_nothing_lost_doubled_or_half_written()
-{
+fn on_postgresql_killed_runs_at_twenty_three_points_leave_nothing_lost_doubled_or_half_written() {
     if let Some(server) = pg::server_url("crash::on_postgresql_killed_runs") {
         killed_runs_at_twenty_three_points(&Db::Postgres(server));
     }

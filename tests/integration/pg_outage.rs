@@ -34,9 +34,7 @@ impl Proxy {
             .enable_all()
             .build()
             .unwrap();
-        let listener = runtime
-            .block_on(TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
+        let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
         let port = listener.local_addr().unwrap().port();
         let up = Arc::new(AtomicBool::new(true));
         let (cuts, watch_cuts) = watch::channel(0u64);

@@ -116,7 +116,11 @@ async fn hostile_push_bodies_get_a_clear_4xx_or_an_answer_for_every_ticket() {
                 // The same key and body: the same answer, nothing applied again.
                 let now = stored(&server).await;
                 let (again, replayed) = post(&server, &token, &key, &body).await;
-                assert_eq!((again, &replayed), (StatusCode::OK, &answer), "mutation {i}");
+                assert_eq!(
+                    (again, &replayed),
+                    (StatusCode::OK, &answer),
+                    "mutation {i}"
+                );
                 assert_eq!(stored(&server).await, now, "mutation {i}: replay applied");
             }
         } else {
@@ -146,6 +150,9 @@ async fn hostile_push_bodies_get_a_clear_4xx_or_an_answer_for_every_ticket() {
         }
     }
     // The run covers both sides (figures for this seed; another seed shifts them).
-    assert!(refused > 100 && answered > 50, "{refused} refused, {answered} answered");
+    assert!(
+        refused > 100 && answered > 50,
+        "{refused} refused, {answered} answered"
+    );
     eprintln!("push mutations: {refused} refused (4xx), {answered} answered (200)");
 }
