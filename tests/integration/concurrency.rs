@@ -10,7 +10,7 @@ use crate::support::*;
 use releve_store::{JobState, Store};
 use std::path::{Path, PathBuf};
 
-fn run_args<'a>(config: &'a str, out: &'a str) -> Vec<&'a str> {
+pub fn run_args<'a>(config: &'a str, out: &'a str) -> Vec<&'a str> {
     vec![
         "run",
         "--config",

@@ -7,10 +7,9 @@
 //! files of an uninterrupted run.
 
 use crate::child::spawn;
-use crate::concurrency::folder_bytes;
+use crate::concurrency::{folder_bytes, run_args};
 use crate::month_run::november;
 use crate::pg;
-use crate::support::*;
 use releve_store::{JobState, Store};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -105,23 +104,6 @@ fn via_port(server: &str, port: u16) -> (String, String) {
     )
 }
 
-fn run_args(config: &str, out: &str) -> Vec<String> {
-    [
-        "run",
-        "--config",
-        config,
-        "--month",
-        "2025-11",
-        "--out",
-        out,
-        "--generated-at",
-        GENERATED_AT,
-    ]
-    .iter()
-    .map(|a| a.to_string())
-    .collect()
-}
-
 #[test]
 fn on_postgresql_a_server_going_away_mid_run_fails_cleanly_and_the_next_run_completes() {
     let Some(server) = pg::server_url("pg_outage::on_postgresql_a_server_going_away") else {
@@ -144,7 +126,6 @@ fn on_postgresql_a_server_going_away_mid_run_fails_cleanly_and_the_next_run_comp
     let config = s.write_config();
     let out = s.path("out");
     let args = run_args(config.to_str().unwrap(), out.to_str().unwrap());
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let folder = out.join("theatre-des-digues").join("2025-11");
 
     // Sources imported, facts built, nothing recorded of the drafts yet, no file written.
