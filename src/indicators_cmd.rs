@@ -42,7 +42,7 @@ pub async fn run(
             continue;
         }
         store.upsert_organisation(&org.organisation).await?;
-        let (_, failures) = collect_sources(&store, org, &options.import).await;
+        let (_, failures) = collect_sources(&store, org, &options.import).await?;
         for f in &failures {
             writeln!(out, "  ÉCHEC de la source {} : {}", f.source, f.message)?;
             status = Status::NeedsAttention;

@@ -250,7 +250,7 @@ async fn run_started(
     run_id: i64,
 ) -> Result<OrganisationRun> {
     let slug = org.organisation.slug.as_str();
-    let (imports, failures) = collect_sources(store, org, &options.import).await;
+    let (imports, failures) = collect_sources(store, org, &options.import).await?;
     // The company register completes names and addresses left empty, before the declarations.
     let register = crate::registry::month::consult_month(
         store,
@@ -415,17 +415,20 @@ async fn run_started(
 }
 
 /// Imports every source of an organisation; a failing source is reported, the others go on.
+/// A lost database connection is not a source's failure: it ends the whole run (the next run
+/// imports again), instead of drafts withheld for a source that was fine.
 pub async fn collect_sources(
     store: &Store,
     org: &OrganisationConfig,
     ctx: &ImportContext,
-) -> (Vec<ImportCounts>, Vec<SourceFailure>) {
+) -> Result<(Vec<ImportCounts>, Vec<SourceFailure>)> {
     let mut imports = Vec::new();
     let mut failures = Vec::new();
     for spec in &org.sources {
         let assumed_vat = org.assumed_vat.get(&spec.key).copied();
         match import_source(store, &org.organisation.slug, spec, ctx, assumed_vat).await {
             Ok(counts) => imports.push(counts),
+            Err(e) if connection_lost(&e) => return Err(e),
             Err(e) => {
                 tracing::warn!(source = %spec.key, error = %e, "source failed");
                 failures.push(SourceFailure {
@@ -435,5 +438,15 @@ pub async fn collect_sources(
             }
         }
     }
-    (imports, failures)
+    Ok((imports, failures))
+}
+
+/// Whether `error` comes from a lost database connection ([`StoreError::ConnectionLost`]).
+pub fn connection_lost(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<releve_store::StoreError>(),
+            Some(releve_store::StoreError::ConnectionLost(_))
+        )
+    })
 }

@@ -142,7 +142,7 @@ pub async fn run_period(
         }
         let slug = org.organisation.slug.as_str();
         store.upsert_organisation(&org.organisation).await?;
-        let (_, failures) = collect_sources(&store, org, &options.import).await;
+        let (_, failures) = collect_sources(&store, org, &options.import).await?;
         let draft = bordereau(&store, org, &reference, period, options.generated_at).await?;
         let folder = options
             .out

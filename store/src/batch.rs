@@ -20,6 +20,7 @@ pub(crate) fn rows_per_statement(backend: Backend, columns: usize) -> usize {
         Backend::Sqlite => 100,
         Backend::Postgres => 500,
     };
+    let max_rows = crate::faults::batch_rows().unwrap_or(max_rows);
     (MAX_PARAMS / columns.max(1)).clamp(1, max_rows)
 }
 

@@ -107,11 +107,7 @@ impl Store {
             .await
             .map_err(unreachable)?;
         if backend == Backend::Sqlite && !memory {
-            // Readers do not block the writer; the setting is stored in the file.
-            if let Err(source) = sqlx::query("PRAGMA journal_mode = WAL")
-                .fetch_optional(&pool)
-                .await
-            {
+            if let Err(source) = switch_to_wal(&pool).await {
                 if is_damaged_file(&source) {
                     return Err(StoreError::Damaged { target, source });
                 }
@@ -194,6 +190,55 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// How long a start waits for another process to let go of a new SQLite file while it
+/// switches it to write-ahead logging: as long as the busy timeout of every other statement.
+const WAL_SWITCH_PATIENCE: Duration = Duration::from_secs(60);
+
+/// Puts a SQLite file in write-ahead-log mode (readers do not block the writer; the setting is
+/// stored in the file). Switching a file from the rollback journal to WAL needs an exclusive
+/// lock that SQLite does not wait for (its busy timeout does not apply): when two processes
+/// start together on a database that does not exist yet, the second one's switch fails at
+/// once with "database is locked" while the first holds the file to switch it or to create
+/// the tables. That was the failure of two cron runs started together under load; so a busy
+/// answer is retried, with short growing pauses, until [`WAL_SWITCH_PATIENCE`] has passed.
+/// Once the file is in WAL mode the statement is a no-op that needs no lock.
+async fn switch_to_wal(pool: &AnyPool) -> Result<(), sqlx::Error> {
+    switch_to_wal_noting(pool, WAL_SWITCH_PATIENCE, &mut || {}).await
+}
+
+/// [`switch_to_wal`], calling `on_busy` at each busy answer (so a test knows the race happened).
+async fn switch_to_wal_noting(
+    pool: &AnyPool,
+    patience: Duration,
+    on_busy: &mut (dyn FnMut() + Send),
+) -> Result<(), sqlx::Error> {
+    let deadline = std::time::Instant::now() + patience;
+    let mut pause = Duration::from_millis(5);
+    loop {
+        match sqlx::query("PRAGMA journal_mode = WAL")
+            .fetch_optional(pool)
+            .await
+        {
+            Ok(_) => return Ok(()),
+            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                tracing::debug!("database file busy while switching it to WAL; trying again");
+                on_busy();
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(200));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// SQLite's "database is locked" (`SQLITE_BUSY`, 5, and its extended codes).
+fn is_busy(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| code & 0xff == 5)
 }
 
 /// SQLite's "file is not a database" (26) and "database disk image is malformed" (11).
@@ -281,6 +326,50 @@ mod tests {
             sqlite_url("sqlite::memory:"),
             ("sqlite::memory:".to_string(), true)
         );
+    }
+
+    /// The race of two processes starting on a new file: one holds it (here: a write
+    /// transaction in rollback-journal mode, as a process creating its tables does) while the
+    /// other switches it to WAL. SQLite answers "database is locked" at once, whatever the
+    /// busy timeout; the switch waits for the holder instead of failing the start.
+    #[tokio::test]
+    async fn switching_a_new_file_to_wal_waits_for_the_process_holding_it() {
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("new.db").display());
+        let mut holder = AnyConnection::connect(&url).await.unwrap();
+        holder.execute("BEGIN IMMEDIATE").await.unwrap();
+        holder.execute("CREATE TABLE first (a)").await.unwrap();
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .unwrap();
+        let (busy_tx, mut busy_rx) = tokio::sync::mpsc::unbounded_channel();
+        let switching = tokio::spawn({
+            let pool = pool.clone();
+            async move {
+                switch_to_wal_noting(&pool, Duration::from_secs(60), &mut || {
+                    let _ = busy_tx.send(());
+                })
+                .await
+            }
+        });
+        // The switch met the lock (without the retry, it failed here)…
+        busy_rx
+            .recv()
+            .await
+            .expect("the switch was refused while the file is held");
+        // …and goes through once the holder commits.
+        holder.execute("COMMIT").await.unwrap();
+        switching.await.unwrap().unwrap();
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        pool.close().await;
+        holder.close().await.unwrap();
     }
 
     #[test]

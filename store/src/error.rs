@@ -34,7 +34,18 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
 
     #[error("erreur de base de données : {0} / database error")]
-    Database(#[from] sqlx::Error),
+    Database(#[source] sqlx::Error),
+
+    /// The connection to the server broke while the command was working (server stopped or
+    /// restarted, network cut): every write is one transaction, so the one in flight was
+    /// rolled back by the server and nothing is half-written.
+    #[error(
+        "connexion à la base de données perdue en cours de travail (serveur arrêté ou \
+         redémarré, réseau coupé) : l'écriture en cours a été annulée en entier, rien n'est \
+         enregistré à moitié. Relancez la commande quand la base répond de nouveau : elle \
+         reprend ce qui n'a pas été fini. / database connection lost: {0}"
+    )]
+    ConnectionLost(#[source] sqlx::Error),
 
     /// Money is stored in integer cents: an amount that is not a whole number of cents is refused
     /// rather than rounded, so that the source gets fixed.
@@ -90,4 +101,59 @@ pub enum StoreError {
 
     #[error("encodage JSON impossible : {0}")]
     Json(#[from] serde_json::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        if is_connection_lost(&e) {
+            StoreError::ConnectionLost(e)
+        } else {
+            StoreError::Database(e)
+        }
+    }
+}
+
+/// Whether a driver error means the connection to the server is gone (rather than a refused
+/// statement): I/O and TLS errors on the socket, a pool that cannot get a working connection,
+/// a broken protocol stream, and PostgreSQL's connection exceptions (SQLSTATE class `08`) and
+/// shutdowns (`57P01` administrator shutdown, `57P02` crash, `57P03` not accepting connections).
+pub fn is_connection_lost(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_connection_is_told_from_a_refused_statement() {
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        let lost = StoreError::from(sqlx::Error::Io(reset));
+        assert!(matches!(lost, StoreError::ConnectionLost(_)), "{lost}");
+        assert!(
+            lost.to_string().starts_with(
+                "connexion à la base de données perdue en cours de travail (serveur arrêté"
+            ),
+            "{lost}"
+        );
+        assert!(matches!(
+            StoreError::from(sqlx::Error::PoolTimedOut),
+            StoreError::ConnectionLost(_)
+        ));
+        assert!(matches!(
+            StoreError::from(sqlx::Error::RowNotFound),
+            StoreError::Database(_)
+        ));
+    }
 }

@@ -13,6 +13,10 @@
 //!   `RELEVE_TEST_PAUSED name` on stderr and waits for a line (or the end) on its stdin, so that
 //!   a test can act while the process is known to be at that point, without sleeping.
 //!
+//! - `RELEVE_TEST_BATCH_ROWS=n` — at most n rows per multi-row statement ([`batch_rows`]),
+//!   so that a crash test kills an import between the same statements on SQLite (100 rows by
+//!   default) and on PostgreSQL (500).
+//!
 //! Release builds compile [`point`] to nothing. The store owns this module because it is the
 //! lowest crate with I/O that both the store's writes and the binary's steps can reach.
 
@@ -35,6 +39,23 @@ pub fn io_failure(name: &str) -> Option<std::io::Error> {
         let _ = name;
         None
     }
+}
+
+/// The rows-per-statement limit a test asked for (see the module documentation); always
+/// `None` in release builds.
+pub fn batch_rows() -> Option<usize> {
+    #[cfg(debug_assertions)]
+    {
+        static ROWS: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+        *ROWS.get_or_init(|| {
+            std::env::var("RELEVE_TEST_BATCH_ROWS")
+                .ok()
+                .and_then(|n| n.trim().parse().ok())
+                .filter(|n| *n > 0)
+        })
+    }
+    #[cfg(not(debug_assertions))]
+    None
 }
 
 #[cfg(debug_assertions)]

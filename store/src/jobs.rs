@@ -15,8 +15,10 @@
 //!   queued or running, in which case that one is returned (`created: false`). A partial unique
 //!   index makes this hold even when two processes enqueue at the same instant.
 //! - [`Store::claim_job`]: takes the oldest claimable job matching a [`JobFilter`] for a
-//!   [`Worker`], atomically: `FOR UPDATE SKIP LOCKED` on PostgreSQL (several machines may share
-//!   a month), `BEGIN IMMEDIATE` on SQLite (one writer at a time). Claimable: queued, or running
+//!   [`Worker`], atomically: `ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED` on PostgreSQL (several
+//!   machines may share a month; the claim locks the one row it takes, so that concurrent
+//!   workers take the next ones instead of finding every candidate locked), `BEGIN IMMEDIATE`
+//!   on SQLite (one writer at a time). Claimable: queued, or running
 //!   with a lease that has passed, or running for a process of this machine that no longer
 //!   exists (a `kill -9`: taken again at once instead of after the lease).
 //! - [`Store::heartbeat_job`]: the worker renews its lease while it works; `false` means the job
@@ -279,11 +281,45 @@ impl Store {
         if filter.orgs.as_ref().is_some_and(|orgs| orgs.is_empty()) {
             return Ok(None);
         }
+        let now_db = instant_to_db(now);
+        let mut tx = self.begin_write().await?;
+        // Jobs of this machine whose lease still runs but whose process is gone (a `kill -9`):
+        // asked first, because only this process can look at `/proc`; the claim below then
+        // takes one row with a LIMIT, so that on PostgreSQL it locks that row only and other
+        // workers (threads of `--jobs N`, other processes) skip it and take the next ones.
+        let held_here = sqlx::query(
+            "SELECT DISTINCT worker_pid FROM jobs WHERE state = 'running' AND lease_until >= $1 \
+             AND worker_host = $2 AND worker_pid IS NOT NULL",
+        )
+        .bind(now_db)
+        .bind(&worker.host)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut gone = Vec::new();
+        for row in &held_here {
+            let pid: i64 = row.try_get("worker_pid")?;
+            let holder = Worker {
+                label: String::new(),
+                host: worker.host.clone(),
+                pid: u32::try_from(pid).unwrap_or(0),
+            };
+            if holder.pid != 0 && holder_is_gone(&holder, worker) {
+                gone.push(pid);
+            }
+        }
         let mut sql = format!(
             "SELECT {COLUMNS} FROM jobs WHERE (state = 'queued' OR (state = 'running' AND \
-             (lease_until < $1 OR worker_host = $2)))"
+             (lease_until IS NULL OR lease_until < $1"
         );
-        let mut next = 3;
+        let mut next = 2;
+        if !gone.is_empty() {
+            let list = crate::batch::placeholder_list(gone.len(), next + 1);
+            sql.push_str(&format!(
+                " OR (worker_host = ${next} AND worker_pid IN ({list}))"
+            ));
+            next += 1 + gone.len();
+        }
+        sql.push_str(")))");
         if filter.kind.is_some() {
             sql.push_str(&format!(" AND kind = ${next}"));
             next += 1;
@@ -293,17 +329,23 @@ impl Store {
             next += 1;
         }
         if let Some(orgs) = &filter.orgs {
-            let list: Vec<String> = (next..next + orgs.len()).map(|n| format!("${n}")).collect();
-            sql.push_str(&format!(" AND org IN ({})", list.join(", ")));
+            sql.push_str(&format!(
+                " AND org IN ({})",
+                crate::batch::placeholder_list(orgs.len(), next)
+            ));
         }
-        sql.push_str(" ORDER BY id");
+        sql.push_str(" ORDER BY id LIMIT 1");
         if self.backend() == Backend::Postgres {
-            // Rows another worker is claiming are skipped, not waited for.
+            // The one row another worker is claiming is skipped, not waited for.
             sql.push_str(" FOR UPDATE SKIP LOCKED");
         }
-        let now_db = instant_to_db(now);
-        let mut tx = self.begin_write().await?;
-        let mut query = sqlx::query(&sql).bind(now_db).bind(&worker.host);
+        let mut query = sqlx::query(&sql).bind(now_db);
+        if !gone.is_empty() {
+            query = query.bind(&worker.host);
+            for pid in &gone {
+                query = query.bind(*pid);
+            }
+        }
         if let Some(kind) = &filter.kind {
             query = query.bind(kind);
         }
@@ -313,15 +355,13 @@ impl Store {
         for org in filter.orgs.iter().flatten() {
             query = query.bind(org);
         }
-        let rows = query.fetch_all(&mut *tx).await?;
-        let mut chosen = None;
-        for row in &rows {
-            let job = job_from_row(row)?;
-            if is_claimable(&job, worker, now) {
-                chosen = Some(job);
-                break;
-            }
-        }
+        let row = query.fetch_optional(&mut *tx).await?;
+        crate::faults::point("job.claiming");
+        let chosen = row
+            .as_ref()
+            .map(job_from_row)
+            .transpose()?
+            .filter(|job| is_claimable(job, worker, now));
         let Some(job) = chosen else {
             tx.commit().await?;
             return Ok(None);

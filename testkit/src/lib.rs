@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+pub mod mutate;
+
 pub use releve_domain::testing as builders;
 pub use releve_domain::FixedClock;
 

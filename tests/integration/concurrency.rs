@@ -5,11 +5,12 @@
 
 use crate::child::{spawn, Finished};
 use crate::month_run::november;
+use crate::pg;
 use crate::support::*;
 use releve_store::{JobState, Store};
 use std::path::{Path, PathBuf};
 
-fn run_args<'a>(config: &'a str, out: &'a str) -> Vec<&'a str> {
+pub fn run_args<'a>(config: &'a str, out: &'a str) -> Vec<&'a str> {
     vec![
         "run",
         "--config",
@@ -227,7 +228,12 @@ fn a_killed_run_is_taken_again_at_once_by_the_next_run() {
 
 /// Two organisations, each reading the same files under its own slug.
 fn two_organisations(s: &Scenario) -> PathBuf {
-    let mut config = String::new();
+    two_organisations_after(s, "")
+}
+
+/// The same, with top-level keys (a `[database]` table) first.
+fn two_organisations_after(s: &Scenario, root: &str) -> PathBuf {
+    let mut config = root.to_string();
     for (slug, name) in [("digues", "Théâtre des Digues"), ("quai", "Le Quai")] {
         config += &format!(
             r#"[[organisation]]
@@ -313,31 +319,12 @@ fn jobs_2_runs_two_organisations_at_once_and_gives_the_same_files() {
 /// `FOR UPDATE SKIP LOCKED`. Runs in a schema of its own, dropped afterwards.
 #[test]
 fn on_postgresql_runs_share_the_queue_and_a_killed_run_is_taken_again() {
-    let url = match std::env::var("DATABASE_URL") {
-        Ok(url) if url.starts_with("postgres") => url,
-        _ => {
-            eprintln!("PostgreSQL variant skipped (DATABASE_URL is not postgres://…)");
-            return;
-        }
+    let Some(server) = pg::server_url("concurrency::on_postgresql_runs_share_the_queue") else {
+        return;
     };
-    let schema = format!("it_queue_{}", std::process::id());
-    let admin = |sql: String| {
-        let url = url.clone();
-        tokio::runtime::Runtime::new()
-            .unwrap()
-            .block_on(async move {
-                use sqlx::{Connection, Executor};
-                sqlx::any::install_default_drivers();
-                let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
-                conn.execute(sql.as_str()).await.unwrap();
-                conn.close().await.unwrap();
-            })
-    };
-    admin(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-    admin(format!("CREATE SCHEMA {schema}"));
-    let separator = if url.contains('?') { '&' } else { '?' };
-    let scoped = format!("{url}{separator}options=-c%20search_path%3D{schema}");
-    let result = std::panic::catch_unwind(|| {
+    let schema = pg::Schema::new(&server);
+    let scoped = schema.url();
+    {
         let mut s = november();
         s.extra_root_keys = format!("[database]\nurl = \"{scoped}\"\n\n");
         let config = s.write_config();
@@ -379,9 +366,64 @@ fn on_postgresql_runs_share_the_queue_and_a_killed_run_is_taken_again() {
         assert_eq!(jobs[0].attempts, 2);
         assert_eq!(jobs[0].state, JobState::Succeeded);
         assert!(out_a.join("theatre-des-digues/2025-11/cnm.json").exists());
-    });
-    admin(format!("DROP SCHEMA {schema} CASCADE"));
-    if let Err(panic) = result {
-        std::panic::resume_unwind(panic);
     }
+}
+
+/// On PostgreSQL, a claim locks the one job it takes (`LIMIT 1 … FOR UPDATE SKIP LOCKED`):
+/// while process A is inside its claim transaction (paused there, holding its row), process B
+/// claims the other organisation's job at once and both work at the same time. Before the
+/// LIMIT, A's claim locked every candidate, B found nothing to take and only waited.
+#[test]
+fn on_postgresql_two_processes_claiming_together_both_get_work() {
+    let Some(server) = pg::server_url("concurrency::on_postgresql_two_processes_claiming") else {
+        return;
+    };
+    let schema = pg::Schema::new(&server);
+    let s = november();
+    let config =
+        two_organisations_after(&s, &format!("[database]\nurl = \"{}\"\n\n", schema.url()));
+    let config = config.to_str().unwrap();
+    let (out_a, out_b) = (s.path("out-a"), s.path("out-b"));
+    let mut a = spawn(
+        &run_args(config, out_a.to_str().unwrap()),
+        &[("RELEVE_TEST_PAUSE_AT", "job.claiming")],
+    );
+    a.wait_stderr("RELEVE_TEST_PAUSED job.claiming");
+    let mut b = spawn(
+        &run_args(config, out_b.to_str().unwrap()),
+        &[("RELEVE_TEST_PAUSE_AT", "job.claimed")],
+    );
+    // B got a job while A's claim transaction is still open.
+    b.wait_stderr("RELEVE_TEST_PAUSED job.claimed");
+    a.release();
+    b.release();
+    let (a_pid, b_pid) = (a.pid(), b.pid());
+    let (a, b) = (a.finish(), b.finish());
+    // 1: without a licence number both organisations have a blocking point.
+    assert_exit(&a, 1);
+    assert_exit(&b, 1);
+    let jobs = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = Store::connect(&schema.url()).await.unwrap();
+        let jobs = store.jobs(None, None).await.unwrap();
+        store.close().await;
+        jobs
+    });
+    assert_eq!(jobs.len(), 2, "{jobs:#?}");
+    // A held the first job (digues) in its claim; B took the second (quai).
+    assert_eq!(jobs[0].org, "digues");
+    assert_eq!(jobs[0].worker.as_ref().map(|w| w.pid), Some(a_pid));
+    assert_eq!(jobs[1].org, "quai");
+    assert_eq!(jobs[1].worker.as_ref().map(|w| w.pid), Some(b_pid));
+    assert!(jobs
+        .iter()
+        .all(|j| j.attempts == 1 && j.exit_status == Some(1)));
+    assert!(out_a.join("digues/2025-11/cnm.json").exists());
+    assert!(out_b.join("quai/2025-11/cnm.json").exists());
+    assert!(b.stdout.contains("Le Quai — novembre 2025"), "{}", b.stdout);
+    assert!(
+        b.stdout
+            .contains("Théâtre des Digues — relevé de novembre 2025 fait par un autre processus"),
+        "{}",
+        b.stdout
+    );
 }

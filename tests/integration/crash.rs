@@ -7,20 +7,58 @@
 //!
 //! The kill points are a fixed list plus picks from a seeded generator (seed below), so that a
 //! failure is reproduced by running the test again. `RELEVE_CRASH_SEED` tries another seed.
+//!
+//! Every test runs on SQLite, and its `on_postgresql_…` twin runs the same kill points on
+//! PostgreSQL when `DATABASE_URL` names a server (each scenario in a schema of its own; the
+//! import is written 100 rows per statement there too, so that `import.batch:1…4` exist).
 
 use crate::child::spawn;
 use crate::concurrency::folder_bytes;
 use crate::month_run::{november_programme, november_tickets};
+use crate::pg;
 use crate::support::*;
 use releve_store::{RunOutcome, Store};
+use releve_testkit::mutate::Rng;
 use std::path::Path;
+
+/// Where a scenario's database lives.
+#[derive(Clone)]
+enum Db {
+    /// `releve.db` beside the configuration.
+    Sqlite,
+    /// A fresh schema on this PostgreSQL server for every scenario.
+    Postgres(String),
+}
+
+/// A scenario and its database (the PostgreSQL schema is dropped with it).
+struct Case {
+    s: Scenario,
+    url: String,
+    _schema: Option<pg::Schema>,
+}
+
+impl std::ops::Deref for Case {
+    type Target = Scenario;
+    fn deref(&self) -> &Scenario {
+        &self.s
+    }
+}
 
 const SEED: u64 = 0x15_2026;
 
 /// November with 380 more tickets for P1 (4 + 380 paid), so that the ticket import is written
-/// in four statements of 100 rows on SQLite and can be killed between them.
-fn crash_scenario() -> Scenario {
-    let s = Scenario::new();
+/// in four statements of 100 rows and can be killed between them.
+fn crash_scenario(db: &Db) -> Case {
+    let mut s = Scenario::new();
+    let (url, schema) = match db {
+        Db::Sqlite => (format!("sqlite://{}", s.path("releve.db").display()), None),
+        Db::Postgres(server) => {
+            let schema = pg::Schema::new(server);
+            let url = schema.url();
+            s.extra_root_keys = format!("[database]\nurl = \"{url}\"\n\n");
+            (url, Some(schema))
+        }
+    };
     let mut tickets = november_tickets();
     for i in 1..=380 {
         tickets += &ticket(
@@ -38,7 +76,11 @@ fn crash_scenario() -> Scenario {
     }
     s.write("tickets.csv", tickets);
     s.write("programme.csv", november_programme("44306184100047"));
-    s
+    Case {
+        s,
+        url,
+        _schema: schema,
+    }
 }
 
 fn args(s: &Scenario) -> Vec<String> {
@@ -98,9 +140,12 @@ fn submitted_args(s: &Scenario) -> Vec<String> {
     .collect()
 }
 
+/// 100 rows per statement on both backends (PostgreSQL's default is 500).
+const BATCH: (&str, &str) = ("RELEVE_TEST_BATCH_ROWS", "100");
+
 fn run_ok(args: &[String]) {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let done = spawn(&args, &[]).finish();
+    let done = spawn(&args, &[BATCH]).finish();
     assert!(
         matches!(done.status, Some(0)),
         "{args:?}\nstdout:\n{}\nstderr:\n{}",
@@ -112,7 +157,7 @@ fn run_ok(args: &[String]) {
 /// Runs `args` with a kill at `point`; asserts the process died there.
 fn run_killed(args: &[String], point: &str) {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let done = spawn(&args, &[("RELEVE_TEST_KILL_AT", point)]).finish();
+    let done = spawn(&args, &[("RELEVE_TEST_KILL_AT", point), BATCH]).finish();
     assert_eq!(
         done.status, None,
         "{point}: the process should have been killed\nstdout:\n{}\nstderr:\n{}",
@@ -131,10 +176,9 @@ struct Stored {
     audit: Vec<releve_store::AuditEntry>,
 }
 
-fn stored(dir: &Path) -> Stored {
-    let url = format!("sqlite://{}", dir.join("releve.db").display());
+fn stored(url: &str) -> Stored {
     tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let store = Store::connect(&url).await.unwrap();
+        let store = Store::connect(url).await.unwrap();
         let from = releve_domain::calendar::parse_instant("2000-01-01 00:00").unwrap();
         let to = releve_domain::calendar::parse_instant("2100-01-01 00:00").unwrap();
         let stored = Stored {
@@ -172,8 +216,8 @@ struct Reference {
     tickets: usize,
 }
 
-fn reference() -> Reference {
-    let s = crash_scenario();
+fn reference(db: &Db) -> Reference {
+    let s = crash_scenario(db);
     run_ok(&args(&s));
     let aggregates: serde_json::Value =
         serde_json::from_slice(&std::fs::read(month_folder(&s).join("aggregates.json")).unwrap())
@@ -185,7 +229,7 @@ fn reference() -> Reference {
     assert_eq!(p1["free_tickets"], 1);
     assert_eq!(p1["receipts_incl_vat"], "6924.00");
     assert_eq!(p1["receipts_excl_vat"], "6559.60");
-    let stored = stored(s.dir.path());
+    let stored = stored(&s.url);
     // 9 rows of the November file (P3 is December's but its ticket is stored) + 380.
     let rows = std::fs::read_to_string(s.path("tickets.csv"))
         .unwrap()
@@ -196,20 +240,6 @@ fn reference() -> Reference {
     Reference {
         files: folder_bytes(&month_folder(&s)),
         tickets: stored.tickets,
-    }
-}
-
-/// xorshift64*: a few numbers from a seed, no dependency.
-struct Seeded(u64);
-
-impl Seeded {
-    fn below(&mut self, n: u64) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) % n
     }
 }
 
@@ -238,11 +268,11 @@ fn run_kill_points(files: usize) -> Vec<String> {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(SEED);
-    let mut rng = Seeded(seed | 1);
+    let mut rng = Rng::new(seed);
     for point in ["outputs.temporary", "outputs.file"] {
         let mut picked = Vec::new();
         while picked.len() < 5 {
-            let n = 1 + rng.below(files as u64);
+            let n = 1 + rng.below(files);
             if !picked.contains(&n) {
                 picked.push(n);
             }
@@ -253,7 +283,7 @@ fn run_kill_points(files: usize) -> Vec<String> {
     points
 }
 
-fn check_after_rerun(s: &Scenario, reference: &Reference, point: &str, unfinished: usize) {
+fn check_after_rerun(s: &Case, reference: &Reference, point: &str, unfinished: usize) {
     let folder = month_folder(s);
     assert_eq!(temporaries(&folder), Vec::<String>::new(), "{point}");
     let files = folder_bytes(&folder);
@@ -265,7 +295,7 @@ fn check_after_rerun(s: &Scenario, reference: &Reference, point: &str, unfinishe
             "{point}: {name} differs from the uninterrupted run"
         );
     }
-    let stored = stored(s.dir.path());
+    let stored = stored(&s.url);
     assert_eq!(
         stored.tickets, reference.tickets,
         "{point}: tickets lost or doubled"
@@ -281,9 +311,9 @@ fn check_after_rerun(s: &Scenario, reference: &Reference, point: &str, unfinishe
     assert_eq!(last.outcome, Some(RunOutcome::Success), "{point}");
 }
 
-fn kill_then_rerun(points: &[String], reference: &Reference) {
+fn kill_then_rerun(db: &Db, points: &[String], reference: &Reference) {
     for point in points {
-        let s = crash_scenario();
+        let s = crash_scenario(db);
         let args = args(&s);
         run_killed(&args, point);
         if point.starts_with("outputs.temporary") {
@@ -305,16 +335,38 @@ fn kill_then_rerun(points: &[String], reference: &Reference) {
 
 #[test]
 fn killed_runs_at_twenty_three_points_leave_nothing_lost_doubled_or_half_written() {
-    let reference = reference();
+    killed_runs_at_twenty_three_points(&Db::Sqlite);
+}
+
+#[test]
+fn on_postgresql_killed_runs_at_twenty_three_points_leave_nothing_lost_doubled_or_half_written() {
+    if let Some(server) = pg::server_url("crash::on_postgresql_killed_runs") {
+        killed_runs_at_twenty_three_points(&Db::Postgres(server));
+    }
+}
+
+fn killed_runs_at_twenty_three_points(db: &Db) {
+    let reference = reference(db);
     let points = run_kill_points(reference.files.len());
     assert_eq!(points.len(), 23);
-    kill_then_rerun(&points, &reference);
+    kill_then_rerun(db, &points, &reference);
 }
 
 #[test]
 fn three_kills_in_a_row_then_a_run_give_the_uninterrupted_files() {
-    let reference = reference();
-    let s = crash_scenario();
+    three_kills_in_a_row(&Db::Sqlite);
+}
+
+#[test]
+fn on_postgresql_three_kills_in_a_row_then_a_run_give_the_uninterrupted_files() {
+    if let Some(server) = pg::server_url("crash::on_postgresql_three_kills") {
+        three_kills_in_a_row(&Db::Postgres(server));
+    }
+}
+
+fn three_kills_in_a_row(db: &Db) {
+    let reference = reference(db);
+    let s = crash_scenario(db);
     let args = args(&s);
     for point in ["import.batch:2", "run.drafts:1", "outputs.temporary:3"] {
         run_killed(&args, point);
@@ -325,11 +377,22 @@ fn three_kills_in_a_row_then_a_run_give_the_uninterrupted_files() {
 
 #[test]
 fn killed_approvals_and_submission_records_are_all_or_nothing() {
+    killed_approvals_and_submission_records(&Db::Sqlite);
+}
+
+#[test]
+fn on_postgresql_killed_approvals_and_submission_records_are_all_or_nothing() {
+    if let Some(server) = pg::server_url("crash::on_postgresql_killed_approvals") {
+        killed_approvals_and_submission_records(&Db::Postgres(server));
+    }
+}
+
+fn killed_approvals_and_submission_records(db: &Db) {
     for point in ["approve.commit:1", "approve.done:1"] {
-        let s = crash_scenario();
+        let s = crash_scenario(db);
         run_ok(&args(&s));
         run_killed(&approve_args(&s), point);
-        let audit = stored(s.dir.path()).audit;
+        let audit = stored(&s.url).audit;
         let approvals = audit.iter().filter(|e| e.action == "approve").count();
         // Killed before the commit: nothing; after it: the whole approval.
         assert_eq!(approvals, usize::from(point == "approve.done:1"), "{point}");
@@ -342,7 +405,7 @@ fn killed_approvals_and_submission_records_are_all_or_nothing() {
             let again = spawn(&args, &[]).finish();
             assert_eq!(again.status, Some(2), "{}", again.stderr);
         }
-        let audit = stored(s.dir.path()).audit;
+        let audit = stored(&s.url).audit;
         assert_eq!(
             audit.iter().filter(|e| e.action == "approve").count(),
             1,
@@ -350,11 +413,11 @@ fn killed_approvals_and_submission_records_are_all_or_nothing() {
         );
     }
     for point in ["submitted.commit:1", "submitted.done:1"] {
-        let s = crash_scenario();
+        let s = crash_scenario(db);
         run_ok(&args(&s));
         run_ok(&approve_args(&s));
         run_killed(&submitted_args(&s), point);
-        let recorded = stored(s.dir.path())
+        let recorded = stored(&s.url)
             .audit
             .iter()
             .filter(|e| e.action == "submit")
@@ -367,7 +430,7 @@ fn killed_approvals_and_submission_records_are_all_or_nothing() {
         if recorded == 0 {
             run_ok(&submitted_args(&s));
         }
-        let audit = stored(s.dir.path()).audit;
+        let audit = stored(&s.url).audit;
         assert_eq!(
             audit.iter().filter(|e| e.action == "submit").count(),
             1,

@@ -17,6 +17,8 @@ mod hostile;
 mod lifecycle;
 mod month_run;
 mod payroll;
+mod pg;
+mod pg_outage;
 mod registry;
 mod reimport;
 mod report;

@@ -13,7 +13,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         ));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let what = if inner.is_syntax() || inner.is_eof() {
@@ -32,7 +32,18 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 "corps de requête invalide, champ « {path} » : {what}"
             ))
         }
-    })
+    })?;
+    // One JSON value and nothing after it: `{…}garbage` or two objects in a row are refused,
+    // not read as their first value (found by the push's mutation run).
+    deserializer.end().map_err(|e| {
+        ApiError::invalid(format!(
+            "corps de requête invalide : texte après la fin du JSON (ligne {}, colonne {}) ; \
+             envoyez un seul objet JSON",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    Ok(value)
 }
 
 /// serde's data errors are English; say the same in French, keeping the field names.
@@ -93,5 +104,13 @@ mod tests {
             "{}",
             e.message
         );
+        let e = parse::<Body>(br#"{"field": "x"}]garbage"#).unwrap_err();
+        assert_eq!(e.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            e.message,
+            "corps de requête invalide : texte après la fin du JSON (ligne 1, colonne 15) ; \
+             envoyez un seul objet JSON"
+        );
+        assert!(parse::<Body>(b"{\"field\": \"x\"}\n  ").is_ok());
     }
 }

@@ -6,7 +6,7 @@
 use crate::server::cookies;
 use crate::server::error::PageError;
 use crate::server::extract::{ClientAddress, SignedIn};
-use crate::server::secrets::{random_hex, same_token, token_hash, verify_password};
+use crate::server::secrets::{random_hex, same_token, token_hash, verify_password_queued};
 use crate::server::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -86,10 +86,10 @@ pub async fn submit(
     }
     let user = state.store().user_by_email(&email).await?;
     let valid = match &user {
-        Some(u) => verify_password(&form.password, &u.password_hash),
+        Some(u) => verify_password_queued(&form.password, &u.password_hash).await,
         None => {
             // Same work whether or not the account exists, so that timing tells nothing.
-            let _ = verify_password(&form.password, dummy_hash());
+            let _ = verify_password_queued(&form.password, dummy_hash()).await;
             false
         }
     };

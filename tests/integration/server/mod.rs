@@ -19,5 +19,6 @@ pub mod funders;
 mod producer;
 pub mod reminders;
 mod sending;
+mod push_mutations;
 mod work;
 mod workspace;
