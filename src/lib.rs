@@ -116,16 +116,31 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             config,
             org,
             month,
+            from,
+            to,
             body,
             version,
             by,
             despite,
             out: dir,
         } => {
+            if from.is_some() || to.is_some() {
+                let period = sacd_period::period_of(Some(&body), from.as_deref(), to.as_deref())?;
+                let args = sacd_period::approve::ApproveArgs {
+                    config: &config,
+                    org: org.as_deref(),
+                    period,
+                    version,
+                    by: &by,
+                    despite: despite.as_deref(),
+                    out: dir.as_deref(),
+                };
+                return sacd_period::approve::command(&args, out).await;
+            }
             let target = versions_cmd::Target {
                 config: &config,
                 org: org.as_deref(),
-                month: &month,
+                month: month.as_deref().unwrap_or_default(),
                 body: &body,
                 version,
             };
@@ -154,6 +169,8 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             config,
             org,
             month,
+            from,
+            to,
             body,
             version,
             by,
@@ -163,6 +180,12 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
                 config: &config,
                 org: org.as_deref(),
                 month: month.as_deref(),
+                period: from
+                    .is_some()
+                    .then(|| {
+                        sacd_period::period_of(body.as_deref(), from.as_deref(), to.as_deref())
+                    })
+                    .transpose()?,
                 body: body.as_deref(),
                 version,
                 by: by.as_deref(),

@@ -200,7 +200,15 @@ pub async fn list(
     for o in config.select(org)? {
         let slug = &o.organisation.slug;
         writeln!(out, "{} ({slug})", o.organisation.name)?;
-        let versions = store.versions(slug, None, month).await?;
+        let mut versions = store.versions(slug, None, month).await?;
+        // SACD bordereaux over a period, listed with the month of their first day.
+        versions.extend(
+            store
+                .period_versions(slug, None)
+                .await?
+                .into_iter()
+                .filter(|v| month.is_none_or(|m| v.month == m)),
+        );
         if versions.is_empty() {
             writeln!(out, "  aucune version enregistrée")?;
         }
@@ -208,7 +216,7 @@ pub async fn list(
             let when = v.created_at.with_timezone(&PARIS).format("%d/%m/%Y %H:%M");
             let mut line = format!(
                 "  {} {} v{} — {} — créée le {when}",
-                v.month,
+                v.span.label_fr(),
                 v.body,
                 v.number,
                 crate::lifecycle::status_fr(v)
@@ -238,7 +246,14 @@ pub async fn list(
                     e.actor,
                     action_fr(&e.action),
                     e.body.as_deref().unwrap_or_default(),
-                    e.month.map(|m| m.to_string()).unwrap_or_default()
+                    match &e.details["period"] {
+                        serde_json::Value::Object(p) => format!(
+                            "du {} au {}",
+                            p["from"].as_str().unwrap_or_default(),
+                            p["to"].as_str().unwrap_or_default()
+                        ),
+                        _ => e.month.map(|m| m.to_string()).unwrap_or_default(),
+                    }
                 );
                 if let Some(reason) = e.details["despite"].as_str() {
                     line += &format!(" — malgré des points ouverts : « {reason} »");

@@ -11,6 +11,9 @@
 //! to run (the *Sources* page), not for a burst of runs at start-up.
 //!
 //! The clock is the server's injected clock: a test calls [`tick`] with a fixed clock, no sleep.
+//!
+//! With `sacd_weekday`, the same loop also runs the weekly SACD bordereaux
+//! ([`crate::server::schedule_sacd`]).
 
 use crate::config::ScheduleConfig;
 use crate::server::runs::{start_run, Started};
@@ -87,7 +90,8 @@ pub async fn tick(state: &AppState) -> Result<Vec<Started>> {
     Ok(started)
 }
 
-/// The schedule's loop in `releve serve`: a tick at start, then every 30 seconds.
+/// The schedule's loop in `releve serve`: a tick at start, then every 30 seconds (the monthly
+/// runs, then the weekly SACD bordereaux).
 pub async fn run_forever(state: AppState) {
     if state.config().schedule.is_none() {
         return;
@@ -95,6 +99,9 @@ pub async fn run_forever(state: AppState) {
     loop {
         if let Err(e) = tick(&state).await {
             tracing::warn!(error = %format!("{e:#}"), "schedule tick failed");
+        }
+        if let Err(e) = crate::server::schedule_sacd::tick(&state).await {
+            tracing::warn!(error = %format!("{e:#}"), "weekly SACD tick failed");
         }
         tokio::time::sleep(std::time::Duration::from_secs(30)).await;
     }

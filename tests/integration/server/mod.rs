@@ -13,5 +13,6 @@ mod api_runs;
 mod browser;
 mod browser_scenario;
 mod foundation;
+mod schedule_sacd;
 mod work;
 mod workspace;
