@@ -142,8 +142,14 @@ pub enum Command {
         config: PathBuf,
         #[arg(long)]
         org: Option<String>,
-        #[arg(long)]
-        month: String,
+        #[arg(long, required_unless_present = "from")]
+        month: Option<String>,
+        /// With --to and --body sacd: the SACD bordereau of that period (YYYY-MM-DD).
+        #[arg(long, requires = "to", conflicts_with = "month")]
+        from: Option<String>,
+        /// Last day of the SACD period, included (YYYY-MM-DD).
+        #[arg(long, requires = "from", conflicts_with = "month")]
+        to: Option<String>,
         #[arg(long)]
         body: String,
         #[arg(long)]

@@ -150,12 +150,22 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             config,
             org,
             month,
+            from,
+            to,
             body,
             version,
             by,
             channel,
             receipt,
         } => {
+            // A SACD period is named by its `FROM_TO`, as in the store and the outbox.
+            let month = match (from, month) {
+                (Some(from), _) => {
+                    let period = sacd_period::period_of(Some(&body), Some(&from), to.as_deref())?;
+                    sacd_period::span_of(period).to_string()
+                }
+                (None, month) => month.unwrap_or_default(),
+            };
             let target = versions_cmd::Target {
                 config: &config,
                 org: org.as_deref(),

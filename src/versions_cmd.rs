@@ -10,7 +10,7 @@ use anyhow::{anyhow, Result};
 use chrono::{DateTime, Utc};
 use releve_declarations::Body;
 use releve_domain::{Clock, Month, SystemClock, PARIS};
-use releve_store::{Store, VersionStatus};
+use releve_store::{Span, Store, VersionStatus};
 use std::io::Write;
 use std::path::Path;
 
@@ -25,7 +25,7 @@ pub struct Target<'a> {
 
 const BODIES: [Body; 5] = [Body::Sibil, Body::Cnm, Body::Astp, Body::Sacem, Body::Sacd];
 
-async fn open(target: &Target<'_>) -> Result<(Store, String, Month, u32)> {
+async fn open(target: &Target<'_>) -> Result<(Store, String, Span, u32)> {
     let body = parse_body(target.body)?;
     let target = &Target {
         body: body.code(),
@@ -33,12 +33,16 @@ async fn open(target: &Target<'_>) -> Result<(Store, String, Month, u32)> {
     };
     let config = Config::load(target.config)?;
     let slug = config.one(target.org)?.organisation.slug.clone();
-    let month: Month = target.month.parse().map_err(|e| anyhow!("--month : {e}"))?;
+    // `FROM_TO`: a SACD period (`--from --to`, checked by the caller).
+    let month = match Span::parse(target.month).filter(|s| s.period().is_some()) {
+        Some(period) => period,
+        None => Span::Month(target.month.parse().map_err(|e| anyhow!("--month : {e}"))?),
+    };
     let store = Store::connect(&config.database_url).await?;
     let number = match target.version {
         Some(n) => n,
         None => store
-            .versions(&slug, Some(target.body), Some(month))
+            .versions_of(&slug, target.body, month)
             .await?
             .into_iter()
             .filter(|v| v.status == VersionStatus::Draft)
@@ -46,9 +50,10 @@ async fn open(target: &Target<'_>) -> Result<(Store, String, Month, u32)> {
             .max()
             .ok_or_else(|| {
                 anyhow!(
-                    "aucun brouillon {} pour {} en {month} : lancez d'abord `releve run`",
+                    "aucun brouillon {} pour {} en {} : lancez d'abord `releve run`",
                     target.body,
-                    slug
+                    slug,
+                    month.label_fr()
                 )
             })?,
     };
@@ -158,8 +163,11 @@ pub async fn submitted(
     releve_store::faults::point("submitted.done");
     writeln!(
         out,
-        "{} {} {month} : version {} transmise ({channel}).",
-        slug, target.body, v.number
+        "{} {} {} : version {} transmise ({channel}).",
+        slug,
+        target.body,
+        month.label_fr(),
+        v.number
     )?;
     // A deposit package of the outbox for this version is done once its receipt is recorded.
     if crate::submit::command::record_receipt(&store, &slug, target.body, month, number, receipt)

@@ -96,10 +96,14 @@ fn sacd_deadline_lines(out: &mut dyn Write, run: &OrganisationRun) -> Result<()>
     if due.is_empty() {
         return Ok(());
     }
-    let late = due
+    let late = match due
         .iter()
         .filter(|i| i.code == "sacd.deadline.past")
-        .count();
+        .count()
+    {
+        0 => String::new(),
+        n => format!(" dont {n} en retard"),
+    };
     let first = o
         .summaries
         .iter()
@@ -115,16 +119,17 @@ fn sacd_deadline_lines(out: &mut dyn Write, run: &OrganisationRun) -> Result<()>
     let month = o.month.to_string();
     writeln!(
         out,
-        "  SACD : {} représentation(s) à déclarer maintenant ({late} en retard){first} ; la SACD veut chaque \
+        "  SACD : {} représentation(s) à déclarer maintenant{late}{first} ; la SACD veut chaque \
          représentation dans les 30 jours, sinon elle facture une provision. C'est un point bloquant : le relevé \
          se termine avec le statut 1 (quelque chose demande une action).",
         due.len()
     )?;
     writeln!(
         out,
-        "  À faire : relisez sacd.pdf, puis releve approve --month {month} --body sacd --by \"Nom, fonction\" et \
-         releve submit --month {month} --body sacd --by \"Nom, fonction\" ; ensuite, déclarez chaque semaine \
-         (releve run --body sacd --from AAAA-MM-JJ --to AAAA-MM-JJ, ou sacd_weekday dans [schedule] de releve serve)."
+        "  À faire : relisez sacd.pdf, puis releve approve --config … --month {month} --body sacd --by \"Nom, \
+         fonction\" et releve submit --config … --month {month} --body sacd --by \"Nom, fonction\" ; ensuite, \
+         déclarez chaque semaine (releve run --config … --body sacd --from AAAA-MM-JJ --to AAAA-MM-JJ, ou \
+         sacd_weekday dans [schedule] de releve serve)."
     )?;
     Ok(())
 }

@@ -92,9 +92,16 @@ pub fn span_of(period: Period) -> Span {
 
 /// `OUT/<org>/sacd/<FROM>_<TO>`: where a period's files (and its `versions/`) are.
 pub fn period_folder(root: &Path, slug: &str, period: Period) -> PathBuf {
-    root.join(slug)
-        .join("sacd")
-        .join(format!("{}_{}", period.from, period.to))
+    span_folder(root, slug, span_of(period))
+}
+
+/// The folder of a version's files: `OUT/<org>/<YYYY-MM>` for a month,
+/// `OUT/<org>/sacd/<FROM>_<TO>` for a SACD period.
+pub fn span_folder(root: &Path, slug: &str, span: Span) -> PathBuf {
+    match span {
+        Span::Month(month) => root.join(slug).join(month.to_string()),
+        Span::Period { .. } => root.join(slug).join("sacd").join(span.to_string()),
+    }
 }
 
 /// What a period's bordereau is built from, loaded from the store.

@@ -85,14 +85,14 @@ pub async fn record_receipt(
     store: &Store,
     org: &str,
     body: &str,
-    month: Month,
+    month: impl Into<Span>,
     version: u32,
     receipt: &str,
 ) -> Result<bool> {
     let key = releve_store::idempotency_key(
         org,
         body,
-        &month.to_string(),
+        &month.into().to_string(),
         version,
         crate::submit::deposit::CODE,
     );

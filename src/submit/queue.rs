@@ -190,12 +190,14 @@ fn payload(
                 let path = approved_file(request, version, &f.name)?;
                 files.push(json!({"name": f.name, "path": path, "sha256": f.sha256}));
             }
-            let folder = request
-                .out
-                .join(&request.org.organisation.slug)
-                .join(request.month.to_string())
-                .join("depot")
-                .join(format!("{body}.v{}", version.number));
+            // A SACD period's package goes beside its files, never into the month's.
+            let folder = crate::sacd_period::span_folder(
+                request.out,
+                &request.org.organisation.slug,
+                request.span,
+            )
+            .join("depot")
+            .join(format!("{body}.v{}", version.number));
             Ok(json!({
                 "files": files,
                 "folder": folder,
@@ -225,16 +227,8 @@ pub fn approved_file(
                 request.body
             )
         })?;
-    let slug = &request.org.organisation.slug;
-    let folder = match request.span {
-        Span::Month(month) => request.out.join(slug).join(month.to_string()),
-        // A SACD period's files and frozen versions: OUT/<org>/sacd/<FROM>_<TO>/.
-        Span::Period { .. } => request
-            .out
-            .join(slug)
-            .join("sacd")
-            .join(request.span.to_string()),
-    };
+    let folder =
+        crate::sacd_period::span_folder(request.out, &request.org.organisation.slug, request.span);
     let frozen = match name.split_once('.') {
         Some((stem, ext)) => format!("{stem}.v{}.{ext}", version.number),
         None => format!("{name}.v{}", version.number),

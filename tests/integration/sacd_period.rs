@@ -238,6 +238,39 @@ fn a_weekly_bordereau_is_a_version_and_the_month_does_not_repeat_it() {
         text.contains("du 2025-11-14 au 2025-11-20 sacd v1 — approuvée (v1)"),
         "{text}"
     );
+
+    // Sent through SACD's own portal: recorded like a month's (`releve submitted`).
+    let output = releve(&[
+        "submitted",
+        "--config",
+        config.to_str().unwrap(),
+        "--body",
+        "sacd",
+        "--from",
+        "2025-11-14",
+        "--to",
+        "2025-11-20",
+        "--version",
+        "1",
+        "--by",
+        "Claire Martin, administratrice",
+        "--channel",
+        "portail",
+        "--receipt",
+        "SACD-2025-0042",
+    ]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("sacd du 2025-11-14 au 2025-11-20 : version 1 transmise (portail)"),
+        "{text}"
+    );
+    let output = releve(&["versions", "--config", config.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("du 2025-11-14 au 2025-11-20 sacd v1 — transmise (v1)"),
+        "{text}"
+    );
 }
 
 /// PDF text, for the checks above.
