@@ -248,7 +248,7 @@ fn split_address(line: &str) -> Option<Address> {
         let w = w.trim_matches(|c: char| c == ',' || c == ';');
         w.len() == 5 && w.chars().all(|c| c.is_ascii_digit())
     };
-    let Some(at) = words.iter().rposition(|w| is_code(w)) else {
+    let Some(at) = words.iter().rposition(is_code) else {
         return Some(Address {
             street: line.to_string(),
             postal_code: None,
