@@ -281,23 +281,7 @@ pub async fn approve(
         Some(root) => freeze(&root.join(slug).join(month.to_string()), &draft, number)?,
         None => Vec::new(),
     };
-    let frozen_files: Vec<FileHash> = draft
-        .files
-        .iter()
-        .map(|f| FileHash {
-            name: frozen_name(&f.name, number),
-            sha256: sha256_hex(&f.bytes),
-        })
-        .collect();
-    let approval = Approval {
-        despite: despite.map(str::to_string),
-        overridden: if despite.is_some() {
-            overridden.iter().map(|i| i.message.clone()).collect()
-        } else {
-            Vec::new()
-        },
-        frozen_files,
-    };
+    let approval = approval_record(despite, &overridden, &draft, number);
     let version = store
         .approve_with(
             slug,
@@ -318,6 +302,32 @@ pub async fn approve(
         },
         frozen,
     })
+}
+
+/// What the store records of an approval: the reason and the points overridden (with
+/// `despite`), and the frozen files' names and SHA-256.
+pub(crate) fn approval_record(
+    despite: Option<&str>,
+    overridden: &[Issue],
+    draft: &Draft,
+    number: u32,
+) -> Approval {
+    Approval {
+        despite: despite.map(str::to_string),
+        overridden: if despite.is_some() {
+            overridden.iter().map(|i| i.message.clone()).collect()
+        } else {
+            Vec::new()
+        },
+        frozen_files: draft
+            .files
+            .iter()
+            .map(|f| FileHash {
+                name: frozen_name(&f.name, number),
+                sha256: sha256_hex(&f.bytes),
+            })
+            .collect(),
+    }
 }
 
 /// `cnm.pdf` → `cnm.v1.pdf`.

@@ -6,11 +6,11 @@
 
 use super::{build_period_body, load_period, period_folder, span_of};
 use crate::approval::{
-    approval_stamp, blockers, failed_at_last_run, freeze, frozen_name, last_output_folder,
+    approval_record, approval_stamp, blockers, failed_at_last_run, freeze, last_output_folder,
     ApprovalError, ApprovalRequest, Approved,
 };
 use crate::config::{Config, OrganisationConfig};
-use crate::lifecycle::{correction_of, sacd_rep_version, sha256_hex};
+use crate::lifecycle::{correction_of, sacd_rep_version};
 use crate::outputs::issues::quarantine_issue;
 use crate::reference::ReferenceData;
 use crate::status::Status;
@@ -20,7 +20,7 @@ use releve_declarations::render::pdf::stamp::with_stamp;
 use releve_declarations::sacd::{Period, FIRST_VERSION};
 use releve_declarations::Body;
 use releve_domain::{Clock, SystemClock};
-use releve_store::{Approval, FileHash, Store, VersionStatus};
+use releve_store::{Store, VersionStatus};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -121,22 +121,7 @@ pub async fn approve_period(
         Some(root) => freeze(&period_folder(root, slug, request.period), &draft, number)?,
         None => Vec::new(),
     };
-    let approval = Approval {
-        despite: despite.map(str::to_string),
-        overridden: if despite.is_some() {
-            overridden.iter().map(|i| i.message.clone()).collect()
-        } else {
-            Vec::new()
-        },
-        frozen_files: draft
-            .files
-            .iter()
-            .map(|f| FileHash {
-                name: frozen_name(&f.name, number),
-                sha256: sha256_hex(&f.bytes),
-            })
-            .collect(),
-    };
+    let approval = approval_record(despite, &overridden, &draft, number);
     let version = store
         .approve_with(
             slug,

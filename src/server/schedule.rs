@@ -31,6 +31,11 @@ pub const REQUESTER: &str = "planification mensuelle (releve serve)";
 fn due_in(schedule: &ScheduleConfig, month: Month) -> DateTime<Utc> {
     let date = NaiveDate::from_ymd_opt(month.year(), month.month(), schedule.day)
         .unwrap_or_else(|| month.first_day());
+    at_time(schedule, date)
+}
+
+/// `date` at the schedule's `hour:minute`, Paris, as an instant (the weekly SACD job's too).
+pub fn at_time(schedule: &ScheduleConfig, date: NaiveDate) -> DateTime<Utc> {
     let naive = date
         .and_hms_opt(schedule.hour, schedule.minute, 0)
         .unwrap_or_else(|| date.and_hms_opt(0, 0, 0).expect("midnight exists"));

@@ -20,9 +20,10 @@ use crate::reference::load_reference;
 use crate::run::RunOptions;
 use crate::sacd_period::{period_for_org, summary_fr};
 use crate::server::runs::output_dir;
+use crate::server::schedule::at_time;
 use crate::server::AppState;
 use anyhow::{anyhow, Result};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use releve_declarations::sacd::Period;
 use releve_domain::{Month, PARIS};
 use releve_store::{Job, JobFilter, JobOutcome, JobRequest, Worker};
@@ -35,24 +36,6 @@ pub const REQUESTER: &str = "planification hebdomadaire SACD (releve serve)";
 
 /// How long a weekly job is held before another worker may take it again.
 const LEASE: std::time::Duration = std::time::Duration::from_secs(600);
-
-/// `date` at the schedule's time, Paris (a time skipped by the change to summer time is taken
-/// one hour later; one repeated in autumn, at its first occurrence).
-fn at_time(schedule: &ScheduleConfig, date: NaiveDate) -> DateTime<Utc> {
-    let naive = date
-        .and_hms_opt(schedule.hour, schedule.minute, 0)
-        .unwrap_or_else(|| date.and_hms_opt(0, 0, 0).expect("midnight exists"));
-    PARIS
-        .from_local_datetime(&naive)
-        .earliest()
-        .or_else(|| {
-            PARIS
-                .from_local_datetime(&(naive + Duration::hours(1)))
-                .earliest()
-        })
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
-}
 
 /// The latest weekly instant at or before `now`: the last `weekday` (0 = Monday) at the
 /// schedule's time, Paris.

@@ -515,14 +515,7 @@ impl Store {
         body: Option<&str>,
         month: Option<Month>,
     ) -> Result<Vec<VersionRecord>, StoreError> {
-        let rows = sqlx::query(&format!("{SELECT} WHERE org = $1"))
-            .bind(org)
-            .fetch_all(&self.pool)
-            .await?;
-        let mut versions = rows
-            .iter()
-            .map(version_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut versions = self.all_versions(org).await?;
         versions.retain(|v| {
             matches!(v.span, Span::Month(_))
                 && body.is_none_or(|b| v.body == b)
@@ -563,17 +556,19 @@ impl Store {
         org: &str,
         body: Option<&str>,
     ) -> Result<Vec<VersionRecord>, StoreError> {
+        let mut versions = self.all_versions(org).await?;
+        versions.retain(|v| v.span.period().is_some() && body.is_none_or(|b| v.body == b));
+        versions.sort_by(|a, b| (a.span, &a.body, a.number).cmp(&(b.span, &b.body, b.number)));
+        Ok(versions)
+    }
+
+    /// Every version of the organisation, unsorted.
+    async fn all_versions(&self, org: &str) -> Result<Vec<VersionRecord>, StoreError> {
         let rows = sqlx::query(&format!("{SELECT} WHERE org = $1"))
             .bind(org)
             .fetch_all(&self.pool)
             .await?;
-        let mut versions = rows
-            .iter()
-            .map(version_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        versions.retain(|v| v.span.period().is_some() && body.is_none_or(|b| v.body == b));
-        versions.sort_by(|a, b| (a.span, &a.body, a.number).cmp(&(b.span, &b.body, b.number)));
-        Ok(versions)
+        rows.iter().map(version_from_row).collect()
     }
 
     /// The audit log of the organisation, oldest first.

@@ -135,31 +135,8 @@ fn second_of_november() -> Scenario {
 }
 
 fn run_sacd_period(s: &Scenario, from: &str, to: &str, at: &str) -> (i32, String) {
-    let config = s.write_config();
-    let out = s.path("out");
-    let output = releve(&[
-        "run",
-        "--config",
-        config.to_str().unwrap(),
-        "--body",
-        "sacd",
-        "--from",
-        from,
-        "--to",
-        to,
-        "--out",
-        out.to_str().unwrap(),
-        "--generated-at",
-        at,
-    ]);
-    (
-        output.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ),
-    )
+    let (status, stdout, stderr) = crate::sacd_period::run_period(s, from, to, at);
+    (status, stdout + &stderr)
 }
 
 #[test]

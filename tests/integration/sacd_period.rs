@@ -4,7 +4,8 @@
 use crate::month_run::november;
 use crate::support::*;
 
-fn run_period(s: &Scenario, from: &str, to: &str, generated_at: &str) -> (i32, String, String) {
+/// `releve run --body sacd --from --to` at `generated_at`: status, stdout, stderr.
+pub fn run_period(s: &Scenario, from: &str, to: &str, generated_at: &str) -> (i32, String, String) {
     let config = s.write_config();
     let out = s.path("out");
     let output = releve(&[
