@@ -25,7 +25,7 @@ use releve_declarations::render::pdf::stamp::{with_stamp, Stamp};
 use releve_declarations::render::pdf::Block;
 use releve_declarations::{registry, Body, Draft};
 use releve_domain::{Issue, Month, Severity, PARIS};
-use releve_store::{Approval, FileHash, Store, VersionError, VersionRecord, VersionStatus};
+use releve_store::{Approval, FileHash, Span, Store, VersionError, VersionRecord, VersionStatus};
 use std::path::{Path, PathBuf};
 
 /// What to approve, by whom, and the reason for overriding open points, if any.
@@ -58,7 +58,7 @@ pub enum ApprovalError {
     #[error("{}", refusal_fr(*body, *month, *number, blockers))]
     Refused {
         body: Body,
-        month: Month,
+        month: Span,
         number: u32,
         blockers: Vec<Issue>,
     },
@@ -69,14 +69,14 @@ pub enum ApprovalError {
     )]
     Stale {
         body: Body,
-        month: Month,
+        month: Span,
         number: u32,
     },
     #[error("aucun brouillon {body} pour {org} en {month} : lancez d'abord `releve run`")]
     NoDraft {
         body: Body,
         org: String,
-        month: Month,
+        month: Span,
     },
     #[error("--despite : donnez la raison pour laquelle vous approuvez malgré les points ouverts")]
     EmptyReason,
@@ -94,9 +94,13 @@ impl From<releve_store::StoreError> for ApprovalError {
     }
 }
 
-fn refusal_fr(body: Body, month: Month, number: u32, blockers: &[Issue]) -> String {
+fn refusal_fr(body: Body, month: Span, number: u32, blockers: &[Issue]) -> String {
+    let of = match month {
+        Span::Month(m) => format!("de {m}"),
+        period => period.label_fr(),
+    };
     let mut text = format!(
-        "approbation refusée : {} de {month}, version {number} — {} point(s) à résoudre d'abord :",
+        "approbation refusée : {} {of}, version {number} — {} point(s) à résoudre d'abord :",
         body.code().to_uppercase(),
         blockers.len()
     );
@@ -156,7 +160,10 @@ pub async fn open_points(
 }
 
 /// The sources the organisation's last finished run could not read, as blocking points.
-async fn failed_at_last_run(store: &Store, org: &str) -> Result<Vec<Issue>, ApprovalError> {
+pub(crate) async fn failed_at_last_run(
+    store: &Store,
+    org: &str,
+) -> Result<Vec<Issue>, ApprovalError> {
     let runs = store.runs(org).await?;
     let last = runs
         .iter()
@@ -225,7 +232,7 @@ pub async fn approve(
             .ok_or_else(|| ApprovalError::NoDraft {
                 body,
                 org: slug.to_string(),
-                month,
+                month: month.into(),
             })?,
     };
     let version = store.version(slug, body.code(), month, number).await?;
@@ -240,7 +247,7 @@ pub async fn approve(
     if !overridden.is_empty() && despite.is_none() {
         return Err(ApprovalError::Refused {
             body,
-            month,
+            month: month.into(),
             number,
             blockers: overridden,
         });
@@ -266,7 +273,7 @@ pub async fn approve(
     if draft.model != version.model {
         return Err(ApprovalError::Stale {
             body,
-            month,
+            month: month.into(),
             number,
         });
     }
@@ -274,23 +281,7 @@ pub async fn approve(
         Some(root) => freeze(&root.join(slug).join(month.to_string()), &draft, number)?,
         None => Vec::new(),
     };
-    let frozen_files: Vec<FileHash> = draft
-        .files
-        .iter()
-        .map(|f| FileHash {
-            name: frozen_name(&f.name, number),
-            sha256: sha256_hex(&f.bytes),
-        })
-        .collect();
-    let approval = Approval {
-        despite: despite.map(str::to_string),
-        overridden: if despite.is_some() {
-            overridden.iter().map(|i| i.message.clone()).collect()
-        } else {
-            Vec::new()
-        },
-        frozen_files,
-    };
+    let approval = approval_record(despite, &overridden, &draft, number);
     let version = store
         .approve_with(
             slug,
@@ -313,6 +304,32 @@ pub async fn approve(
     })
 }
 
+/// What the store records of an approval: the reason and the points overridden (with
+/// `despite`), and the frozen files' names and SHA-256.
+pub(crate) fn approval_record(
+    despite: Option<&str>,
+    overridden: &[Issue],
+    draft: &Draft,
+    number: u32,
+) -> Approval {
+    Approval {
+        despite: despite.map(str::to_string),
+        overridden: if despite.is_some() {
+            overridden.iter().map(|i| i.message.clone()).collect()
+        } else {
+            Vec::new()
+        },
+        frozen_files: draft
+            .files
+            .iter()
+            .map(|f| FileHash {
+                name: frozen_name(&f.name, number),
+                sha256: sha256_hex(&f.bytes),
+            })
+            .collect(),
+    }
+}
+
 /// `cnm.pdf` → `cnm.v1.pdf`.
 pub fn frozen_name(name: &str, number: u32) -> String {
     match name.split_once('.') {
@@ -323,7 +340,11 @@ pub fn frozen_name(name: &str, number: u32) -> String {
 
 /// Writes the version's files into `folder/versions/`, once: a file already there with the same
 /// bytes is left alone, with other bytes it is an error (frozen files are never rewritten).
-fn freeze(folder: &Path, draft: &Draft, number: u32) -> Result<Vec<PathBuf>, ApprovalError> {
+pub(crate) fn freeze(
+    folder: &Path,
+    draft: &Draft,
+    number: u32,
+) -> Result<Vec<PathBuf>, ApprovalError> {
     let versions = folder.join("versions");
     std::fs::create_dir_all(&versions).map_err(|e| {
         anyhow::anyhow!(
@@ -353,7 +374,7 @@ fn freeze(folder: &Path, draft: &Draft, number: u32) -> Result<Vec<PathBuf>, App
 
 /// What the frozen documents say: the correction they are (if any), who approved when, and the
 /// reason and points overridden.
-fn approval_stamp(
+pub(crate) fn approval_stamp(
     correction: Option<Stamp>,
     version: &VersionRecord,
     organisation_name: &str,
@@ -461,7 +482,7 @@ mod tests {
     fn a_refusal_lists_what_to_resolve_and_how_to_override() {
         let text = refusal_fr(
             Body::Astp,
-            "2025-11".parse().unwrap(),
+            Span::Month("2025-11".parse().unwrap()),
             1,
             &[Issue::blocking(
                 "astp.exemption.review",

@@ -111,8 +111,14 @@ pub enum Command {
         config: PathBuf,
         #[arg(long)]
         org: Option<String>,
-        #[arg(long)]
-        month: String,
+        #[arg(long, required_unless_present = "from")]
+        month: Option<String>,
+        /// With --to and --body sacd: the SACD bordereau of that period (YYYY-MM-DD).
+        #[arg(long, requires = "to", conflicts_with = "month")]
+        from: Option<String>,
+        /// Last day of the SACD period, included (YYYY-MM-DD).
+        #[arg(long, requires = "from", conflicts_with = "month")]
+        to: Option<String>,
         /// sibil | cnm | astp | sacem | sacd
         #[arg(long)]
         body: String,
@@ -136,8 +142,14 @@ pub enum Command {
         config: PathBuf,
         #[arg(long)]
         org: Option<String>,
-        #[arg(long)]
-        month: String,
+        #[arg(long, required_unless_present = "from")]
+        month: Option<String>,
+        /// With --to and --body sacd: the SACD bordereau of that period (YYYY-MM-DD).
+        #[arg(long, requires = "to", conflicts_with = "month")]
+        from: Option<String>,
+        /// Last day of the SACD period, included (YYYY-MM-DD).
+        #[arg(long, requires = "from", conflicts_with = "month")]
+        to: Option<String>,
         #[arg(long)]
         body: String,
         #[arg(long)]
@@ -161,8 +173,14 @@ pub enum Command {
         #[arg(long, requires = "body")]
         month: Option<String>,
         /// sibil | cnm | astp | sacem | sacd
-        #[arg(long, requires = "month")]
+        #[arg(long)]
         body: Option<String>,
+        /// With --to and --body sacd: the SACD bordereau of that period (YYYY-MM-DD).
+        #[arg(long, requires = "to", requires = "body", conflicts_with = "month")]
+        from: Option<String>,
+        /// Last day of the SACD period, included (YYYY-MM-DD).
+        #[arg(long, requires = "from", conflicts_with = "month")]
+        to: Option<String>,
         #[arg(long, requires = "body")]
         version: Option<u32>,
         /// Who asks for the sending (name and role).

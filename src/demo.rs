@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use releve_collectors::api::EnvLookup;
 use releve_collectors::http::TokioSleeper;
 use releve_collectors::replay::demo::{demo_env, start_demo_vendors, DemoVendor};
+use releve_domain::PARIS;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -148,6 +149,16 @@ pub async fn run_demo(
         "Ouvrez {} pour le rapport du mois.",
         report_path(out_dir, &options).display()
     )?;
+    if status == Status::NeedsAttention {
+        // Exit status 1 is "finished, something needs a person" (formats.md §1): here, on purpose.
+        writeln!(
+            out,
+            "La démonstration se termine avec le statut 1, voulu : le relevé est daté du {}, et les \
+             représentations du début du mois arrivent au bout des 30 jours de la SACD (voir « SACD » \
+             ci-dessus). Rien n'est en panne : c'est ce que releve signale à un administrateur.",
+            releve_declarations::render::fr::long_date(generated_at.with_timezone(&PARIS).date_naive())
+        )?;
+    }
     if let Some(dir) = &kept {
         let config = dir.join("releve.toml");
         writeln!(

@@ -118,16 +118,31 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             config,
             org,
             month,
+            from,
+            to,
             body,
             version,
             by,
             despite,
             out: dir,
         } => {
+            if from.is_some() || to.is_some() {
+                let period = sacd_period::period_of(Some(&body), from.as_deref(), to.as_deref())?;
+                let args = sacd_period::approve::ApproveArgs {
+                    config: &config,
+                    org: org.as_deref(),
+                    period,
+                    version,
+                    by: &by,
+                    despite: despite.as_deref(),
+                    out: dir.as_deref(),
+                };
+                return sacd_period::approve::command(&args, out).await;
+            }
             let target = versions_cmd::Target {
                 config: &config,
                 org: org.as_deref(),
-                month: &month,
+                month: month.as_deref().unwrap_or_default(),
                 body: &body,
                 version,
             };
@@ -137,12 +152,22 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             config,
             org,
             month,
+            from,
+            to,
             body,
             version,
             by,
             channel,
             receipt,
         } => {
+            // A SACD period is named by its `FROM_TO`, as in the store and the outbox.
+            let month = match (from, month) {
+                (Some(from), _) => {
+                    let period = sacd_period::period_of(Some(&body), Some(&from), to.as_deref())?;
+                    sacd_period::span_of(period).to_string()
+                }
+                (None, month) => month.unwrap_or_default(),
+            };
             let target = versions_cmd::Target {
                 config: &config,
                 org: org.as_deref(),
@@ -156,6 +181,8 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
             config,
             org,
             month,
+            from,
+            to,
             body,
             version,
             by,
@@ -165,6 +192,12 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
                 config: &config,
                 org: org.as_deref(),
                 month: month.as_deref(),
+                period: from
+                    .is_some()
+                    .then(|| {
+                        sacd_period::period_of(body.as_deref(), from.as_deref(), to.as_deref())
+                    })
+                    .transpose()?,
                 body: body.as_deref(),
                 version,
                 by: by.as_deref(),

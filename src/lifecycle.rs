@@ -44,9 +44,14 @@ pub struct Recorded {
 /// `rep_version` of a SACD bordereau that corrects approved ones: the bordereaux sent before it
 /// are counted, 1 + the versions numbered below `number` that were approved (sent or not), so
 /// that it is stable once this correction is itself approved.
-pub async fn sacd_rep_version(store: &Store, org: &str, month: Month, number: u32) -> Result<u32> {
+pub async fn sacd_rep_version(
+    store: &Store,
+    org: &str,
+    span: impl Into<releve_store::Span>,
+    number: u32,
+) -> Result<u32> {
     let earlier = store
-        .versions(org, Some(Body::Sacd.code()), Some(month))
+        .versions_of(org, Body::Sacd.code(), span)
         .await?
         .iter()
         .filter(|v| v.number < number)
@@ -84,10 +89,10 @@ pub async fn correction_of(
         return Ok(None);
     };
     let base = store
-        .version(&version.org, &version.body, version.month, base_number)
+        .version(&version.org, &version.body, version.span, base_number)
         .await?;
     let difference = amendment(body, base_number, &base.model, &version.model)
-        .with_context(|| format!("calcul du rectificatif {body} {}", version.month))?;
+        .with_context(|| format!("calcul du rectificatif {body} {}", version.span))?;
     let described = base_version(&base);
     let stamp = rectificatif::stamp(&difference, &base.model, &version.model, &described);
     let sentence = rectificatif::sentence_fr(&difference, &described);

@@ -13,7 +13,7 @@ use releve_domain::employment_facts::EmploymentReport;
 use releve_domain::facts::FactsInput;
 use releve_domain::{vat_checks, Issue, Month, MonthFacts};
 use releve_indicators::{DeclaredAmounts, MonthData};
-use releve_store::{Store, VersionStatus};
+use releve_store::{Span, Store, VersionRecord, VersionStatus};
 
 /// A month's facts and the declarations built from them.
 pub struct MonthBuild {
@@ -101,6 +101,57 @@ pub async fn sacd_performances_sent(
     Ok(ids)
 }
 
+/// The performances already in another approved, sent or accepted SACD bordereau than `own`:
+/// the monthly bordereaux of `months` and every period bordereau, each performance with the
+/// bordereau that declared it, in French. The month's bordereau leaves out what a weekly one
+/// declared, and a period's what the month's or another period's declared: SACD never receives a
+/// performance twice, whichever was approved first. (A rejected bordereau declared nothing.)
+pub async fn sacd_declared(
+    store: &Store,
+    org: &str,
+    months: &[Month],
+    own: Span,
+) -> Result<releve_declarations::sacd::Declared> {
+    let mut versions = store.period_versions(org, Some(Body::Sacd.code())).await?;
+    for month in months {
+        versions.extend(
+            store
+                .versions(org, Some(Body::Sacd.code()), Some(*month))
+                .await?,
+        );
+    }
+    let mut declared = releve_declarations::sacd::Declared::new();
+    for v in versions
+        .iter()
+        .filter(|v| v.span != own && v.status.is_frozen_base())
+    {
+        let label = bordereau_fr(v);
+        for line in v.model["lines"].as_array().into_iter().flatten() {
+            if let Some(id) = line["performance_id"].as_str() {
+                declared
+                    .entry(id.to_string())
+                    .or_insert_with(|| label.clone());
+            }
+        }
+    }
+    Ok(declared)
+}
+
+/// « bordereau de novembre 2025, version 1 », « bordereau du 14 novembre 2025 au 20 novembre
+/// 2025, version 2 ».
+fn bordereau_fr(v: &VersionRecord) -> String {
+    use releve_declarations::render::fr;
+    match v.span {
+        Span::Month(m) => format!("bordereau de {}, version {}", fr::month(m), v.number),
+        Span::Period { from, to } => format!(
+            "bordereau du {} au {}, version {}",
+            fr::long_date(from),
+            fr::long_date(to),
+            v.number
+        ),
+    }
+}
+
 /// Start times of every stored, not cancelled performance of the month's shows, by show id:
 /// the 2.1 % VAT rate holds for a creation's first 140 performances only.
 async fn show_history(
@@ -162,6 +213,9 @@ pub struct MonthInputs {
     pub sibil_sent: std::collections::BTreeSet<String>,
     /// The performances already in an approved or sent SACD bordereau of the month.
     pub sacd_sent: std::collections::BTreeSet<String>,
+    /// The performances of the month a period bordereau already declared (left off the
+    /// month's bordereau).
+    pub sacd_declared: releve_declarations::sacd::Declared,
     /// What completing the facts from the company register's cache found.
     pub register_issues: Vec<Issue>,
 }
@@ -199,11 +253,13 @@ pub async fn load_month(
     let slug = org.organisation.slug.as_str();
     let sibil_sent = sibil_ids_sent(store, slug, month).await?;
     let sacd_sent = sacd_performances_sent(store, slug, &[month]).await?;
+    let sacd_declared = sacd_declared(store, slug, &[month], Span::Month(month)).await?;
     Ok(MonthInputs {
         facts,
         employment,
         sibil_sent,
         sacd_sent,
+        sacd_declared,
         register_issues,
     })
 }
@@ -244,10 +300,12 @@ pub fn build_body(
             releve_declarations::sibil::build_with_history(&input, Some(&inputs.sibil_sent))?
         }
         Body::Sacd => {
-            let mut draft = match sacd_rep_version {
-                Some(rep) => releve_declarations::sacd::build_version(&input, rep)?,
-                None => declaration.build(&input)?,
+            let span = releve_declarations::sacd::Span::Month {
+                month: inputs.facts.month,
             };
+            let rep = sacd_rep_version.unwrap_or(releve_declarations::sacd::FIRST_VERSION);
+            let mut draft =
+                releve_declarations::sacd::build_over(&input, span, rep, &inputs.sacd_declared)?;
             // A line already in an approved or sent bordereau has been declared: its deadline
             // is no longer a point to act on.
             draft.issues.retain(|i| {

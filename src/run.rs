@@ -306,7 +306,13 @@ async fn run_started(
             disciplines: &reference.disciplines,
             generated_at: options.generated_at,
         };
-        let corrected = releve_declarations::sacd::build_version(&input, rep_version)?;
+        // The same exclusions as the draft: what a period bordereau already declared.
+        let declared =
+            crate::month::sacd_declared(store, slug, &[month], releve_store::Span::Month(month))
+                .await?;
+        let span = releve_declarations::sacd::Span::Month { month };
+        let corrected =
+            releve_declarations::sacd::build_over(&input, span, rep_version, &declared)?;
         if let Some(d) = drafts.iter_mut().find(|d| d.body == Body::Sacd) {
             d.files = corrected.files;
             // Same model, so the same version: its file hashes now match the files written.

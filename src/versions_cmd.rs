@@ -10,7 +10,7 @@ use anyhow::{anyhow, Result};
 use chrono::{DateTime, Utc};
 use releve_declarations::Body;
 use releve_domain::{Clock, Month, SystemClock, PARIS};
-use releve_store::{Store, VersionStatus};
+use releve_store::{Span, Store, VersionStatus};
 use std::io::Write;
 use std::path::Path;
 
@@ -25,7 +25,7 @@ pub struct Target<'a> {
 
 const BODIES: [Body; 5] = [Body::Sibil, Body::Cnm, Body::Astp, Body::Sacem, Body::Sacd];
 
-async fn open(target: &Target<'_>) -> Result<(Store, String, Month, u32)> {
+async fn open(target: &Target<'_>) -> Result<(Store, String, Span, u32)> {
     let body = parse_body(target.body)?;
     let target = &Target {
         body: body.code(),
@@ -33,12 +33,16 @@ async fn open(target: &Target<'_>) -> Result<(Store, String, Month, u32)> {
     };
     let config = Config::load(target.config)?;
     let slug = config.one(target.org)?.organisation.slug.clone();
-    let month: Month = target.month.parse().map_err(|e| anyhow!("--month : {e}"))?;
+    // `FROM_TO`: a SACD period (`--from --to`, checked by the caller).
+    let month = match Span::parse(target.month).filter(|s| s.period().is_some()) {
+        Some(period) => period,
+        None => Span::Month(target.month.parse().map_err(|e| anyhow!("--month : {e}"))?),
+    };
     let store = Store::connect(&config.database_url).await?;
     let number = match target.version {
         Some(n) => n,
         None => store
-            .versions(&slug, Some(target.body), Some(month))
+            .versions_of(&slug, target.body, month)
             .await?
             .into_iter()
             .filter(|v| v.status == VersionStatus::Draft)
@@ -46,9 +50,10 @@ async fn open(target: &Target<'_>) -> Result<(Store, String, Month, u32)> {
             .max()
             .ok_or_else(|| {
                 anyhow!(
-                    "aucun brouillon {} pour {} en {month} : lancez d'abord `releve run`",
+                    "aucun brouillon {} pour {} en {} : lancez d'abord `releve run`",
                     target.body,
-                    slug
+                    slug,
+                    month.label_fr()
                 )
             })?,
     };
@@ -158,8 +163,11 @@ pub async fn submitted(
     releve_store::faults::point("submitted.done");
     writeln!(
         out,
-        "{} {} {month} : version {} transmise ({channel}).",
-        slug, target.body, v.number
+        "{} {} {} : version {} transmise ({channel}).",
+        slug,
+        target.body,
+        month.label_fr(),
+        v.number
     )?;
     // A deposit package of the outbox for this version is done once its receipt is recorded.
     if crate::submit::command::record_receipt(&store, &slug, target.body, month, number, receipt)
@@ -200,7 +208,15 @@ pub async fn list(
     for o in config.select(org)? {
         let slug = &o.organisation.slug;
         writeln!(out, "{} ({slug})", o.organisation.name)?;
-        let versions = store.versions(slug, None, month).await?;
+        let mut versions = store.versions(slug, None, month).await?;
+        // SACD bordereaux over a period, listed with the month of their first day.
+        versions.extend(
+            store
+                .period_versions(slug, None)
+                .await?
+                .into_iter()
+                .filter(|v| month.is_none_or(|m| v.month == m)),
+        );
         if versions.is_empty() {
             writeln!(out, "  aucune version enregistrée")?;
         }
@@ -208,7 +224,7 @@ pub async fn list(
             let when = v.created_at.with_timezone(&PARIS).format("%d/%m/%Y %H:%M");
             let mut line = format!(
                 "  {} {} v{} — {} — créée le {when}",
-                v.month,
+                v.span.label_fr(),
                 v.body,
                 v.number,
                 crate::lifecycle::status_fr(v)
@@ -238,7 +254,14 @@ pub async fn list(
                     e.actor,
                     action_fr(&e.action),
                     e.body.as_deref().unwrap_or_default(),
-                    e.month.map(|m| m.to_string()).unwrap_or_default()
+                    match &e.details["period"] {
+                        serde_json::Value::Object(p) => format!(
+                            "du {} au {}",
+                            p["from"].as_str().unwrap_or_default(),
+                            p["to"].as_str().unwrap_or_default()
+                        ),
+                        _ => e.month.map(|m| m.to_string()).unwrap_or_default(),
+                    }
                 );
                 if let Some(reason) = e.details["despite"].as_str() {
                     line += &format!(" — malgré des points ouverts : « {reason} »");

@@ -169,11 +169,16 @@ pub fn amendment(
     }
     Ok(Amendment {
         body,
-        month: after
-            .get("month")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string(),
+        // A SACD bordereau over a period has no month: its `FROM_TO` stands for it.
+        month: match (after.get("month"), after.get("period")) {
+            (Some(Value::String(m)), _) => m.clone(),
+            (_, Some(p)) => format!(
+                "{}_{}",
+                p["from"].as_str().unwrap_or_default(),
+                p["to"].as_str().unwrap_or_default()
+            ),
+            _ => String::new(),
+        },
         base_version,
         changes,
         note: shape.note.to_string(),

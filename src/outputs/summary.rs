@@ -77,8 +77,60 @@ pub fn print(out: &mut dyn Write, run: &OrganisationRun) -> Result<()> {
             o.quarantined
         )?;
     }
+    sacd_deadline_lines(out, run)?;
     registry_lines(out, &o.issues)?;
     writeln!(out, "  Fichiers : {}", run.folder.display())?;
+    Ok(())
+}
+
+/// SACD lines due within the notice or late (`sacd.deadline.near|past`): why the run ends with
+/// status 1 and what to do now and from now on, so that the administrator does not read it as a
+/// failure of releve.
+fn sacd_deadline_lines(out: &mut dyn Write, run: &OrganisationRun) -> Result<()> {
+    let o = &run.outputs;
+    let due: Vec<_> = o
+        .issues
+        .iter()
+        .filter(|i| i.code.starts_with("sacd.deadline."))
+        .collect();
+    if due.is_empty() {
+        return Ok(());
+    }
+    let late = match due
+        .iter()
+        .filter(|i| i.code == "sacd.deadline.past")
+        .count()
+    {
+        0 => String::new(),
+        n => format!(" dont {n} en retard"),
+    };
+    let first = o
+        .summaries
+        .iter()
+        .find(|s| s.body == releve_declarations::Body::Sacd)
+        .and_then(|s| s.deadline)
+        .map(|d| {
+            format!(
+                ", la première au plus tard le {}",
+                super::report::french_date(d)
+            )
+        })
+        .unwrap_or_default();
+    let month = o.month.to_string();
+    writeln!(
+        out,
+        "  SACD : {} représentation(s) à déclarer maintenant{late}{first} ; la SACD veut chaque \
+         représentation dans les 30 jours, sinon elle facture une provision. C'est un point bloquant : le relevé \
+         se termine avec le statut 1 (quelque chose demande une action).",
+        due.len()
+    )?;
+    writeln!(
+        out,
+        "  À faire : relisez sacd.pdf, puis releve approve --config … --month {month} --body sacd --by \"Nom, \
+         fonction\" et releve submit --config … --month {month} --body sacd --by \"Nom, fonction\" ; ensuite, \
+         déclarez chaque semaine (releve run --config … --body sacd --from AAAA-MM-JJ --to AAAA-MM-JJ, ou \
+         sacd_weekday dans [schedule] de releve serve)."
+    )?;
     Ok(())
 }
 

@@ -27,6 +27,7 @@ pub mod outputs;
 pub mod pages;
 pub mod runs;
 pub mod schedule;
+pub mod schedule_sacd;
 pub mod secrets;
 pub mod templates;
 pub mod throttle;

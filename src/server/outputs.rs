@@ -183,6 +183,7 @@ mod tests {
             org: "o".into(),
             body: "cnm".into(),
             month: "2025-11".parse().unwrap(),
+            span: releve_store::Span::Month("2025-11".parse().unwrap()),
             number: 2,
             status: VersionStatus::Draft,
             model: serde_json::json!({}),

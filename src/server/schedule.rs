@@ -11,6 +11,9 @@
 //! to run (the *Sources* page), not for a burst of runs at start-up.
 //!
 //! The clock is the server's injected clock: a test calls [`tick`] with a fixed clock, no sleep.
+//!
+//! With `sacd_weekday`, the same loop also runs the weekly SACD bordereaux
+//! ([`crate::server::schedule_sacd`]).
 
 use crate::config::ScheduleConfig;
 use crate::server::runs::{start_run, Started};
@@ -28,6 +31,11 @@ pub const REQUESTER: &str = "planification mensuelle (releve serve)";
 fn due_in(schedule: &ScheduleConfig, month: Month) -> DateTime<Utc> {
     let date = NaiveDate::from_ymd_opt(month.year(), month.month(), schedule.day)
         .unwrap_or_else(|| month.first_day());
+    at_time(schedule, date)
+}
+
+/// `date` at the schedule's `hour:minute`, Paris, as an instant (the weekly SACD job's too).
+pub fn at_time(schedule: &ScheduleConfig, date: NaiveDate) -> DateTime<Utc> {
     let naive = date
         .and_hms_opt(schedule.hour, schedule.minute, 0)
         .unwrap_or_else(|| date.and_hms_opt(0, 0, 0).expect("midnight exists"));
@@ -87,7 +95,8 @@ pub async fn tick(state: &AppState) -> Result<Vec<Started>> {
     Ok(started)
 }
 
-/// The schedule's loop in `releve serve`: a tick at start, then every 30 seconds.
+/// The schedule's loop in `releve serve`: a tick at start, then every 30 seconds (the monthly
+/// runs, then the weekly SACD bordereaux).
 pub async fn run_forever(state: AppState) {
     if state.config().schedule.is_none() {
         return;
@@ -95,6 +104,9 @@ pub async fn run_forever(state: AppState) {
     loop {
         if let Err(e) = tick(&state).await {
             tracing::warn!(error = %format!("{e:#}"), "schedule tick failed");
+        }
+        if let Err(e) = crate::server::schedule_sacd::tick(&state).await {
+            tracing::warn!(error = %format!("{e:#}"), "weekly SACD tick failed");
         }
         tokio::time::sleep(std::time::Duration::from_secs(30)).await;
     }

@@ -8,7 +8,7 @@ use crate::status::Status;
 use crate::submit::{process_due, queue_and_process, QueueRequest};
 use anyhow::{anyhow, bail, Result};
 use releve_domain::{Month, SystemClock};
-use releve_store::Store;
+use releve_store::{Span, Store};
 use std::io::Write;
 use std::path::Path;
 
@@ -19,6 +19,8 @@ pub struct SubmitArgs<'a> {
     pub config: &'a Path,
     pub org: Option<&'a str>,
     pub month: Option<&'a str>,
+    /// `--body sacd --from --to`: a SACD bordereau over that period.
+    pub period: Option<releve_declarations::sacd::Period>,
     pub body: Option<&'a str>,
     pub version: Option<u32>,
     pub by: Option<&'a str>,
@@ -37,11 +39,17 @@ pub async fn submit(args: &SubmitArgs<'_>, out: &mut dyn Write) -> Result<Status
                     BODIES.join(", ")
                 );
             }
-            let month: Month = args
-                .month
-                .ok_or_else(|| anyhow!("--body demande --month AAAA-MM"))?
-                .parse()
-                .map_err(|e| anyhow!("--month : {e}"))?;
+            let span = match args.period {
+                Some(period) => crate::sacd_period::span_of(period),
+                None => {
+                    let month: Month = args
+                        .month
+                        .ok_or_else(|| anyhow!("--body demande --month AAAA-MM"))?
+                        .parse()
+                        .map_err(|e| anyhow!("--month : {e}"))?;
+                    Span::Month(month)
+                }
+            };
             let by = args
                 .by
                 .ok_or_else(|| anyhow!("--body demande --by \"Nom, fonction\""))?;
@@ -49,7 +57,8 @@ pub async fn submit(args: &SubmitArgs<'_>, out: &mut dyn Write) -> Result<Status
             let request = QueueRequest {
                 org,
                 body,
-                month,
+                month: span.month(),
+                span,
                 version: args.version,
                 by,
                 out: args.out,
@@ -83,14 +92,14 @@ pub async fn record_receipt(
     store: &Store,
     org: &str,
     body: &str,
-    month: Month,
+    month: impl Into<Span>,
     version: u32,
     receipt: &str,
 ) -> Result<bool> {
     let key = releve_store::idempotency_key(
         org,
         body,
-        &month.to_string(),
+        &month.into().to_string(),
         version,
         crate::submit::deposit::CODE,
     );

@@ -8,7 +8,7 @@ use crate::submit::channel::{self, Context, Delivery};
 use crate::submit::fault;
 use anyhow::Result;
 use chrono::Duration;
-use releve_domain::{Clock, Month};
+use releve_domain::Clock;
 use releve_store::{OutboxRecord, OutboxState, Outcome, Store, VersionStatus};
 use std::path::Path;
 
@@ -300,7 +300,8 @@ pub async fn sync_version(store: &Store, clock: &dyn Clock, r: &OutboxRecord) ->
     if r.channel == crate::submit::deposit::CODE {
         return Ok(());
     }
-    let Ok(month) = r.period.parse::<Month>() else {
+    // `YYYY-MM`, or a SACD period's `FROM_TO`.
+    let Some(month) = releve_store::Span::parse(&r.period) else {
         return Ok(());
     };
     let finished = matches!(

@@ -10,7 +10,7 @@ use crate::submit::settings::SubmissionSettings;
 use crate::submit::{deposit, sacd, sacem, sibil};
 use anyhow::{anyhow, bail, Result};
 use releve_domain::{Clock, Month};
-use releve_store::{NewSubmission, OutboxRecord, Store, VersionRecord, VersionStatus};
+use releve_store::{NewSubmission, OutboxRecord, Span, Store, VersionRecord, VersionStatus};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -20,6 +20,9 @@ pub struct QueueRequest<'a> {
     /// `sibil`, `cnm`, `astp`, `sacem`, `sacd`.
     pub body: &'a str,
     pub month: Month,
+    /// What the version covers: `Span::Month(month)`, or a SACD period (whose `month` is the
+    /// month of its first day).
+    pub span: Span,
     /// `None`: the latest approved version.
     pub version: Option<u32>,
     /// Who asks for the sending (name and role), kept on the row.
@@ -60,7 +63,7 @@ pub async fn queue(
     let slug = &request.org.organisation.slug;
     let version = approved_version(store, slug, request).await?;
     let channel = channel_for(request.body, &config.submission);
-    let period = request.month.to_string();
+    let period = request.span.to_string();
     let key = releve_store::idempotency_key(slug, request.body, &period, version.number, channel);
     if let Some(existing) = store.submission_by_key(&key).await? {
         return Ok(existing);
@@ -88,9 +91,7 @@ async fn approved_version(
     slug: &str,
     request: &QueueRequest<'_>,
 ) -> Result<VersionRecord> {
-    let versions = store
-        .versions(slug, Some(request.body), Some(request.month))
-        .await?;
+    let versions = store.versions_of(slug, request.body, request.span).await?;
     let sendable = |v: &VersionRecord| {
         matches!(
             v.status,
@@ -105,7 +106,7 @@ async fn approved_version(
             anyhow!(
                 "{slug} {} {} : la version {n} n'existe pas (voir `releve versions`)",
                 request.body,
-                request.month
+                request.span.label_fr()
             )
         })?,
         None => versions
@@ -116,7 +117,7 @@ async fn approved_version(
                 anyhow!(
                     "{slug} {} {} : aucune version approuvée à transmettre ; approuvez d'abord le brouillon (`releve approve`)",
                     request.body,
-                    request.month
+                    request.span.label_fr()
                 )
             })?,
     };
@@ -124,7 +125,7 @@ async fn approved_version(
         bail!(
             "{slug} {} {} : la version {} est {} ; seule une version approuvée peut être transmise (`releve approve`)",
             request.body,
-            request.month,
+            request.span.label_fr(),
             chosen.number,
             chosen.status.label_fr()
         );
@@ -189,12 +190,14 @@ fn payload(
                 let path = approved_file(request, version, &f.name)?;
                 files.push(json!({"name": f.name, "path": path, "sha256": f.sha256}));
             }
-            let folder = request
-                .out
-                .join(&request.org.organisation.slug)
-                .join(request.month.to_string())
-                .join("depot")
-                .join(format!("{body}.v{}", version.number));
+            // A SACD period's package goes beside its files, never into the month's.
+            let folder = crate::sacd_period::span_folder(
+                request.out,
+                &request.org.organisation.slug,
+                request.span,
+            )
+            .join("depot")
+            .join(format!("{body}.v{}", version.number));
             Ok(json!({
                 "files": files,
                 "folder": folder,
@@ -224,10 +227,8 @@ pub fn approved_file(
                 request.body
             )
         })?;
-    let folder = request
-        .out
-        .join(&request.org.organisation.slug)
-        .join(request.month.to_string());
+    let folder =
+        crate::sacd_period::span_folder(request.out, &request.org.organisation.slug, request.span);
     let frozen = match name.split_once('.') {
         Some((stem, ext)) => format!("{stem}.v{}.{ext}", version.number),
         None => format!("{name}.v{}", version.number),

@@ -37,7 +37,7 @@
 //! | `runs`              | `id` (with `org`)               | `runs`          |
 //! | `source_cursors`    | `org, source` (migration 0002)  | `sync`          |
 //! | `raw_exchanges`     | `id` (with `org, source`)       | `sync`          |
-//! | `declaration_versions` (0003) | `org, body, month, number` | `versions`   |
+//! | `declaration_versions` (0003) | `org, body, month, number` (`month`: a month or a SACD period) | `versions` |
 //! | `audit_log` (0003)  | `id` (with `org`)               | `versions`      |
 //! | `jobs` (0006)             | `id`; one active per `org, month, kind` | `jobs` |
 //! | `payroll_engagements` (0004) | `org, source, employer_siret, month, position` | `payroll` |
@@ -132,7 +132,7 @@ pub use sessions::SessionRecord;
 pub use sync::StoredExchange;
 pub use tickets::UpsertCounts;
 pub use versions::{
-    Approval, AuditEntry, FileHash, Submission, VersionError, VersionRecord, VersionStatus,
+    Approval, AuditEntry, FileHash, Span, Submission, VersionError, VersionRecord, VersionStatus,
 };
 
 // Re-exported so that callers name the records the store keeps without another import.

@@ -17,6 +17,10 @@
 //!
 //! Models are compared on their compact JSON text, which the declaration builders make
 //! deterministic.
+//!
+//! A version covers a [`Span`]: a month, or (SACD) any period. Every method taking a span
+//! accepts a [`Month`]; [`Store::versions`] lists the monthly versions only (what every monthly
+//! screen and command expects) and [`Store::period_versions`] the period ones.
 
 use crate::codec::{instant_from_db, instant_to_db, unsigned_from_db};
 use crate::connect::Store;
@@ -27,6 +31,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::fmt;
+
+mod span;
+pub use span::Span;
 
 /// Where a version is in its lifecycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -127,8 +134,11 @@ pub struct VersionRecord {
     pub id: i64,
     pub org: String,
     pub body: String,
+    /// The month covered; for a period, the month of its first day.
     pub month: Month,
-    /// 1, 2, … per (org, body, month).
+    /// What the version covers: `Span::Month(month)`, or a SACD period.
+    pub span: Span,
+    /// 1, 2, … per (org, body, span).
     pub number: u32,
     pub status: VersionStatus,
     pub model: serde_json::Value,
@@ -170,7 +180,7 @@ pub enum VersionError {
     )]
     Unknown {
         body: String,
-        month: Month,
+        month: Span,
         number: u32,
     },
     #[error(
@@ -179,7 +189,7 @@ pub enum VersionError {
     )]
     InvalidTransition {
         body: String,
-        month: Month,
+        month: Span,
         number: u32,
         action: &'static str,
         status: &'static str,
@@ -212,11 +222,12 @@ impl Store {
         &self,
         org: &str,
         body: &str,
-        month: Month,
+        month: impl Into<Span>,
         model: &serde_json::Value,
         files: &[(String, String)],
         at: DateTime<Utc>,
     ) -> Result<VersionRecord, VersionError> {
+        let month: Span = month.into();
         let model_text = serde_json::to_string(model)?;
         let files: Vec<FileHash> = files
             .iter()
@@ -226,7 +237,7 @@ impl Store {
             })
             .collect();
         let files_text = serde_json::to_string(&files)?;
-        let existing = self.versions(org, Some(body), Some(month)).await?;
+        let existing = self.versions_of(org, body, month).await?;
         let base = existing.iter().rev().find(|v| v.status.is_frozen_base());
         let current = existing
             .iter()
@@ -296,13 +307,21 @@ impl Store {
         &self,
         org: &str,
         body: &str,
-        month: Month,
+        month: impl Into<Span>,
         number: u32,
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<VersionRecord, VersionError> {
-        self.approve_with(org, body, month, number, actor, &Approval::default(), at)
-            .await
+        self.approve_with(
+            org,
+            body,
+            month.into(),
+            number,
+            actor,
+            &Approval::default(),
+            at,
+        )
+        .await
     }
 
     /// [`Store::approve`], recording in the audit log the override of open points (`despite`,
@@ -312,12 +331,13 @@ impl Store {
         &self,
         org: &str,
         body: &str,
-        month: Month,
+        month: impl Into<Span>,
         number: u32,
         actor: &str,
         approval: &Approval,
         at: DateTime<Utc>,
     ) -> Result<VersionRecord, VersionError> {
+        let month: Span = month.into();
         let v = self.version(org, body, month, number).await?;
         if v.status != VersionStatus::Draft {
             return Err(invalid(
@@ -344,6 +364,9 @@ impl Store {
         }
         if !approval.frozen_files.is_empty() {
             details["frozen_files"] = serde_json::json!(approval.frozen_files);
+        }
+        if let Some((from, to)) = month.period() {
+            details["period"] = serde_json::json!({ "from": from, "to": to });
         }
         // A version approved but never sent is superseded by the approval of the version that
         // replaces it (formats.md §5 "Versions"): only the new one is to be sent.
@@ -376,13 +399,14 @@ impl Store {
         &self,
         org: &str,
         body: &str,
-        month: Month,
+        month: impl Into<Span>,
         number: u32,
         actor: &str,
         channel: &str,
         receipt: &str,
         at: DateTime<Utc>,
     ) -> Result<VersionRecord, VersionError> {
+        let month: Span = month.into();
         let v = self.version(org, body, month, number).await?;
         if v.status != VersionStatus::Approved {
             return Err(invalid(
@@ -417,13 +441,14 @@ impl Store {
         &self,
         org: &str,
         body: &str,
-        month: Month,
+        month: impl Into<Span>,
         number: u32,
         accepted: bool,
         answer: &str,
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<VersionRecord, VersionError> {
+        let month: Span = month.into();
         let v = self.version(org, body, month, number).await?;
         if v.status != VersionStatus::Submitted {
             return Err(invalid(
@@ -459,9 +484,10 @@ impl Store {
         &self,
         org: &str,
         body: &str,
-        month: Month,
+        month: impl Into<Span>,
         number: u32,
     ) -> Result<VersionRecord, VersionError> {
+        let month: Span = month.into();
         let row = sqlx::query(&format!(
             "{SELECT} WHERE org = $1 AND body = $2 AND month = $3 AND number = $4"
         ))
@@ -481,25 +507,68 @@ impl Store {
         }
     }
 
-    /// The versions of the organisation, optionally of one body and/or one month, sorted by
-    /// month, body, then number.
+    /// The monthly versions of the organisation, optionally of one body and/or one month,
+    /// sorted by month, body, then number (period versions: [`Store::period_versions`]).
     pub async fn versions(
         &self,
         org: &str,
         body: Option<&str>,
         month: Option<Month>,
     ) -> Result<Vec<VersionRecord>, StoreError> {
-        let rows = sqlx::query(&format!("{SELECT} WHERE org = $1"))
-            .bind(org)
-            .fetch_all(&self.pool)
-            .await?;
+        let mut versions = self.all_versions(org).await?;
+        versions.retain(|v| {
+            matches!(v.span, Span::Month(_))
+                && body.is_none_or(|b| v.body == b)
+                && month.is_none_or(|m| v.month == m)
+        });
+        versions.sort_by(|a, b| (a.month, &a.body, a.number).cmp(&(b.month, &b.body, b.number)));
+        Ok(versions)
+    }
+
+    /// The versions of one body over exactly `span` (a month or a period), by number.
+    pub async fn versions_of(
+        &self,
+        org: &str,
+        body: &str,
+        span: impl Into<Span>,
+    ) -> Result<Vec<VersionRecord>, StoreError> {
+        let span: Span = span.into();
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE org = $1 AND body = $2 AND month = $3"
+        ))
+        .bind(org)
+        .bind(body)
+        .bind(span.to_string())
+        .fetch_all(&self.pool)
+        .await?;
         let mut versions = rows
             .iter()
             .map(version_from_row)
             .collect::<Result<Vec<_>, _>>()?;
-        versions.retain(|v| body.is_none_or(|b| v.body == b) && month.is_none_or(|m| v.month == m));
-        versions.sort_by(|a, b| (a.month, &a.body, a.number).cmp(&(b.month, &b.body, b.number)));
+        versions.sort_by_key(|v| v.number);
         Ok(versions)
+    }
+
+    /// The versions over a period (SACD bordereaux of `releve run --body sacd --from --to` and
+    /// of the weekly schedule), optionally of one body, sorted by period then number.
+    pub async fn period_versions(
+        &self,
+        org: &str,
+        body: Option<&str>,
+    ) -> Result<Vec<VersionRecord>, StoreError> {
+        let mut versions = self.all_versions(org).await?;
+        versions.retain(|v| v.span.period().is_some() && body.is_none_or(|b| v.body == b));
+        versions.sort_by(|a, b| (a.span, &a.body, a.number).cmp(&(b.span, &b.body, b.number)));
+        Ok(versions)
+    }
+
+    /// Every version of the organisation, unsorted.
+    async fn all_versions(&self, org: &str) -> Result<Vec<VersionRecord>, StoreError> {
+        let rows = sqlx::query(&format!("{SELECT} WHERE org = $1"))
+            .bind(org)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(version_from_row).collect()
     }
 
     /// The audit log of the organisation, oldest first.
@@ -523,7 +592,7 @@ impl Store {
 fn invalid(v: &VersionRecord, action: &'static str, hint: &'static str) -> VersionError {
     VersionError::InvalidTransition {
         body: v.body.clone(),
-        month: v.month,
+        month: v.span,
         number: v.number,
         action,
         status: v.status.label_fr(),
@@ -536,7 +605,7 @@ async fn supersede(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     org: &str,
     body: &str,
-    month: Month,
+    month: Span,
     after: u32,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -562,7 +631,7 @@ async fn audit(
     actor: &str,
     action: &str,
     body: &str,
-    month: Month,
+    month: Span,
     details: &serde_json::Value,
 ) -> Result<(), VersionError> {
     // Chained to the organisation's previous entry (audit_chain.rs).
@@ -609,9 +678,8 @@ fn version_from_row(row: &AnyRow) -> Result<VersionRecord, StoreError> {
     let key = id.to_string();
     let bad = |detail: String| corrupt(TABLE, key.clone(), detail);
     let month_text: String = row.try_get("month")?;
-    let month: Month = month_text
-        .parse()
-        .map_err(|_| bad(format!("mois illisible « {month_text} »")))?;
+    let span =
+        Span::parse(&month_text).ok_or_else(|| bad(format!("mois illisible « {month_text} »")))?;
     let status_text: String = row.try_get("status")?;
     let status = VersionStatus::parse(&status_text)
         .ok_or_else(|| bad(format!("statut inconnu « {status_text} »")))?;
@@ -640,7 +708,8 @@ fn version_from_row(row: &AnyRow) -> Result<VersionRecord, StoreError> {
         id,
         org: row.try_get("org")?,
         body: row.try_get("body")?,
-        month,
+        month: span.month(),
+        span,
         number,
         status,
         model,
@@ -660,13 +729,14 @@ fn audit_from_row(row: &AnyRow) -> Result<AuditEntry, StoreError> {
     const TABLE: &str = "audit_log";
     let id: i64 = row.try_get("id")?;
     let key = id.to_string();
-    let month = match row.try_get::<Option<String>, _>("month")? {
-        Some(text) => Some(
-            text.parse::<Month>()
-                .map_err(|_| corrupt(TABLE, key.clone(), format!("mois illisible « {text} »")))?,
-        ),
-        None => None,
-    };
+    let month =
+        match row.try_get::<Option<String>, _>("month")? {
+            // A period's entries carry its text (`FROM_TO`): listed under its first month.
+            Some(text) => Some(Span::parse(&text).map(Span::month).ok_or_else(|| {
+                corrupt(TABLE, key.clone(), format!("mois illisible « {text} »"))
+            })?),
+            None => None,
+        };
     Ok(AuditEntry {
         id,
         org: row.try_get("org")?,

@@ -18,6 +18,30 @@ fn the_demo_writes_the_month_and_prints_what_is_due() {
     );
     assert!(stdout.contains("novembre 2025"), "{stdout}");
     assert!(stdout.contains("CNM"), "{stdout}");
+    // The summary says why it ends with status 1 and what to do: the performances of 6, 7 and
+    // 8 November are due 6, 7 and 8 December (30 days), 1 to 3 days after the run.
+    assert!(
+        stdout.contains(
+            "SACD : 3 représentation(s) à déclarer maintenant, la première au plus tard le 6 décembre 2025"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("le relevé se termine avec le statut 1"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("releve approve --config … --month 2025-11 --body sacd"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("releve run --config … --body sacd --from"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("La démonstration se termine avec le statut 1, voulu"),
+        "{stdout}"
+    );
     let folder = out.join("quai-des-arts").join("2025-11");
     let files = files_in(&folder);
     for expected in [

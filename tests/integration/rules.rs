@@ -105,3 +105,143 @@ fn a_super_reduced_ticket_on_a_show_not_marked_creation_is_a_point_to_check() {
     assert_eq!(vat[0]["performance_id"], "tickets_csv:P4");
     assert!(vat[0]["message"].as_str().unwrap().contains("2,1 %"));
 }
+
+/// One theatre performance, Les Vagues on 2 November 2025 at 16:00: 2 tickets at 18.00 (5.5 %).
+fn second_of_november() -> Scenario {
+    let s = Scenario::new();
+    let mut t = String::from(TICKETS_HEADER);
+    for i in 1..=2 {
+        t += &ticket(
+            &format!("V-{i}"),
+            "V1",
+            "Les Vagues",
+            "2025-11-02 16:00",
+            "Grande salle",
+            "Plein tarif",
+            "full",
+            "18.00",
+            "5.5",
+            "valid",
+        );
+    }
+    s.write("tickets.csv", t);
+    s.write(
+        "programme.csv",
+        format!(
+            "{PROGRAMME_HEADER}V1;Les Vagues;2025-11-02 16:00;Grande salle;44000;Nantes;THEATRE;400;theatre;tout_public;;;;;;;;no\n"
+        ),
+    );
+    s
+}
+
+fn run_sacd_period(s: &Scenario, from: &str, to: &str, at: &str) -> (i32, String) {
+    let (status, stdout, stderr) = crate::sacd_period::run_period(s, from, to, at);
+    (status, stdout + &stderr)
+}
+
+#[test]
+fn a_performance_on_the_2nd_declared_on_the_5th_is_late_and_says_so() {
+    // 2 November + 30 days = 2 December, the last day on time. The monthly run dated
+    // 5 December is 3 days late: a blocking point in issues.json and the report, exit 1.
+    let s = second_of_november();
+    let run = s.run_month("2025-11");
+    run.assert_status(1);
+    let sacd = run.json("2025-11", "sacd.json");
+    assert_eq!(sacd["lines"][0]["performance_id"], "tickets_csv:V1");
+    assert_eq!(sacd["lines"][0]["deadline"], "2025-12-02");
+    // 36.00 incl.; excl. round(36.00 / 1.055) = round(34.1232…) = 34.12; VAT 1.88.
+    assert_eq!(sacd["lines"][0]["receipts_excl_vat"], "34.12");
+    assert_eq!(sacd["lines"][0]["vat_amount"], "1.88");
+    let issues = run.json("2025-11", "issues.json");
+    let late: Vec<&serde_json::Value> = issues["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["code"] == "sacd.deadline.past")
+        .collect();
+    assert_eq!(late.len(), 1, "{issues:#}");
+    assert_eq!(late[0]["severity"], "blocking");
+    assert_eq!(late[0]["body"], "sacd");
+    assert_eq!(late[0]["performance_id"], "tickets_csv:V1");
+    let message = late[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("au plus tard le 2 décembre 2025"),
+        "{message}"
+    );
+    assert!(message.contains("--body sacd --from"), "{message}");
+    let report = String::from_utf8(run.bytes("2025-11", "report.html")).unwrap();
+    assert!(
+        report.contains("Le délai SACD de la représentation"),
+        "the report lists it"
+    );
+
+    // Declared weekly instead, on Monday 10 November for 1–7 November: 22 days left, nothing
+    // blocking, exit 0.
+    let (status, out) =
+        run_sacd_period(&s, "2025-11-01", "2025-11-07", "2025-11-10T09:00:00+01:00");
+    assert_eq!(status, 0, "{out}");
+    // On 26 November, 6 days left: the bordereau is due now (blocking, exit 1).
+    let (status, out) =
+        run_sacd_period(&s, "2025-11-01", "2025-11-07", "2025-11-26T09:00:00+01:00");
+    assert_eq!(status, 1, "{out}");
+    assert!(
+        out.contains("au plus tard le 2 décembre 2025 (dans 6 jours)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn contract_money_and_the_producers_address_reach_the_sacd_xml() {
+    // Les Vagues, 14 November: 3 tickets at 18.00 (5.5 %): 54.00 incl., excl. round(54 / 1.055)
+    // = 51.18, VAT 2.82. Contract (programme, excl. VAT): cession 3000.00, frais d'approche
+    // 450.00, co-production 1000.00, guarantee 500.00.
+    // rep_mt_depenses = 3000 + 450 + 1000 + 500 = 4950.00; VAT on the cession 3000 × 5.5 % = 165.00.
+    let mut s = Scenario::new();
+    s.subsidised = false;
+    let mut t = String::from(TICKETS_HEADER);
+    for i in 1..=3 {
+        t += &ticket(
+            &format!("C-{i}"),
+            "C1",
+            "Les Vagues",
+            "2025-11-14 20:30",
+            "Grande salle",
+            "Plein tarif",
+            "full",
+            "18.00",
+            "5.5",
+            "valid",
+        );
+    }
+    s.write("tickets.csv", t);
+    s.write(
+        "programme.csv",
+        "performance_id;show_title;starts_at;venue_name;venue_postal_code;venue_city;venue_type;capacity;discipline;producer_name;producer_siret;producer_address;contract_type;cession_price_excl_vat;frais_approche_excl_vat;coproduction_contribution_excl_vat;guarantee_excl_vat;sacem\n\
+         C1;Les Vagues;2025-11-14 20:30;Grande salle;44000;Nantes;THEATRE;400;theatre;Cie du Vent;73282932000074;5 rue du Moulin, 35000 Rennes;cession;3000,00;450,00;1000,00;500,00;no\n",
+    );
+    let run = s.run_month("2025-11");
+    let xml = String::from_utf8(run.bytes("2025-11", "sacd.xml")).unwrap();
+    for wanted in [
+        "<rep_ref_dec>tickets_csv:C1</rep_ref_dec>",
+        "<rep_mt_billets>51.18</rep_mt_billets>",
+        "<rep_mt_tva_billets>2.82</rep_mt_tva_billets>",
+        "<rep_mt_depenses>4950.00</rep_mt_depenses>",
+        "<rep_mt_frais>450.00</rep_mt_frais>",
+        "<rep_mt_cession>3000.00</rep_mt_cession>",
+        "<rep_tx_tva_cession>5.5</rep_tx_tva_cession>",
+        "<rep_mt_tva_cession>165.00</rep_mt_tva_cession>",
+        "<rep_mt_apports_coprod>1000.00</rep_mt_apports_coprod>",
+        "<rep_mt_garantie_rec>500.00</rep_mt_garantie_rec>",
+        "<prod_nom>Cie du Vent</prod_nom>",
+        "<prod_ref>732829320</prod_ref>",
+        "<prod_adresse_1>5 rue du Moulin</prod_adresse_1>",
+        "<prod_code_postal>35000</prod_code_postal>",
+        "<prod_ville>Rennes</prod_ville>",
+        "<prod_pays>FR</prod_pays>",
+    ] {
+        assert!(xml.contains(wanted), "missing {wanted} in\n{xml}");
+    }
+    let sacd = run.json("2025-11", "sacd.json");
+    assert_eq!(sacd["totals"]["cession_price_excl_vat"], "3000.00");
+    assert_eq!(sacd["lines"][0]["cession_vat_amount"], "165.00");
+}

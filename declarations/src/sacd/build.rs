@@ -1,13 +1,15 @@
 //! From monthly facts to the SACD bordereau: which performances belong to the SACD repertoire,
 //! and each line with its nature, VAT, average price, deadline and contract money.
 
-use super::model::{Nature, NotDeclared, SacdFile, SacdLine, SacdTotals, ShowMoney, Span};
+use super::model::{
+    AlreadyDeclared, Nature, NotDeclared, SacdFile, SacdLine, SacdTotals, ShowMoney, Span,
+};
+use super::Declared;
 use crate::tax::describe;
 use crate::{Body, BuildInput, DeclarationError};
 use chrono::NaiveDate;
 use releve_domain::calendar::{local_time_hhmm, rfc3339_paris, PARIS};
 use releve_domain::{Audience, Discipline, Issue, Money, PerformanceFacts, Repertoire, VatRate};
-use std::collections::BTreeSet;
 
 pub(crate) struct Built {
     pub model: SacdFile,
@@ -19,26 +21,20 @@ const CODE: &str = "sacd";
 /// The longest `rep_ref_dec` we send; longer performance ids are replaced by a hash.
 const MAX_REF: usize = 128;
 
-pub(crate) fn model(input: &BuildInput<'_>) -> Result<Built, DeclarationError> {
-    let span = Span::Month {
-        month: input.facts.month,
-    };
-    model_over(input, span, &BTreeSet::new())
-}
-
 /// The bordereau of `span`: the performances of the facts whose Paris date is in it, except
-/// those in `already_declared` (performance ids of an approved or sent bordereau: a performance
-/// is never declared twice).
+/// those in `declared` (performance ids of another approved or sent bordereau: a performance is
+/// never declared twice; they are listed in `already_declared` with an information point).
 pub(crate) fn model_over(
     input: &BuildInput<'_>,
     span: Span,
-    already_declared: &BTreeSet<String>,
+    declared: &Declared,
 ) -> Result<Built, DeclarationError> {
     let facts = input.facts;
     let org = &facts.organisation;
     let mut lines = Vec::new();
     let mut not_declared = Vec::new();
     let mut issues = Vec::new();
+    let mut already_declared = Vec::new();
     let today = input.generated_at.with_timezone(&PARIS).date_naive();
     for p in &facts.performances {
         if let Span::Period { period } = span {
@@ -46,7 +42,25 @@ pub(crate) fn model_over(
                 continue;
             }
         }
-        if already_declared.contains(&p.performance_id) {
+        if let Some(declared_in) = declared.get(&p.performance_id) {
+            issues.push(
+                Issue::info(
+                    "sacd.already_declared",
+                    format!(
+                        "La représentation {} a déjà été déclarée à la SACD ({declared_in}) : elle n'est pas \
+                         répétée sur ce bordereau.",
+                        describe(p)
+                    ),
+                )
+                .for_performance(&p.performance_id)
+                .for_body(CODE),
+            );
+            already_declared.push(AlreadyDeclared {
+                performance_id: p.performance_id.clone(),
+                date: p.date,
+                show_title: p.show_title.clone(),
+                declared_in: declared_in.clone(),
+            });
             continue;
         }
         // No discipline: the facts already carry a blocking issue; only an explicit `sacd = yes`
@@ -145,6 +159,7 @@ pub(crate) fn model_over(
             lines,
             shows,
             not_declared,
+            already_declared,
             totals,
         },
         issues,

@@ -91,6 +91,27 @@ pub(crate) fn form(model: &SacdFile, org: &Organisation, generated_at: DateTime<
         f.table(t);
     }
 
+    if !model.already_declared.is_empty() {
+        f.heading("Représentations déjà déclarées");
+        f.note(
+            "Ces représentations figurent dans un bordereau déjà approuvé ou envoyé : elles ne sont pas \
+             répétées ici (la SACD ne doit pas les recevoir deux fois).",
+        );
+        let mut t = Table::new(vec![
+            Column::left("Date", 1.0),
+            Column::left("Spectacle", 3.6),
+            Column::left("Déclarée dans", 6.6),
+        ]);
+        for a in &model.already_declared {
+            t.row([
+                fr::date(a.date),
+                a.show_title.clone(),
+                a.declared_in.clone(),
+            ]);
+        }
+        f.table(t);
+    }
+
     f.heading("Échéance");
     f.paragraph(match model.deadline {
         Some(d) => format!(

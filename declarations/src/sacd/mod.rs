@@ -33,7 +33,13 @@ pub mod xml;
 #[cfg(test)]
 mod tests;
 
-pub use model::{Nature, NotDeclared, Period, SacdFile, SacdLine, SacdTotals, ShowMoney, Span};
+pub use model::{
+    AlreadyDeclared, Nature, NotDeclared, Period, SacdFile, SacdLine, SacdTotals, ShowMoney, Span,
+};
+
+/// Performances already in an approved or sent bordereau: performance id → which one, in French
+/// (« bordereau du 14 novembre 2025 au 20 novembre 2025, version 1 »).
+pub type Declared = std::collections::BTreeMap<String, String>;
 
 use crate::render::json;
 use crate::{Body, BuildInput, Declaration, DeclarationError, Draft, RenderedFile, Summary};
@@ -56,7 +62,23 @@ impl Declaration for Sacd {
 /// Builds the bordereau with `rep_version` = `version` in `sacd.xml` (1 for the first sending,
 /// the next number for an amendment).
 pub fn build_version(input: &BuildInput<'_>, version: u32) -> Result<Draft, DeclarationError> {
-    render(input, build::model(input)?, version)
+    let span = Span::Month {
+        month: input.facts.month,
+    };
+    build_over(input, span, version, &Declared::new())
+}
+
+/// The bordereau of `span` (the month of `input.facts`, or a period of them) with `rep_version`
+/// = `version`, leaving out the performances in `declared` (already in another approved or sent
+/// bordereau — for the month's bordereau, a weekly one): they are listed in `already_declared`
+/// and on the PDF, each with an information point.
+pub fn build_over(
+    input: &BuildInput<'_>,
+    span: Span,
+    version: u32,
+    declared: &Declared,
+) -> Result<Draft, DeclarationError> {
+    render(input, build::model_over(input, span, declared)?, version)
 }
 
 /// The bordereau of any period (`releve run --body sacd --from --to`, and the weekly schedule
@@ -68,10 +90,14 @@ pub fn build_version(input: &BuildInput<'_>, version: u32) -> Result<Draft, Decl
 pub fn build_period(
     input: &BuildInput<'_>,
     period: Period,
-    already_declared: &std::collections::BTreeSet<String>,
+    already_declared: &Declared,
 ) -> Result<Draft, DeclarationError> {
-    let built = build::model_over(input, Span::Period { period }, already_declared)?;
-    render(input, built, FIRST_VERSION)
+    build_over(
+        input,
+        Span::Period { period },
+        FIRST_VERSION,
+        already_declared,
+    )
 }
 
 fn render(
@@ -125,7 +151,15 @@ fn render(
 /// One sentence for the monthly report.
 fn note(model: &SacdFile) -> String {
     let n = model.lines.len();
-    match model.deadline {
+    let already = match model.already_declared.len() {
+        0 => String::new(),
+        k => format!(
+            " {k} représentation{s} de la période, déjà déclarée{s} dans un autre bordereau, n'y {} pas répétée{s}.",
+            if k > 1 { "sont" } else { "est" },
+            s = if k > 1 { "s" } else { "" },
+        ),
+    };
+    let sentence = match model.deadline {
         Some(deadline) => format!(
             "SACD : {n} représentation{s} à déclarer (recette TTC {}), dans les 30 jours suivant chacune, la \
              première au plus tard le {}.",
@@ -134,5 +168,6 @@ fn note(model: &SacdFile) -> String {
             s = if n > 1 { "s" } else { "" },
         ),
         None => "SACD : aucune représentation du répertoire de la SACD ce mois-ci, rien à déclarer.".into(),
-    }
+    };
+    sentence + &already
 }

@@ -152,6 +152,18 @@ pub struct NotDeclared {
     pub reason: String,
 }
 
+/// A performance of the span left off this bordereau because another approved or sent
+/// bordereau already declared it (SACD must not receive a performance twice).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AlreadyDeclared {
+    pub performance_id: String,
+    pub date: NaiveDate,
+    pub show_title: String,
+    /// Which bordereau declared it, in French (« bordereau du 14 novembre 2025 au 20 novembre
+    /// 2025, version 1 »).
+    pub declared_in: String,
+}
+
 /// Sums of the lines.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SacdTotals {
@@ -222,5 +234,9 @@ pub struct SacdFile {
     /// Per show, in order of first performance.
     pub shows: Vec<ShowMoney>,
     pub not_declared: Vec<NotDeclared>,
+    /// Added: performances of the span already declared in another bordereau (a weekly one for
+    /// the month's bordereau), not repeated here; absent when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub already_declared: Vec<AlreadyDeclared>,
     pub totals: SacdTotals,
 }

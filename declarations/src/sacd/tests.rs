@@ -346,7 +346,7 @@ fn golden_month() -> TestMonth {
         name: "Cie du Vent".into(),
         siret: Some("73282932000074".into()),
         subsidised: Some(false),
-        address: None,
+        address: Some("5 rue du Moulin, 35000 Rennes".into()),
     });
     row.cession_price_excl_vat = money("3000.00");
     row.frais_approche_excl_vat = money("450.00");
@@ -377,6 +377,65 @@ fn golden_month() -> TestMonth {
     m.ticketed("P5", "Les Vagues", "2025-11-15 20:30", Discipline::Theatre)
         .cancelled = true;
     m
+}
+
+#[test]
+fn the_producers_address_is_in_the_producteur_element() {
+    // The producer's one-line address « 5 rue du Moulin, 35000 Rennes » is split at its postal
+    // code into the pilot schema's prod_adresse_1 / prod_code_postal / prod_ville / prod_pays;
+    // the organisation's own production carries the organisation's address.
+    let mut m = golden_month();
+    m.org.address = Some("2 quai des Digues".into());
+    m.org.postal_code = Some("44000".into());
+    m.org.city = Some("Nantes".into());
+    let xml = xml_of(&built(&m));
+    let producer = |n: usize| -> String {
+        let start = xml.match_indices("<Producteur>").nth(n).unwrap().0;
+        let end = xml[start..].find("</Producteur>").unwrap() + start;
+        xml[start..end].to_string()
+    };
+    let first = producer(0);
+    assert!(
+        first.contains("<prod_nom>Cie du Vent</prod_nom>"),
+        "{first}"
+    );
+    assert!(
+        first.contains("<prod_adresse_1>5 rue du Moulin</prod_adresse_1>"),
+        "{first}"
+    );
+    assert!(
+        first.contains("<prod_code_postal>35000</prod_code_postal>"),
+        "{first}"
+    );
+    assert!(first.contains("<prod_ville>Rennes</prod_ville>"), "{first}");
+    assert!(first.contains("<prod_pays>FR</prod_pays>"), "{first}");
+    // The elements follow the schema's order: name, reference, then the address.
+    let order = [
+        "prod_nom",
+        "prod_ref",
+        "prod_adresse_1",
+        "prod_code_postal",
+        "prod_ville",
+        "prod_pays",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|t| first.find(&format!("<{t}>")).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{first}");
+    let own = producer(1);
+    assert!(
+        own.contains("<prod_nom>Théâtre des Digues</prod_nom>"),
+        "{own}"
+    );
+    assert!(
+        own.contains("<prod_adresse_1>2 quai des Digues</prod_adresse_1>"),
+        "{own}"
+    );
+    assert!(
+        own.contains("<prod_code_postal>44000</prod_code_postal>"),
+        "{own}"
+    );
 }
 
 #[test]
@@ -500,8 +559,26 @@ fn a_bordereau_over_any_period_leaves_out_what_was_already_declared() {
         from: "2025-11-03".parse().unwrap(),
         to: "2025-11-07".parse().unwrap(),
     };
-    let declared: std::collections::BTreeSet<String> = ["tickets_csv:P1".to_string()].into();
+    let declared: Declared = [(
+        "tickets_csv:P1".to_string(),
+        "bordereau de novembre 2025, version 1".to_string(),
+    )]
+    .into();
     let draft = build_period(&input(&facts), period, &declared).unwrap();
+    // P1 is listed as already declared, with an information point, and on the PDF.
+    assert_eq!(
+        draft.model["already_declared"][0]["performance_id"],
+        "tickets_csv:P1"
+    );
+    let info = draft
+        .issues
+        .iter()
+        .find(|i| i.code == "sacd.already_declared")
+        .expect("an information point");
+    assert_eq!(info.severity, releve_domain::Severity::Info);
+    assert!(info
+        .message
+        .contains("bordereau de novembre 2025, version 1"));
     let ids: Vec<&str> = draft.model["lines"]
         .as_array()
         .unwrap()
@@ -517,6 +594,7 @@ fn a_bordereau_over_any_period_leaves_out_what_was_already_declared() {
         pdf.contains("Représentations du 3 novembre 2025 au 7 novembre 2025"),
         "{pdf}"
     );
+    assert!(pdf.contains("Représentations déjà déclarées"), "{pdf}");
 }
 
 #[test]

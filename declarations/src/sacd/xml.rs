@@ -23,7 +23,11 @@
 //!                  diff_ville, diff_pays FR, diff_tva (the organisation, its address and its
 //!                  intra-EU VAT number when configured)
 //!       Producteur: prod_nom, prod_type_ref SIREN, prod_ref (the organisation itself when the
-//!                   programme names no producer: its own production)
+//!                   programme names no producer: its own production), then its address
+//!                   prod_adresse_1, prod_code_postal, prod_ville, prod_pays FR (the
+//!                   programme's `producer_address`, or the register's head office, split at
+//!                   its French postal code; without one the whole line is prod_adresse_1; the
+//!                   organisation's own address for its own production)
 //! ```
 //!
 //! Every text is cut at 128 characters (on a character boundary), amounts have two decimals,
@@ -191,6 +195,31 @@ fn representation(
                     text(w, "prod_type_ref", "SIREN")?;
                     text(w, "prod_ref", &siren)?;
                 }
+                let own = l
+                    .producer_name
+                    .as_deref()
+                    .is_none_or(|n| n.trim().is_empty());
+                let address = if own {
+                    org.address.as_deref().map(|street| Address {
+                        street: street.trim().to_string(),
+                        postal_code: org.postal_code.clone(),
+                        city: org.city.clone(),
+                    })
+                } else {
+                    l.producer_address.as_deref().and_then(split_address)
+                };
+                if let Some(a) = address {
+                    text(w, "prod_adresse_1", &a.street)?;
+                    if let Some(code) = &a.postal_code {
+                        text(w, "prod_code_postal", code)?;
+                    }
+                    if let Some(city) = &a.city {
+                        text(w, "prod_ville", city)?;
+                    }
+                    if a.postal_code.is_some() {
+                        text(w, "prod_pays", "FR")?;
+                    }
+                }
                 Ok(())
             })?;
             Ok(())
@@ -198,8 +227,78 @@ fn representation(
     Ok(())
 }
 
+/// A producer's address as the teletransmission's fields want it.
+#[derive(Debug, PartialEq, Eq)]
+struct Address {
+    street: String,
+    postal_code: Option<String>,
+    city: Option<String>,
+}
+
+/// Splits a one-line address (« 12 rue des Arts, 44000 Nantes ») at its French postal code (the
+/// last group of exactly five digits): the street before it, the town after. Without such a
+/// code the whole line is the street (nothing is guessed). `None` for an empty line.
+fn split_address(line: &str) -> Option<Address> {
+    let line = line.trim();
+    if line.is_empty() {
+        return None;
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let is_code = |w: &&str| {
+        let w = w.trim_matches(|c: char| c == ',' || c == ';');
+        w.len() == 5 && w.chars().all(|c| c.is_ascii_digit())
+    };
+    let Some(at) = words.iter().rposition(is_code) else {
+        return Some(Address {
+            street: line.to_string(),
+            postal_code: None,
+            city: None,
+        });
+    };
+    let tidy = |parts: &[&str]| {
+        let text = parts.join(" ");
+        let text = text.trim_matches(|c: char| c == ',' || c == ';' || c.is_whitespace());
+        (!text.is_empty()).then(|| text.to_string())
+    };
+    let code = words[at]
+        .trim_matches(|c: char| c == ',' || c == ';')
+        .to_string();
+    Some(Address {
+        street: tidy(&words[..at]).unwrap_or_default(),
+        postal_code: Some(code),
+        city: tidy(&words[at + 1..]),
+    })
+}
+
 /// The SIREN (first 9 digits) of a SIRET or SIREN, when it has them.
 fn siren(siret: &str) -> Option<String> {
     let digits: String = siret.chars().filter(char::is_ascii_digit).collect();
     (digits.len() >= 9).then(|| digits[..9].to_string())
+}
+
+#[cfg(test)]
+mod address_tests {
+    use super::*;
+
+    #[test]
+    fn an_address_is_split_at_its_postal_code() {
+        assert_eq!(
+            split_address("12 rue des Arts, 44000 Nantes"),
+            Some(Address {
+                street: "12 rue des Arts".into(),
+                postal_code: Some("44000".into()),
+                city: Some("Nantes".into()),
+            })
+        );
+        // The last five-digit group is the code: a street number of five digits stays.
+        let a = split_address("10000 route de la Mer 85100 Les Sables-d'Olonne").unwrap();
+        assert_eq!(a.street, "10000 route de la Mer");
+        assert_eq!(a.postal_code.as_deref(), Some("85100"));
+        assert_eq!(a.city.as_deref(), Some("Les Sables-d'Olonne"));
+        // No code: the whole line is the street, nothing is guessed.
+        let a = split_address("Rue Haute 12, 1000 Bruxelles").unwrap();
+        assert_eq!(a.street, "Rue Haute 12, 1000 Bruxelles");
+        assert_eq!((a.postal_code, a.city), (None, None));
+        assert_eq!(split_address("  "), None);
+    }
 }

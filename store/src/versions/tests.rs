@@ -437,3 +437,98 @@ async fn an_override_is_audited_and_a_replacement_supersedes_the_unsent_version(
     })
     .await;
 }
+
+/// A SACD period has its own numbers beside the month's, is listed apart, and its approval and
+/// submission go through the same lifecycle and audit log.
+#[tokio::test]
+async fn a_period_has_its_own_versions_beside_the_month() {
+    each_backend(|store| async move {
+        let week = Span::parse("2025-11-14_2025-11-20").unwrap();
+        let monthly = store
+            .record_draft(
+                ORG,
+                "sacd",
+                month(),
+                &model(1, "1.00"),
+                &files("b"),
+                at("2025-12-01 08:00"),
+            )
+            .await
+            .unwrap();
+        let weekly = store
+            .record_draft(
+                ORG,
+                "sacd",
+                week,
+                &model(2, "2.00"),
+                &files("b"),
+                at("2025-12-01 08:00"),
+            )
+            .await
+            .unwrap();
+        // Both are version 1 of their own span.
+        assert_eq!((monthly.number, weekly.number), (1, 1));
+        assert_eq!(weekly.span, week);
+        assert_eq!(weekly.month, month());
+        let listed = store
+            .versions(ORG, Some("sacd"), Some(month()))
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 1, "the month's list has the month only");
+        assert_eq!(listed[0].span, Span::Month(month()));
+        let periods = store.period_versions(ORG, Some("sacd")).await.unwrap();
+        assert_eq!(periods.len(), 1);
+        assert_eq!(periods[0].span, week);
+
+        store
+            .approve(
+                ORG,
+                "sacd",
+                week,
+                1,
+                "Claire Martin",
+                at("2025-12-02 09:00"),
+            )
+            .await
+            .unwrap();
+        let sent = store
+            .mark_submitted(
+                ORG,
+                "sacd",
+                week,
+                1,
+                "releve",
+                "sacd_ws",
+                "dec 42",
+                at("2025-12-02 10:00"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(sent.status, VersionStatus::Submitted);
+        // The month's version is untouched.
+        let monthly = store.version(ORG, "sacd", month(), 1).await.unwrap();
+        assert_eq!(monthly.status, VersionStatus::Draft);
+        // A new model for the week is a correction of the version sent.
+        let corrected = store
+            .record_draft(
+                ORG,
+                "sacd",
+                week,
+                &model(3, "3.00"),
+                &files("b"),
+                at("2025-12-03 08:00"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (corrected.number, corrected.previous_approved),
+            (2, Some(1))
+        );
+        let log = store.audit_log(ORG).await.unwrap();
+        let approve = log.iter().find(|e| e.action == "approve").unwrap();
+        assert_eq!(approve.month, Some(month()));
+        assert_eq!(approve.details["period"]["from"], "2025-11-14");
+        assert_eq!(approve.details["period"]["to"], "2025-11-20");
+    })
+    .await;
+}

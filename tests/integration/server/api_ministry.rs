@@ -72,7 +72,7 @@ async fn the_ministry_sees_only_approved_sibil_figures_of_sharing_organisations(
     assert_eq!(body["next_cursor"], Value::Null);
 
     let now = chrono::Utc::now();
-    let month = "2025-11".parse().unwrap();
+    let month: releve_domain::Month = "2025-11".parse().unwrap();
     for org in [VENUE, OTHER] {
         server
             .state

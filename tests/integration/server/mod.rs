@@ -20,5 +20,6 @@ mod producer;
 pub mod reminders;
 mod sending;
 mod push_mutations;
+mod schedule_sacd;
 mod work;
 mod workspace;

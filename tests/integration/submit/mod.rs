@@ -577,3 +577,74 @@ fn an_amendment_goes_out_under_the_same_ids_with_the_next_rep_version() {
         sacd.received
     );
 }
+
+#[test]
+fn a_weekly_sacd_bordereau_goes_out_through_the_outbox_once() {
+    let services = Services::start();
+    let mut s = november();
+    s.extra_root_keys = format!(
+        "[channels.sacd]\nbase_url = \"{}\"\ncredentials_env = \"SACD_TEST\"\n\n",
+        services.sacd_url
+    );
+    let out = s.path("out");
+    let week = [
+        "--body",
+        "sacd",
+        "--from",
+        "2025-11-14",
+        "--to",
+        "2025-11-20",
+    ];
+    let mut run = vec!["run"];
+    run.extend_from_slice(&week);
+    run.extend_from_slice(&[
+        "--out",
+        out.to_str().unwrap(),
+        "--generated-at",
+        "2025-11-21T09:00:00+01:00",
+    ]);
+    let (status, text) = releve_env(&s, &run, None);
+    assert_eq!(status, 0, "{text}");
+    // Not approved: nothing to send.
+    let mut submit = vec!["submit"];
+    submit.extend_from_slice(&week);
+    submit.extend_from_slice(&["--by", "Claire Martin, directrice"]);
+    let (status, text) = releve_env(&s, &submit, None);
+    assert_eq!(status, 2, "{text}");
+    assert!(text.contains("aucune version approuvée"), "{text}");
+    let mut approve = vec!["approve"];
+    approve.extend_from_slice(&week);
+    approve.extend_from_slice(&["--by", "Claire Martin, directrice"]);
+    let (status, text) = releve_env(&s, &approve, None);
+    assert_eq!(status, 0, "{text}");
+    // Sent once, under the performances' ids and rep_version 1; a second submit sends nothing.
+    for _ in 0..2 {
+        let (status, text) = releve_env(&s, &submit, None);
+        assert_eq!(status, 0, "{text}");
+        assert!(text.contains("sacd 2025-11-14_2025-11-20 v1"), "{text}");
+    }
+    {
+        let sacd = services.sacd.lock().unwrap();
+        assert_eq!(sacd.declaration_posts, 1);
+        let keys: Vec<(String, String, String)> = sacd.received.keys().cloned().collect();
+        assert_eq!(
+            keys,
+            [
+                ("654321".into(), "tickets_csv:P1".into(), "1".into()),
+                ("654321".into(), "tickets_csv:P4".into(), "1".into()),
+            ]
+        );
+    }
+    // The version follows its row: transmitted, then accepted by SACD.
+    let (_, text) = releve_env(&s, &["versions"], None);
+    assert!(
+        text.contains("du 2025-11-14 au 2025-11-20 sacd v1 — acceptée (v1)"),
+        "{text}"
+    );
+    // November's bordereau no longer has them: SACD never receives them twice.
+    let r = s.run_month("2025-11");
+    let month: serde_json::Value =
+        serde_json::from_slice(&r.bytes("2025-11", "sacd.json")).unwrap();
+    assert!(month["lines"].as_array().unwrap().is_empty(), "{month:#}");
+    assert_eq!(month["already_declared"].as_array().unwrap().len(), 2);
+}
