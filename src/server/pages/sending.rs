@@ -176,6 +176,7 @@ pub async fn send(
         org,
         body: t.body.code(),
         month: t.month,
+        span: t.month.into(),
         version: Some(form.version),
         by: &by,
         out: &out,

@@ -210,7 +210,7 @@ async fn each_deadline_is_reminded_once_per_threshold_and_never_once_sent() {
         ["theatre-des-digues:deadline:sibil:2025-11:2026-01-09:J-7"]
     );
     let store = server.state.store();
-    let month = "2025-11".parse().unwrap();
+    let month: releve_domain::Month = "2025-11".parse().unwrap();
     store
         .approve(
             VENUE,
