@@ -95,6 +95,7 @@ mod registry;
 mod runs;
 mod sessions;
 mod sync;
+mod ticket_tallies;
 mod tickets;
 mod versions;
 

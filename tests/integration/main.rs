@@ -13,6 +13,7 @@ mod contract;
 mod crash;
 mod csv_style;
 mod demo;
+mod facts_tally;
 mod hostile;
 mod lifecycle;
 mod month_run;
