@@ -15,6 +15,7 @@ mod csv_style;
 mod demo;
 mod facts_tally;
 mod hostile;
+mod indicator_months;
 mod lifecycle;
 mod month_run;
 mod payroll;
