@@ -2,6 +2,10 @@
 //! counts and receipts per VAT rate computed by the rounding rule of `domain.md` §3, enriched
 //! by the programme (discipline, audience, producer, flags). Declarations and indicators are
 //! computed from these facts only, so they always agree with each other.
+//!
+//! The tickets reach the facts as per-performance tallies (`tally`): counted and summed by the
+//! store for a month of any size, or folded here from tickets in memory (tests, small callers);
+//! the rounding happens after, per rate, on the sums.
 
 use crate::calendar::{local_date, Month, PARIS};
 use crate::discipline::{Discipline, Fraction};

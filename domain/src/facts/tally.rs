@@ -118,8 +118,4 @@ impl Tallies {
         self.0
             .remove(&(source.to_string(), external_id.to_string()))
     }
-
-    pub fn get(&self, source: &str, external_id: &str) -> Option<&TicketTally> {
-        self.0.get(&(source.to_string(), external_id.to_string()))
-    }
 }
