@@ -1,10 +1,12 @@
 //! `releve indicators`: the funders' indicators over a season or a calendar year, with the
-//! previous period beside each figure. Sources are collected first (as a run would), then every
-//! month of the period and of the previous one is rebuilt from the store; files go to
+//! previous period beside each figure. Sources are collected first (as a run would), then the
+//! figures of every month of the period and of the previous one are computed from the store
+//! (facts counted by the database, declared totals from the declarations' models, no
+//! declaration file rendered: `month::indicator_month`); files go to
 //! `OUT/<organisation>/season-2025-2026/` (or `year-2025/`).
 
 use crate::config::OrganisationConfig;
-use crate::month::build_month;
+use crate::month::indicator_month;
 use crate::reference::load_reference;
 use crate::reference::ReferenceData;
 use crate::run::{collect_sources, RunOptions};
@@ -79,8 +81,7 @@ pub async fn period_files(
 ) -> Result<Vec<OutputFile>> {
     let mut previous: Vec<MonthData> = Vec::new();
     for month in period.previous().months() {
-        let build = build_month(store, org, month, reference, generated_at).await?;
-        previous.push(build.indicator_data());
+        previous.push(indicator_month(store, org, month, reference, generated_at).await?);
     }
     // A previous period without any performance is "no data", not zeros.
     let mut months: Vec<MonthData> = if previous.iter().all(|m| m.facts.performances.is_empty()) {
@@ -89,8 +90,7 @@ pub async fn period_files(
         previous
     };
     for month in period.months() {
-        let build = build_month(store, org, month, reference, generated_at).await?;
-        months.push(build.indicator_data());
+        months.push(indicator_month(store, org, month, reference, generated_at).await?);
     }
     Ok(season_outputs(
         &org.organisation,

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use releve_declarations::sacem;
 use releve_declarations::{registry, Body, BuildInput, Draft};
 use releve_domain::employment_facts::EmploymentReport;
-use releve_domain::facts::FactsInput;
+use releve_domain::facts::TalliedInput;
 use releve_domain::{vat_checks, Issue, Month, MonthFacts};
 use releve_indicators::{DeclaredAmounts, MonthData};
 use releve_store::{Span, Store, VersionRecord, VersionStatus};
@@ -50,10 +50,10 @@ impl MonthBuild {
 
 /// The months given to the indicators: the month, and the previous one when it has any
 /// performance (otherwise the previous figures are "no data", not zeros).
-pub fn indicator_months(previous: &MonthBuild, month: &MonthBuild) -> Vec<MonthData> {
+pub fn indicator_months(previous: MonthData, month: &MonthBuild) -> Vec<MonthData> {
     let mut months = Vec::new();
     if !previous.facts.performances.is_empty() {
-        months.push(previous.indicator_data());
+        months.push(previous);
     }
     months.push(month.indicator_data());
     months
@@ -264,6 +264,57 @@ pub async fn load_month(
     })
 }
 
+fn build_input<'a>(
+    inputs: &'a MonthInputs,
+    reference: &'a ReferenceData,
+    generated_at: DateTime<Utc>,
+) -> BuildInput<'a> {
+    BuildInput {
+        facts: &inputs.facts,
+        rules: &reference.rules,
+        disciplines: &reference.disciplines,
+        generated_at,
+    }
+}
+
+/// The engagement contracts' gross pay the SACEM state lists (none without payroll).
+fn sacem_expenses(inputs: &MonthInputs) -> Vec<sacem::EngagementExpense> {
+    inputs
+        .employment
+        .as_ref()
+        .map(|report| payroll::engagement_expenses(&inputs.facts, &report.facts))
+        .unwrap_or_default()
+}
+
+/// What the indicators need of a month other than the one being declared (the previous month,
+/// a season's months): the same figures as [`MonthBuild::indicator_data`] of a full build, but
+/// from the declarations' models only, with no file rendered, and facts counted by the database.
+pub async fn indicator_month(
+    store: &Store,
+    org: &OrganisationConfig,
+    month: Month,
+    reference: &ReferenceData,
+    generated_at: DateTime<Utc>,
+) -> Result<MonthData> {
+    let inputs = load_month(store, org, month, reference, generated_at).await?;
+    let totals = releve_declarations::declared_totals(
+        &build_input(&inputs, reference, generated_at),
+        &reference.sacem_agencies,
+        &sacem_expenses(&inputs),
+    )?;
+    Ok(MonthData {
+        employment: inputs.employment.map(|e| e.facts),
+        facts: inputs.facts,
+        declared: DeclaredAmounts {
+            cnm_tax: Some(totals.cnm_tax),
+            astp_tax: Some(totals.astp_tax),
+            sacem_estimate: Some(totals.sacem_estimate),
+            // The SACD computes its rights itself: its draft has no amount due.
+            sacd_estimate: None,
+        },
+    })
+}
+
 /// Builds one body's declaration from loaded inputs. Synchronous and pure, so that it can run
 /// inside a document stamp (`render::pdf::stamp`). `sacd_rep_version`: the `rep_version` of a
 /// SACD bordereau that corrects an approved one.
@@ -274,12 +325,7 @@ pub fn build_body(
     body: Body,
     sacd_rep_version: Option<u32>,
 ) -> Result<Draft> {
-    let input = BuildInput {
-        facts: &inputs.facts,
-        rules: &reference.rules,
-        disciplines: &reference.disciplines,
-        generated_at,
-    };
+    let input = build_input(inputs, reference, generated_at);
     let declaration = registry()
         .into_iter()
         .find(|d| d.body() == body)
@@ -287,14 +333,11 @@ pub fn build_body(
     let mut draft = match body {
         // The SACEM state goes to the delegation of the configured table and, with payroll,
         // also lists the engagement contracts' gross pay.
-        Body::Sacem => {
-            let expenses = inputs
-                .employment
-                .as_ref()
-                .map(|report| payroll::engagement_expenses(&inputs.facts, &report.facts))
-                .unwrap_or_default();
-            sacem::build_with_engagements(&input, &reference.sacem_agencies, &expenses)?
-        }
+        Body::Sacem => sacem::build_with_engagements(
+            &input,
+            &reference.sacem_agencies,
+            &sacem_expenses(inputs),
+        )?,
         // A cancelled performance goes to SIBIL as ANNULE only if SIBIL had it.
         Body::Sibil => {
             releve_declarations::sibil::build_with_history(&input, Some(&inputs.sibil_sent))?
@@ -372,16 +415,19 @@ pub async fn load_facts_with(
     let from = month.start_utc() - Duration::days(1);
     let to = month.end_utc() + Duration::days(1);
     let records = store.performances_between(slug, from, to).await?;
-    let tickets = store.tickets_between(slug, from, to).await?;
+    // Counted and summed by the database: the month's tickets are never loaded one by one.
+    let tallies = store.ticket_tallies_between(slug, from, to).await?;
     let programme = store.programme_between(slug, from, to).await?;
-    Ok(releve_domain::corrections::build_corrected_month_facts(
-        FactsInput {
-            organisation: &org.organisation,
-            month,
-            records: &records,
-            tickets: &tickets,
-            programme: &programme,
-        },
-        corrections,
-    ))
+    Ok(
+        releve_domain::corrections::build_corrected_month_facts_tallied(
+            TalliedInput {
+                organisation: &org.organisation,
+                month,
+                records: &records,
+                tallies,
+                programme: &programme,
+            },
+            corrections,
+        ),
+    )
 }

@@ -6,7 +6,7 @@
 use crate::config::{Config, OrganisationConfig};
 use crate::import::{import_source, ImportContext, ImportCounts};
 use crate::lifecycle::{record_drafts, sha256_hex};
-use crate::month::{build_month, indicator_months};
+use crate::month::{build_month, indicator_month, indicator_months};
 use crate::outputs::{self, MonthOutputs};
 use crate::reference::ReferenceData;
 use crate::status::Status;
@@ -265,7 +265,8 @@ async fn run_started(
     let build = build_month(store, org, month, reference, options.generated_at).await?;
     let register_issues = build.register_issues.clone();
     releve_store::faults::point("run.facts");
-    let previous = build_month(
+    // The previous month only feeds the indicators: its figures, not its files.
+    let previous = indicator_month(
         store,
         org,
         month.previous(),
@@ -276,7 +277,7 @@ async fn run_started(
     let indicator_files = releve_indicators::month_outputs(
         &org.organisation,
         month,
-        &indicator_months(&previous, &build),
+        &indicator_months(previous, &build),
         options.generated_at,
     )?;
     let facts = build.facts;

@@ -84,8 +84,14 @@ pub async fn performance_trace(
     };
     let slug = org.organisation.slug.as_str();
     let tickets = match performance_id.split_once(':') {
+        // Only the performances starting at this very second: one performance's tickets, not
+        // the month's.
         Some((source, external)) => store
-            .tickets_between(slug, month.start_utc(), month.end_utc())
+            .tickets_between(
+                slug,
+                p.starts_at,
+                p.starts_at + chrono::Duration::seconds(1),
+            )
             .await?
             .into_iter()
             .filter(|t| t.source == source && t.performance_external_id == external)

@@ -14,6 +14,7 @@ pub mod input;
 pub mod render;
 
 pub mod amendment;
+pub mod declared;
 pub mod rectificatif;
 pub mod report_pdf;
 
@@ -28,6 +29,7 @@ pub mod tax;
 mod documents_tests;
 
 pub use body::Body;
+pub use declared::{declared_totals, DeclaredTotals};
 pub use input::BuildInput;
 
 use chrono::NaiveDate;

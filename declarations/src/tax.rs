@@ -21,7 +21,7 @@
 //! of the JSON, nothing else: the not-taxable list is in the JSON and the PDF), `<body>.pdf`
 //! (A4 landscape form ready to copy into the body's portal and to keep).
 
-mod build;
+pub(crate) mod build;
 mod form;
 mod model;
 

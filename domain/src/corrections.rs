@@ -12,7 +12,9 @@
 
 use crate::calendar::local_date;
 use crate::discipline::{Discipline, Fraction};
-use crate::facts::{build_month_facts_linked, FactsInput, MonthFacts, PerformanceFacts};
+use crate::facts::{
+    build_month_facts_linked, FactsInput, MonthFacts, PerformanceFacts, TalliedInput,
+};
 use crate::issue::Issue;
 use crate::linking::link;
 use crate::model::{Audience, PerformanceRecord, Producer};
@@ -81,6 +83,14 @@ impl Corrections {
 /// The month's facts with the corrections laid over them: manual links first (they decide
 /// which programme row describes a performance), then the field corrections.
 pub fn build_corrected_month_facts(input: FactsInput<'_>, corrections: &Corrections) -> MonthFacts {
+    build_corrected_month_facts_tallied(input.tallied(), corrections)
+}
+
+/// [`build_corrected_month_facts`] from tickets counted beforehand (by the store).
+pub fn build_corrected_month_facts_tallied(
+    input: TalliedInput<'_>,
+    corrections: &Corrections,
+) -> MonthFacts {
     let linking = link_with(input.records, input.programme, &corrections.links);
     let mut facts = build_month_facts_linked(input, linking);
     apply_fields(&mut facts, &corrections.fields);

@@ -2,20 +2,24 @@
 //! counts and receipts per VAT rate computed by the rounding rule of `domain.md` §3, enriched
 //! by the programme (discipline, audience, producer, flags). Declarations and indicators are
 //! computed from these facts only, so they always agree with each other.
+//!
+//! The tickets reach the facts as per-performance tallies (`tally`): counted and summed by the
+//! store for a month of any size, or folded here from tickets in memory (tests, small callers);
+//! the rounding happens after, per rate, on the sums.
 
 use crate::calendar::{local_date, Month, PARIS};
 use crate::discipline::{Discipline, Fraction};
 use crate::employment::Sex;
 use crate::issue::Issue;
 use crate::linking::{link, LinkedPerformance, Linking};
-use crate::model::{Audience, Organisation, PerformanceRecord, PriceKind, Producer, Ticket, Venue};
+use crate::model::{Audience, Organisation, PerformanceRecord, Producer, Ticket, Venue};
 use crate::money::Money;
 use crate::programme::ProgrammeEntry;
 use crate::programme::{ContractType, OtherReceipt};
 use crate::vat::VatRate;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+pub use tally::{Tallies, TicketGroup, TicketTally};
 
 /// Receipts of one performance at one VAT rate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -135,42 +139,27 @@ pub struct FactsInput<'a> {
     pub programme: &'a [ProgrammeEntry],
 }
 
-#[derive(Default)]
-struct TicketTotals {
-    paid: u64,
-    free: u64,
-    void: u64,
-    full: u64,
-    full_incl: Money,
-    reduced: u64,
-    subscription: u64,
-    by_rate: BTreeMap<VatRate, (Money, u64)>,
-}
-
-impl TicketTotals {
-    fn add(&mut self, t: &Ticket) {
-        if !t.counts() {
-            self.void += 1;
-            return;
-        }
-        if t.is_free() {
-            self.free += 1;
-            return;
-        }
-        self.paid += 1;
-        let entry = self.by_rate.entry(t.vat_rate).or_insert((Money::ZERO, 0));
-        entry.0 += t.price_incl_vat;
-        entry.1 += 1;
-        match t.price_kind {
-            Some(PriceKind::Full) => {
-                self.full += 1;
-                self.full_incl += t.price_incl_vat;
-            }
-            Some(PriceKind::Reduced) => self.reduced += 1,
-            Some(PriceKind::Subscription) => self.subscription += 1,
-            _ => {}
+impl<'a> FactsInput<'a> {
+    /// The same input with its tickets counted one by one.
+    pub fn tallied(&self) -> TalliedInput<'a> {
+        TalliedInput {
+            organisation: self.organisation,
+            month: self.month,
+            records: self.records,
+            tallies: Tallies::of_tickets(self.tickets),
+            programme: self.programme,
         }
     }
+}
+
+/// [`FactsInput`] with the tickets already counted per performance (by the store, `GROUP BY`):
+/// what a month of any size is built from without holding its tickets.
+pub struct TalliedInput<'a> {
+    pub organisation: &'a Organisation,
+    pub month: Month,
+    pub records: &'a [PerformanceRecord],
+    pub tallies: Tallies,
+    pub programme: &'a [ProgrammeEntry],
 }
 
 fn describe(title: &str, starts_at: DateTime<Utc>) -> String {
@@ -182,13 +171,18 @@ fn describe(title: &str, starts_at: DateTime<Utc>) -> String {
 }
 
 pub fn build_month_facts(input: FactsInput<'_>) -> MonthFacts {
+    build_month_facts_tallied(input.tallied())
+}
+
+/// The facts from tickets counted beforehand.
+pub fn build_month_facts_tallied(input: TalliedInput<'_>) -> MonthFacts {
     let linking = link(input.records, input.programme);
     build_month_facts_linked(input, linking)
 }
 
 /// The facts from a linking made by the caller (`corrections` links programme rows by hand
 /// before this); `input.programme` is not read again.
-pub fn build_month_facts_linked(input: FactsInput<'_>, linking: Linking) -> MonthFacts {
+pub fn build_month_facts_linked(input: TalliedInput<'_>, linking: Linking) -> MonthFacts {
     let month = input.month;
     let in_month = |t: DateTime<Utc>| month.contains(local_date(t));
     let mut issues: Vec<Issue> = linking
@@ -198,14 +192,7 @@ pub fn build_month_facts_linked(input: FactsInput<'_>, linking: Linking) -> Mont
         .map(|(_, issue)| issue)
         .collect();
 
-    let mut totals: HashMap<(String, String), TicketTotals> = HashMap::new();
-    for t in input.tickets {
-        totals
-            .entry((t.source.clone(), t.performance_external_id.clone()))
-            .or_default()
-            .add(t);
-    }
-
+    let mut tallies = input.tallies;
     let mut performances = Vec::new();
     for linked in linking.performances {
         let starts_at = match (&linked.programme, &linked.record) {
@@ -219,7 +206,7 @@ pub fn build_month_facts_linked(input: FactsInput<'_>, linking: Linking) -> Mont
         let t = linked
             .record
             .as_ref()
-            .and_then(|r| totals.remove(&(r.source.clone(), r.external_id.clone())))
+            .and_then(|r| tallies.take(&r.source, &r.external_id))
             .unwrap_or_default();
         let facts = facts_of(linked, starts_at, t, &mut issues);
         performances.push(facts);
@@ -242,7 +229,7 @@ pub fn build_month_facts_linked(input: FactsInput<'_>, linking: Linking) -> Mont
 fn facts_of(
     linked: LinkedPerformance,
     starts_at: DateTime<Utc>,
-    t: TicketTotals,
+    t: TicketTally,
     issues: &mut Vec<Issue>,
 ) -> PerformanceFacts {
     let LinkedPerformance {
@@ -372,7 +359,7 @@ fn facts_of(
         duration_minutes: p.and_then(|p| p.duration_minutes),
         sacd_dossier: p.and_then(|p| p.sacd_dossier.clone()),
         amateur: p.is_some_and(|p| p.amateur),
-        ticketed: record.is_some() && (t.paid + t.free + t.void) > 0,
+        ticketed: record.is_some() && t.any(),
         sources,
     }
 }
@@ -396,6 +383,8 @@ fn merge_venue(ticketing: Option<&Venue>, programme: Option<&Venue>) -> Venue {
         },
     }
 }
+
+mod tally;
 
 #[cfg(test)]
 mod tests;

@@ -100,6 +100,7 @@ mod reminders;
 mod runs;
 mod sessions;
 mod sync;
+mod ticket_tallies;
 mod tickets;
 mod versions;
 

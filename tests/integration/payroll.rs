@@ -4,7 +4,7 @@
 
 use crate::support::*;
 
-fn march_scenario() -> Scenario {
+pub(crate) fn march_scenario() -> Scenario {
     let mut s = Scenario::new();
     let dsn = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("collectors/testdata/dsn/dsn_2026_03.dsn");

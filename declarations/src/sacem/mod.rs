@@ -30,7 +30,7 @@
 //! Files: `sacem.json` (`formats.md` §5.4) and `sacem.pdf` (the form, in French).
 
 mod agency;
-mod build;
+pub(crate) mod build;
 mod form;
 mod model;
 
