@@ -49,11 +49,12 @@
 //! | `corrections` (0010) | `id` (with `org, target_kind, target_id, field`) | `corrections` |
 //! | `push_requests` (0010) | `org, idempotency_key`       | `push_requests` |
 //! | `outbox`, `outbox_exchanges` (0013) | `id` (unique `idempotency_key`) | `outbox` |
+//! | `stored_credentials` (0008) | `org, name` (sealed values only) | `credentials` |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
 //! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens), 0006 (job
 //! queue, audit hash chain), 0007 (company register cache), 0010 (corrections, push requests),
-//! 0013 (submission outbox).
+//! 0013 (submission outbox), 0008 (stored credentials, sealed).
 //!
 //! # Adding a migration and a module
 //!
@@ -81,6 +82,7 @@ mod batch;
 mod codec;
 mod connect;
 mod corrections;
+mod credentials;
 mod error;
 pub mod faults;
 mod jobs;
@@ -107,6 +109,7 @@ pub use accounts::{normalise_email, Membership, UserRecord};
 pub use api_tokens::ApiTokenRecord;
 pub use audit_chain::{BrokenLink, ChainReport};
 pub use connect::{Backend, Store};
+pub use credentials::{Resealed, StoredCredential};
 pub use corrections::{CorrectionRecord, CorrectionTargetKind, NewCorrection};
 pub use error::StoreError;
 pub use jobs::{
