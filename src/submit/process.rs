@@ -46,7 +46,7 @@ pub fn describe_fr(r: &OutboxRecord) -> String {
         r.body,
         r.period,
         r.version,
-        channel_label_fr(&r.channel),
+        channel_label_fr(r),
         r.state.label_fr()
     );
     if let Some(receipt) = &r.receipt {
@@ -92,14 +92,20 @@ pub fn describe_fr(r: &OutboxRecord) -> String {
     line
 }
 
-fn channel_label_fr(code: &str) -> &'static str {
-    match code {
+fn channel_label_fr(r: &OutboxRecord) -> &'static str {
+    match r.channel.as_str() {
         crate::submit::sibil::CODE => "API SIBIL",
         crate::submit::sacd::CODE => "télétransmission SACD",
         crate::submit::deposit::CODE => "dossier de dépôt",
+        crate::submit::sacem::CODE if is_attachments(r) => "e-mail des pièces jointes à la SACD",
         crate::submit::sacem::CODE => "e-mail à la SACEM",
         _ => "canal inconnu",
     }
+}
+
+/// A row that only carries a declaration's attachments (it never moves the version).
+fn is_attachments(r: &OutboxRecord) -> bool {
+    r.payload["role"] == crate::submit::attachments::ROLE
 }
 
 /// Processes every due row of the outbox (all organisations of the configuration), then
@@ -295,9 +301,10 @@ async fn work_one(
 
 /// Brings the version's lifecycle in line with its row: `sent`/`accepted`/`rejected` rows of
 /// automatic channels mark the version submitted, then accepted or rejected. Deposit packages
-/// change nothing until the administrator records the receipt (`releve submitted`).
+/// change nothing until the administrator records the receipt (`releve submitted`); the
+/// e-mail of a SACD bordereau's attachments changes nothing either (the XML's answer does).
 pub async fn sync_version(store: &Store, clock: &dyn Clock, r: &OutboxRecord) -> Result<()> {
-    if r.channel == crate::submit::deposit::CODE {
+    if r.channel == crate::submit::deposit::CODE || is_attachments(r) {
         return Ok(());
     }
     let Ok(month) = r.period.parse::<Month>() else {

@@ -77,7 +77,8 @@ fn approved(services: &Services) -> Scenario {
     s
 }
 
-/// Runs the binary with the channels' secrets in its environment; `kill_at` sets a kill point.
+/// Runs the binary with the channels' secrets in its environment; `kill_at` sets a kill point
+/// (`submit.after_request:1`).
 fn releve_env(s: &Scenario, args: &[&str], kill_at: Option<&str>) -> (i32, String) {
     let config = s.write_config();
     let out = s.path("out");
@@ -97,9 +98,10 @@ fn releve_env(s: &Scenario, args: &[&str], kill_at: Option<&str>) -> (i32, Strin
         .env("SACD_TEST_PASSWORD", fake_sacd::PASSWORD)
         .env("SACD_TEST_CONSUMER_KEY", fake_sacd::CONSUMER_KEY)
         .env("SACD_TEST_SECRET_KEY", fake_sacd::SECRET_KEY)
-        .env_remove("RELEVE_SUBMIT_KILL_AT");
+        .env_remove("RELEVE_TEST_KILL_AT");
     if let Some(point) = kill_at {
-        command.env("RELEVE_SUBMIT_KILL_AT", point);
+        // The crash harness of the store (`releve_store::faults`): `submit.<step>:<n>`.
+        command.env("RELEVE_TEST_KILL_AT", point);
     }
     let output = command.output().expect("run releve");
     let text = format!(
@@ -362,37 +364,44 @@ fn a_deposit_package_waits_for_the_receipt_of_the_portal() {
     drop(services.runtime);
 }
 
-/// Killed before the request, after the request before the answer is stored, after storing:
-/// after a restart, SIBIL and SACD hold exactly one declaration per performance and the rows
-/// and versions are accepted.
+/// Killed before the request, after the request before the answer is stored, after storing
+/// (and, for SIBIL, after the second of several declarations was answered): after a restart,
+/// SIBIL and SACD hold exactly one declaration per performance and the rows and versions are
+/// accepted. SIBIL is asked what it holds (`idExtBilletterie`) before sending again; SACD keys
+/// its lines on `rep_ref_dec` + `rep_version`.
 #[test]
 fn a_kill_at_any_step_of_a_send_never_sends_twice_nor_forgets() {
-    for point in ["before_request", "after_request", "after_store"] {
+    for (point, n) in [
+        ("before_request", 1),
+        ("after_request", 1),
+        ("after_request", 2),
+        ("after_store", 1),
+    ] {
         let services = Services::start();
         let s = approved(&services);
         let ids = sibil_ids(&s);
         let refs = sacd_refs(&s);
+        let spec = format!("submit.{point}:{n}");
         for body in ["sibil", "sacd"] {
-            let (status, out) = submit(&s, body, Some(point));
-            assert_ne!(
-                status, 0,
-                "{point}: the process should have been killed\n{out}"
-            );
-            assert!(
-                out.contains(&format!("arrêt forcé au point « {point} »")),
-                "{out}"
-            );
+            if body == "sacd" && n > 1 {
+                // One request per bordereau: the second is never reached.
+                continue;
+            }
+            let (status, out) = submit(&s, body, Some(&spec));
+            assert_eq!(status, -1, "{spec}: the process should have been killed\n{out}");
+            assert!(out.contains(&format!("RELEVE_TEST_KILLED {spec}")), "{out}");
         }
         // Restart: cron's `releve submit` without a body takes the crashed rows again.
         let (status, out) = releve_env(&s, &["submit"], None);
-        assert_eq!(status, 0, "{point}\n{out}");
+        if n > 1 {
+            // SACD was not sent before the restart: it goes now, once.
+            let (status, out) = submit(&s, "sacd", None);
+            assert_eq!(status, 0, "{spec}\n{out}");
+        }
+        assert_eq!(status, 0, "{spec}\n{out}");
         assert!(
             out.contains("sibil 2025-11 v1 (API SIBIL) : acceptée"),
-            "{point}\n{out}"
-        );
-        assert!(
-            out.contains("sacd 2025-11 v1 (télétransmission SACD) : acceptée"),
-            "{point}\n{out}"
+            "{spec}\n{out}"
         );
         let sibil = services.sibil.lock().unwrap();
         let held: Vec<String> = sibil
@@ -400,40 +409,37 @@ fn a_kill_at_any_step_of_a_send_never_sends_twice_nor_forgets() {
             .iter()
             .map(|d| d["idExtBilletterie"].as_str().unwrap().to_string())
             .collect();
-        assert_eq!(held, ids, "{point}: one SIBIL declaration per performance");
-        // Killed after SIBIL answered the first creation: the restart finds it and updates it.
-        let (posts, puts) = match point {
-            "after_request" => (ids.len() as u32, 1),
-            _ => (ids.len() as u32, 0),
-        };
-        assert_eq!((sibil.posts, sibil.puts), (posts, puts), "{point}");
+        assert_eq!(held, ids, "{spec}: one SIBIL declaration per performance");
+        // Killed after SIBIL answered the n-th creation: the restart finds the n created ones
+        // and updates them.
+        let puts = if point == "after_request" { n } else { 0 };
+        assert_eq!((sibil.posts, sibil.puts), (ids.len() as u32, puts), "{spec}");
         let sacd = services.sacd.lock().unwrap();
         assert_eq!(
             sacd.received.len(),
             refs.len(),
-            "{point}: one SACD line per performance"
+            "{spec}: one SACD line per performance"
         );
-        let expected_posts = if point == "after_request" { 2 } else { 1 };
-        assert_eq!(sacd.declaration_posts, expected_posts, "{point}");
+        let expected_posts = if point == "after_request" && n == 1 { 2 } else { 1 };
+        assert_eq!(sacd.declaration_posts, expected_posts, "{spec}");
         drop(sibil);
         drop(sacd);
         let (_, listing) = releve_env(&s, &["versions", "--month", "2025-11"], None);
         assert!(
             listing.contains("2025-11 sibil v1 — acceptée"),
-            "{point}\n{listing}"
+            "{spec}\n{listing}"
         );
         assert!(
             listing.contains("2025-11 sacd v1 — acceptée"),
-            "{point}\n{listing}"
+            "{spec}\n{listing}"
         );
         drop(services);
     }
 }
 
-#[test]
-fn sacem_goes_by_e_mail_to_the_delegation_once_with_a_stable_message_id() {
-    let services = Services::start();
-    let (port, inbox) = services.runtime.block_on(smtp_sink::start());
+/// November with `[mail]` on the local sink at `port`, SACEM by e-mail, the month run and
+/// SACEM approved.
+fn sacem_approved(port: u16) -> Scenario {
     let mut s = november();
     s.extra_root_keys = format!(
         "[mail]\nsmtp_url = \"smtp://127.0.0.1:{port}\"\nfrom = \"releve@theatre-des-digues.fr\"\n[channels.sacem]\n\n"
@@ -454,6 +460,50 @@ fn sacem_goes_by_e_mail_to_the_delegation_once_with_a_stable_message_id() {
         None,
     );
     assert_eq!(status, 0, "{out}");
+    s
+}
+
+/// The e-mail killed at each step: SMTP cannot be asked what it delivered, so a kill after
+/// the server accepted the message and before releve stored that sends it again on restart —
+/// with the same `Message-ID`, which the delegation's mail system recognises as one message.
+/// Before the request and after storing, it goes exactly once.
+#[test]
+fn a_kill_during_the_sacem_e_mail_resends_at_most_the_same_message() {
+    for point in ["before_request", "after_request", "after_store"] {
+        let services = Services::start();
+        let (port, inbox) = services.runtime.block_on(smtp_sink::start());
+        let s = sacem_approved(port);
+        let spec = format!("submit.{point}:1");
+        let (status, out) = submit(&s, "sacem", Some(&spec));
+        assert_eq!(status, -1, "{spec}\n{out}");
+        assert!(out.contains(&format!("RELEVE_TEST_KILLED {spec}")), "{out}");
+        let (status, out) = releve_env(&s, &["submit"], None);
+        assert_eq!(status, 0, "{spec}\n{out}");
+        assert!(out.contains("(e-mail à la SACEM) : transmise"), "{spec}\n{out}");
+        let messages = inbox.lock().unwrap().clone();
+        let expected = if point == "after_request" { 2 } else { 1 };
+        assert_eq!(messages.len(), expected, "{spec}");
+        let ids: Vec<&str> = messages
+            .iter()
+            .map(|m| {
+                m.data
+                    .lines()
+                    .find(|l| l.starts_with("Message-ID: "))
+                    .expect("a Message-ID header")
+            })
+            .collect();
+        assert!(ids.iter().all(|id| *id == ids[0]), "{spec}: {ids:?}");
+        let (_, listing) = releve_env(&s, &["versions", "--month", "2025-11"], None);
+        assert!(listing.contains("2025-11 sacem v1 — transmise"), "{spec}\n{listing}");
+        drop(services);
+    }
+}
+
+#[test]
+fn sacem_goes_by_e_mail_to_the_delegation_once_with_a_stable_message_id() {
+    let services = Services::start();
+    let (port, inbox) = services.runtime.block_on(smtp_sink::start());
+    let s = sacem_approved(port);
     let model: serde_json::Value = serde_json::from_slice(
         &std::fs::read(s.path("out/theatre-des-digues/2025-11/sacem.json")).unwrap(),
     )
@@ -576,4 +626,73 @@ fn an_amendment_goes_out_under_the_same_ids_with_the_next_rep_version() {
         "{:?}",
         sacd.received
     );
+}
+
+/// `serve --out DIR` works the outbox with the approved files of DIR: a CNM row queued while
+/// the files were in `out/` is delivered after the folder moved to `sorties/`, because the
+/// payload names files inside the output folder and the worker reads the server's own.
+#[test]
+fn serve_works_the_outbox_with_the_files_of_its_out_folder() {
+    let services = Services::start();
+    let s = approved(&services);
+    let config_path = s.write_config();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let key = runtime.block_on(async {
+        let config = releve::config::Config::load(&config_path).unwrap();
+        let store = releve_store::Store::connect(&config.database_url).await.unwrap();
+        let out = s.path("out");
+        let request = releve::submit::QueueRequest {
+            org: &config.organisations[0],
+            body: "cnm",
+            month: "2025-11".parse().unwrap(),
+            version: None,
+            by: "Claire Martin, directrice",
+            out: &out,
+        };
+        let row = releve::submit::queue::queue(&config, &store, &releve_domain::SystemClock, &request)
+            .await
+            .unwrap();
+        assert_eq!(row.state, releve_store::OutboxState::Queued);
+        let files = row.payload["files"].as_array().unwrap();
+        for f in files {
+            let path = f["path"].as_str().unwrap();
+            assert!(
+                path.starts_with("theatre-des-digues/2025-11/"),
+                "paths are inside the output folder: {path}"
+            );
+        }
+        store.close().await;
+        row.idempotency_key
+    });
+    std::fs::rename(s.path("out"), s.path("sorties")).unwrap();
+
+    let sorties = s.path("sorties");
+    let mut server = crate::child::spawn(
+        &[
+            "serve",
+            "--config",
+            config_path.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--out",
+            sorties.to_str().unwrap(),
+        ],
+        &[("RELEVE_LOG", "info")],
+    );
+    server.wait_stdout("listening on http://");
+    let line = server.wait_stderr("submission processed");
+    server.kill();
+    assert!(line.contains("state=\"sent\"") || line.contains("state=sent"), "{line}");
+    let folder = sorties.join("theatre-des-digues/2025-11/depot/cnm.v1");
+    for name in ["cnm.csv", "cnm.pdf", "A-LIRE-depot.txt"] {
+        assert!(folder.join(name).exists(), "{name} missing in {}", folder.display());
+    }
+    runtime.block_on(async {
+        let config = releve::config::Config::load(&config_path).unwrap();
+        let store = releve_store::Store::connect(&config.database_url).await.unwrap();
+        let row = store.submission_by_key(&key).await.unwrap().unwrap();
+        assert_eq!(row.state, releve_store::OutboxState::Sent, "{:?}", row.last_error);
+        store.close().await;
+    });
+    drop(services);
 }
