@@ -40,8 +40,11 @@ impl SubmitReport {
 
 /// French description of a row: what, where it is, and what to do.
 pub fn describe_fr(r: &OutboxRecord) -> String {
+    let rep = rep_version(r)
+        .map(|n| format!(", rep_version {n}"))
+        .unwrap_or_default();
     let mut line = format!(
-        "{} {} {} v{} ({}) : {}",
+        "{} {} {} v{} ({}{rep}) : {}",
         r.org,
         r.body,
         r.period,
@@ -49,6 +52,19 @@ pub fn describe_fr(r: &OutboxRecord) -> String {
         channel_label_fr(r),
         r.state.label_fr()
     );
+    if r.payload["amends"]["status"] == "rejected" {
+        let base = &r.payload["amends"]["version"];
+        line += &match r.channel.as_str() {
+            crate::submit::sacd::CODE => format!(
+                "\n    Version corrigée de la v{base} rejetée : la SACD la reçoit avec rep_version {}.",
+                rep_version(r).unwrap_or(r.version)
+            ),
+            crate::submit::sibil::CODE => format!(
+                "\n    Version corrigée de la v{base} rejetée : mêmes idExtBilletterie, SIBIL met à jour ce qu'il a déjà et crée le reste."
+            ),
+            _ => format!("\n    Version corrigée de la v{base} rejetée."),
+        };
+    }
     if let Some(receipt) = &r.receipt {
         line += &format!(" — {receipt}");
     }
@@ -56,6 +72,19 @@ pub fn describe_fr(r: &OutboxRecord) -> String {
         OutboxState::Rejected => {
             if let Some(e) = &r.last_error {
                 line += &format!("\n    Refus : {e}\n    Corrigez puis relancez `releve run`, approuvez la nouvelle version et relancez `releve submit`.");
+                match r.channel.as_str() {
+                    crate::submit::sacd::CODE => {
+                        line += &format!(
+                            "\n    La version corrigée (v{}) partira avec rep_version {}.",
+                            r.version + 1,
+                            rep_version(r).unwrap_or(r.version) + 1
+                        )
+                    }
+                    crate::submit::sibil::CODE => {
+                        line += "\n    La version corrigée partira sous les mêmes idExtBilletterie : SIBIL mettra à jour ses déclarations au lieu d'en créer d'autres."
+                    }
+                    _ => {}
+                }
             }
         }
         OutboxState::Failed => {
@@ -90,6 +119,17 @@ pub fn describe_fr(r: &OutboxRecord) -> String {
         line += &format!("\n    Avertissement : {w}");
     }
     line
+}
+
+/// The `rep_version` of a SACD row's XML (the same on every line of a bordereau).
+fn rep_version(r: &OutboxRecord) -> Option<u32> {
+    if r.channel != crate::submit::sacd::CODE {
+        return None;
+    }
+    let xml = r.payload["xml"].as_str()?;
+    let start = xml.find("<rep_version>")? + "<rep_version>".len();
+    let end = start + xml[start..].find('<')?;
+    xml[start..end].trim().parse().ok()
 }
 
 fn channel_label_fr(r: &OutboxRecord) -> &'static str {

@@ -154,7 +154,12 @@ async fn queue_main(
     if let Some(existing) = store.submission_by_key(&key).await? {
         return Ok(existing);
     }
-    let payload = payload(config, request, &version, channel, &key)?;
+    let mut payload = payload(config, request, &version, channel, &key)?;
+    // The version it corrects, for the administrator's messages (a rejected one above all).
+    if let Some(base) = version.previous_approved.filter(|_| version.is_amendment) {
+        let before = store.version(slug, request.body, request.month, base).await?;
+        payload["amends"] = json!({"version": base, "status": before.status.code()});
+    }
     let (row, _) = store
         .enqueue_submission(
             &NewSubmission {

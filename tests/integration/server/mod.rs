@@ -12,6 +12,7 @@ mod api_routes;
 mod api_runs;
 mod browser;
 mod browser_scenario;
+mod credentials;
 mod foundation;
 mod work;
 mod workspace;

@@ -238,7 +238,7 @@ fn sibil_and_sacd_go_out_once_with_proof_and_no_secret_is_kept() {
         "{out}"
     );
     assert!(
-        out.contains("theatre-des-digues sacd 2025-11 v1 (télétransmission SACD) : acceptée"),
+        out.contains("theatre-des-digues sacd 2025-11 v1 (télétransmission SACD, rep_version 1) : acceptée"),
         "{out}"
     );
     assert_eq!(services.sibil.lock().unwrap().posts as usize, n);
@@ -695,4 +695,242 @@ fn serve_works_the_outbox_with_the_files_of_its_out_folder() {
         store.close().await;
     });
     drop(services);
+}
+
+/// A SACD bordereau with attachments: the XML goes by the web service, the attachments by a
+/// separate e-mail row. The relay refuses the e-mail at first (451): the XML is accepted and
+/// stays so; the retry sends only the e-mail — SACD never receives the XML twice.
+#[test]
+fn sacd_attachments_go_by_a_separate_e_mail_retried_without_the_xml() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let services = Services::start();
+    let refuse = Arc::new(AtomicBool::new(true));
+    let (port, inbox) = services
+        .runtime
+        .block_on(smtp_sink::start_refusing(refuse.clone()));
+    let mut s = approved(&services);
+    s.extra_root_keys = format!(
+        "[mail]\nsmtp_url = \"smtp://127.0.0.1:{port}\"\nfrom = \"releve@theatre-des-digues.fr\"\n\
+         [channels.sibil]\nbase_url = \"{}\"\n[channels.sacd]\nbase_url = \"{}\"\ncredentials_env = \"SACD_TEST\"\n\
+         attachments_to = \"bordereaux@sacd.example\"\n\n",
+        services.sibil_url, services.sacd_url
+    );
+    let pieces = s.path("out/theatre-des-digues/2025-11/pieces-jointes/sacd");
+    std::fs::create_dir_all(&pieces).unwrap();
+    std::fs::write(pieces.join("contrat-cession.pdf"), b"%PDF-1.4 contrat").unwrap();
+
+    let (status, out) = submit(&s, "sacd", None);
+    assert_eq!(status, 1, "{out}");
+    assert!(
+        out.contains("sacd 2025-11 v1 (télétransmission SACD, rep_version 1) : acceptée"),
+        "{out}"
+    );
+    assert!(
+        out.contains("sacd 2025-11 v1 (e-mail des pièces jointes à la SACD) : échec, nouvel essai prévu"),
+        "{out}"
+    );
+    assert!(out.contains("SACD : envoi de l'e-mail impossible"), "{out}");
+    assert_eq!(services.sacd.lock().unwrap().declaration_posts, 1);
+    assert!(inbox.lock().unwrap().is_empty());
+
+    refuse.store(false, Ordering::SeqCst);
+    let (status, out) = submit(&s, "sacd", None);
+    assert_eq!(status, 0, "{out}");
+    assert!(
+        out.contains("sacd 2025-11 v1 (e-mail des pièces jointes à la SACD) : transmise"),
+        "{out}"
+    );
+    assert_eq!(
+        services.sacd.lock().unwrap().declaration_posts,
+        1,
+        "the XML is not sent again"
+    );
+    let messages = inbox.lock().unwrap().clone();
+    assert_eq!(messages.len(), 1);
+    let m = &messages[0];
+    assert_eq!(m.to, vec!["<bordereaux@sacd.example>".to_string()]);
+    assert!(m.data.contains("contrat-cession.pdf"), "{}", m.data);
+    use sha2::Digest;
+    let hash: String = sha2::Sha256::digest(b"theatre-des-digues:sacd:2025-11:v1:email")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(
+        m.data
+            .contains(&format!("Message-ID: <releve.{}@theatre-des-digues.fr>", &hash[..32])),
+        "{}",
+        m.data
+    );
+    let (_, listing) = releve_env(&s, &["versions", "--month", "2025-11"], None);
+    assert!(listing.contains("2025-11 sacd v1 — acceptée"), "{listing}");
+    drop(services);
+}
+
+/// A rejection, the fix, the corrected version: SACD refuses a line and SIBIL a declaration
+/// for want of a capacity; the programme gets it, the month is run again, version 2 is approved
+/// and goes out — to SACD with `rep_version` 2, to SIBIL under the same `idExtBilletterie` —
+/// and the command says so in French at each step.
+#[test]
+fn after_a_rejection_the_corrected_version_goes_out_with_the_next_rep_version() {
+    let services = Services::start();
+    let s = approved(&services);
+    let ids = sibil_ids(&s);
+    let refs = sacd_refs(&s);
+    services.sibil.lock().unwrap().refuse_id_ext = Some(ids[0].clone());
+    services.sacd.lock().unwrap().ko_ref = Some(refs[0].clone());
+    let (status, out) = submit(&s, "sacd", None);
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("(télétransmission SACD, rep_version 1) : rejetée"), "{out}");
+    assert!(
+        out.contains("La version corrigée (v2) partira avec rep_version 2."),
+        "{out}"
+    );
+    let (status, out) = submit(&s, "sibil", None);
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("sous les mêmes idExtBilletterie"), "{out}");
+
+    // The fix: P1's capacity in the programme (400 → 420); the bodies now accept.
+    let programme = crate::month_run::november_programme("44306184100047").replace(
+        "P1;Les Vagues;2025-11-14 20:30;Grande salle;44000;Nantes;THEATRE;400;",
+        "P1;Les Vagues;2025-11-14 20:30;Grande salle;44000;Nantes;THEATRE;420;",
+    );
+    assert_ne!(programme, crate::month_run::november_programme("44306184100047"));
+    s.write("programme.csv", programme);
+    services.sibil.lock().unwrap().refuse_id_ext = None;
+    services.sacd.lock().unwrap().ko_ref = None;
+    s.run_month("2025-11");
+    for body in ["sacd", "sibil"] {
+        let (status, out) = releve_env(
+            &s,
+            &[
+                "approve",
+                "--month",
+                "2025-11",
+                "--body",
+                body,
+                "--by",
+                "Claire Martin, directrice",
+            ],
+            None,
+        );
+        assert_eq!(status, 0, "{out}");
+        assert!(out.contains("version 2 approuvée"), "{out}");
+    }
+    let xml =
+        std::fs::read_to_string(s.path("out/theatre-des-digues/2025-11/versions/sacd.v2.xml"))
+            .unwrap();
+    assert!(xml.contains("<rep_version>2</rep_version>"), "{xml}");
+
+    let (status, out) = submit(&s, "sacd", None);
+    assert_eq!(status, 0, "{out}");
+    assert!(
+        out.contains("sacd 2025-11 v2 (télétransmission SACD, rep_version 2) : acceptée"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Version corrigée de la v1 rejetée : la SACD la reçoit avec rep_version 2."),
+        "{out}"
+    );
+    let (status, out) = submit(&s, "sibil", None);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("sibil 2025-11 v2 (API SIBIL) : acceptée"), "{out}");
+    assert!(out.contains("Version corrigée de la v1 rejetée : mêmes idExtBilletterie"), "{out}");
+
+    let sacd = services.sacd.lock().unwrap();
+    for r in &refs {
+        assert!(
+            sacd.received
+                .contains_key(&("654321".to_string(), r.clone(), "2".to_string())),
+            "{r} in rep_version 2: {:?}",
+            sacd.received
+        );
+    }
+    // The refused line was never recorded in version 1.
+    assert!(!sacd
+        .received
+        .contains_key(&("654321".to_string(), refs[0].clone(), "1".to_string())));
+    let sibil = services.sibil.lock().unwrap();
+    let held: Vec<String> = sibil
+        .declarations
+        .iter()
+        .map(|d| d["idExtBilletterie"].as_str().unwrap().to_string())
+        .collect();
+    let mut sorted_held = held.clone();
+    sorted_held.sort();
+    let mut sorted_ids = ids.clone();
+    sorted_ids.sort();
+    assert_eq!(sorted_held, sorted_ids, "one declaration per performance");
+    // Version 1 created all but the refused one; version 2 updated those and created it.
+    assert_eq!(sibil.posts as usize, ids.len());
+    assert_eq!(sibil.puts as usize, ids.len() - 1);
+    let p1 = sibil
+        .declarations
+        .iter()
+        .find(|d| d["idExtBilletterie"] == ids[0])
+        .unwrap();
+    assert_eq!(p1["jauge"], 420, "{p1}");
+}
+
+/// The SIBIL account stored from the workspace (sealed) instead of the environment: the
+/// sending works with no SIBIL variable set, and the password is nowhere in clear — not in the
+/// database, the stored exchanges, the output or the logs.
+#[test]
+fn sibil_goes_out_with_the_account_stored_in_the_workspace() {
+    let services = Services::start();
+    let s = approved(&services);
+    let config_path = s.write_config();
+    let config = releve::config::Config::load(&config_path).unwrap();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = releve_store::Store::connect(&config.database_url).await.unwrap();
+        for (name, value) in [
+            ("SIBIL_TEST_USERNAME", fake_sibil::USER),
+            ("SIBIL_TEST_PASSWORD", fake_sibil::PASSWORD),
+        ] {
+            releve::credentials::store_value(
+                &store,
+                &config.submission.key_file,
+                "theatre-des-digues",
+                name,
+                value,
+                "admin@digues.fr",
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+        }
+        store.close().await;
+    });
+    let out = s.path("out");
+    let output = Command::new(env!("CARGO_BIN_EXE_releve"))
+        .args([
+            "submit",
+            "--config",
+            config_path.to_str().unwrap(),
+            "--month",
+            "2025-11",
+            "--body",
+            "sibil",
+            "--by",
+            "Claire Martin, directrice",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("RELEVE_LOG", "debug")
+        .env_remove("SIBIL_TEST_USERNAME")
+        .env_remove("SIBIL_TEST_PASSWORD")
+        .env_remove("RELEVE_MASTER_KEY")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("(API SIBIL) : acceptée"), "{text}");
+    assert_eq!(services.sibil.lock().unwrap().logins, 1);
+    let db = database_bytes(&s);
+    assert!(contains(&db, "SIBIL_TEST_PASSWORD"), "the sealed row is there");
+    assert!(!contains(&db, fake_sibil::PASSWORD), "password in clear in the database");
+    assert!(!text.contains(fake_sibil::PASSWORD), "password printed or logged");
 }
