@@ -180,8 +180,12 @@ fn read_key_file(path: &Path) -> Result<Vec<MasterKey>> {
 /// Creates the key file with mode 0600; refuses to overwrite one that appeared meanwhile.
 fn create_key_file(path: &Path, key: &MasterKey) -> Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("clé maîtresse : dossier {} impossible à créer", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| {
+            format!(
+                "clé maîtresse : dossier {} impossible à créer",
+                dir.display()
+            )
+        })?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -206,14 +210,23 @@ pub fn write_key_file(path: &Path, keys: &[&MasterKey]) -> Result<()> {
     }
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     // tempfile creates the file with mode 0600 on Unix.
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("clé maîtresse : fichier temporaire dans {} impossible", dir.display()))?;
+    let mut temp = tempfile::NamedTempFile::new_in(dir).with_context(|| {
+        format!(
+            "clé maîtresse : fichier temporaire dans {} impossible",
+            dir.display()
+        )
+    })?;
     for k in keys {
         writeln!(temp, "{}", k.to_base64())?;
     }
     temp.as_file().sync_all()?;
-    temp.persist(path)
-        .map_err(|e| anyhow!("clé maîtresse : remplacement de {} impossible : {}", path.display(), e.error))?;
+    temp.persist(path).map_err(|e| {
+        anyhow!(
+            "clé maîtresse : remplacement de {} impossible : {}",
+            path.display(),
+            e.error
+        )
+    })?;
     sync_dir(path);
     Ok(())
 }
@@ -234,13 +247,18 @@ mod tests {
     fn a_key_is_32_bytes_of_base64_and_named_by_its_fingerprint() {
         let k = MasterKey::from_base64(&STANDARD.encode([7u8; 32]), "test").unwrap();
         assert_eq!(k.id().len(), 16);
-        assert_eq!(k.id(), MasterKey::from_base64(&k.to_base64(), "x").unwrap().id());
+        assert_eq!(
+            k.id(),
+            MasterKey::from_base64(&k.to_base64(), "x").unwrap().id()
+        );
         assert_ne!(k.id(), MasterKey::generate().unwrap().id());
         let short = MasterKey::from_base64(&STANDARD.encode([7u8; 16]), "RELEVE_MASTER_KEY")
             .unwrap_err()
             .to_string();
         assert!(short.contains("32 octets (16 lus)"), "{short}");
-        let bad = MasterKey::from_base64("pas de la base64 !", "X").unwrap_err().to_string();
+        let bad = MasterKey::from_base64("pas de la base64 !", "X")
+            .unwrap_err()
+            .to_string();
         assert!(bad.contains("encodés en base64"), "{bad}");
         assert!(!format!("{k:?}").contains(&k.to_base64()));
     }
@@ -251,7 +269,10 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("releve.key");
-        assert!(read_key_file(&path).unwrap().is_empty(), "reading creates nothing");
+        assert!(
+            read_key_file(&path).unwrap().is_empty(),
+            "reading creates nothing"
+        );
         assert!(!path.exists());
         let key = MasterKey::generate().unwrap();
         create_key_file(&path, &key).unwrap();
@@ -262,7 +283,11 @@ mod tests {
         write_key_file(&path, &[&other, &key]).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        let ids: Vec<String> = read_key_file(&path).unwrap().iter().map(MasterKey::id).collect();
+        let ids: Vec<String> = read_key_file(&path)
+            .unwrap()
+            .iter()
+            .map(MasterKey::id)
+            .collect();
         assert_eq!(ids, vec![other.id(), key.id()]);
     }
 }

@@ -44,7 +44,10 @@ pub async fn store_value(
     }
     let ring = Keyring::load_or_create(key_file)?;
     let key = ring.current().ok_or_else(|| {
-        anyhow!("aucune clé maîtresse disponible ({})", ring.source.describe())
+        anyhow!(
+            "aucune clé maîtresse disponible ({})",
+            ring.source.describe()
+        )
     })?;
     let sealed = seal::seal(key, org, name, value.trim())?;
     store
@@ -120,10 +123,7 @@ impl EnvLookup for WithStored {
     fn var(&self, name: &str) -> Option<String> {
         match self.env.var(name) {
             Some(v) if !v.trim().is_empty() => Some(v),
-            _ => self
-                .stored
-                .get(name)
-                .map(|s| s.expose_secret().to_string()),
+            _ => self.stored.get(name).map(|s| s.expose_secret().to_string()),
         }
     }
 }

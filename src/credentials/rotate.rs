@@ -19,7 +19,7 @@
 
 use crate::config::Config;
 use crate::credentials::key::{write_key_file, KeySource, Keyring, MasterKey, NEW_ENV};
-use crate::credentials::{sealed_of, seal};
+use crate::credentials::{seal, sealed_of};
 use crate::status::Status;
 use anyhow::{anyhow, bail, Result};
 use releve_store::faults;

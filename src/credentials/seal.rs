@@ -51,7 +51,10 @@ pub fn open(ring: &Keyring, org: &str, name: &str, sealed: &Sealed) -> Result<Se
     let Some(key) = ring.by_id(&sealed.key_id) else {
         let known = ring.ids();
         let have = if known.is_empty() {
-            format!("aucune clé n'est disponible ({} est absent)", ring.source.describe())
+            format!(
+                "aucune clé n'est disponible ({} est absent)",
+                ring.source.describe()
+            )
         } else {
             format!(
                 "la clé de {} a l'empreinte {}",
@@ -114,12 +117,17 @@ mod tests {
         assert_eq!(sealed.key_id, id);
         assert!(!sealed.ciphertext.contains(&hex::encode("k3y-tres-secrete")));
         // Two seals of one value differ (random nonce).
-        assert_ne!(seal(&key, "digues", "BW_KEY", "k3y-tres-secrete").unwrap(), sealed);
+        assert_ne!(
+            seal(&key, "digues", "BW_KEY", "k3y-tres-secrete").unwrap(),
+            sealed
+        );
         let ring = ring(vec![key]);
         let value = open(&ring, "digues", "BW_KEY", &sealed).unwrap();
         assert_eq!(value.expose_secret(), "k3y-tres-secrete");
         // Moved to another variable or organisation: it does not open.
-        let moved = open(&ring, "digues", "BW_USER", &sealed).unwrap_err().to_string();
+        let moved = open(&ring, "digues", "BW_USER", &sealed)
+            .unwrap_err()
+            .to_string();
         assert!(moved.contains("illisible"), "{moved}");
         assert!(open(&ring, "autre", "BW_KEY", &sealed).is_err());
         let mut tampered = sealed.clone();
@@ -136,9 +144,14 @@ mod tests {
         let sealed = seal(&key, "digues", "SIBIL_DIGUES_PASSWORD", "mot-de-passe").unwrap();
         let other = MasterKey::generate().unwrap();
         let other_id = other.id();
-        let e = open(&ring(vec![other]), "digues", "SIBIL_DIGUES_PASSWORD", &sealed)
-            .unwrap_err()
-            .to_string();
+        let e = open(
+            &ring(vec![other]),
+            "digues",
+            "SIBIL_DIGUES_PASSWORD",
+            &sealed,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             e.contains(&format!(
                 "identifiant SIBIL_DIGUES_PASSWORD de « digues » : il a été chiffré avec une autre clé maîtresse (empreinte {})",
@@ -146,7 +159,12 @@ mod tests {
             )),
             "{e}"
         );
-        assert!(e.contains(&format!("le fichier /srv/releve/releve.key a l'empreinte {other_id}")), "{e}");
+        assert!(
+            e.contains(&format!(
+                "le fichier /srv/releve/releve.key a l'empreinte {other_id}"
+            )),
+            "{e}"
+        );
         assert!(e.contains("Remettez la clé d'origine"), "{e}");
         let none = open(&ring(vec![]), "digues", "SIBIL_DIGUES_PASSWORD", &sealed)
             .unwrap_err()

@@ -52,9 +52,17 @@ async fn stored_sealed_read_back_and_the_environment_wins() {
     assert!(none.is_empty());
     assert!(!key_file.exists());
 
-    store_value(&store, &key_file, "digues", "BW_KEY", SECRET, "admin@digues.fr", now())
-        .await
-        .unwrap();
+    store_value(
+        &store,
+        &key_file,
+        "digues",
+        "BW_KEY",
+        SECRET,
+        "admin@digues.fr",
+        now(),
+    )
+    .await
+    .unwrap();
     assert!(key_file.exists(), "the key file is made on first use");
     #[cfg(unix)]
     {
@@ -62,9 +70,15 @@ async fn stored_sealed_read_back_and_the_environment_wins() {
         let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
     }
-    let got = resolve(&store, &key_file, &env, "digues", &names(&["BW_KEY", "BW_USER"]))
-        .await
-        .unwrap();
+    let got = resolve(
+        &store,
+        &key_file,
+        &env,
+        "digues",
+        &names(&["BW_KEY", "BW_USER"]),
+    )
+    .await
+    .unwrap();
     assert_eq!(got["BW_KEY"].expose_secret(), SECRET);
     assert!(!got.contains_key("BW_USER"));
     // Another organisation does not see it.
@@ -80,16 +94,25 @@ async fn stored_sealed_read_back_and_the_environment_wins() {
     assert_eq!(got["BW_KEY"].expose_secret(), "de-l-env");
     let layered = WithStored {
         env: Arc::new(BTreeMap::<String, String>::new()),
-        stored: resolve(&store, &key_file, &BTreeMap::new(), "digues", &names(&["BW_KEY"]))
-            .await
-            .unwrap(),
+        stored: resolve(
+            &store,
+            &key_file,
+            &BTreeMap::new(),
+            "digues",
+            &names(&["BW_KEY"]),
+        )
+        .await
+        .unwrap(),
     };
     assert_eq!(layered.var("BW_KEY").as_deref(), Some(SECRET));
 
     store.close().await;
     let db = database_bytes(dir.path());
     assert!(contains(&db, "BW_KEY"), "the row is there");
-    assert!(!contains(&db, SECRET), "the secret is not in the database in clear");
+    assert!(
+        !contains(&db, SECRET),
+        "the secret is not in the database in clear"
+    );
     assert!(!contains(&db, &hex::encode(SECRET)));
     let key_text = std::fs::read_to_string(&key_file).unwrap();
     assert!(!key_text.contains(SECRET));
@@ -110,7 +133,9 @@ async fn rotation_reseals_everything_under_a_new_key_and_drops_the_old_one() {
             .unwrap();
     }
     let old = std::fs::read_to_string(&key_file).unwrap();
-    let old_id = MasterKey::from_base64(old.lines().next().unwrap(), "t").unwrap().id();
+    let old_id = MasterKey::from_base64(old.lines().next().unwrap(), "t")
+        .unwrap()
+        .id();
 
     let done = rotate(&store, &key_file).await.unwrap();
     assert_eq!(done.resealed, 3);
@@ -127,14 +152,26 @@ async fn rotation_reseals_everything_under_a_new_key_and_drops_the_old_one() {
         assert_eq!(mode, 0o600);
     }
     let env = BTreeMap::<String, String>::new();
-    let got = resolve(&store, &key_file, &env, "digues", &names(&["BW_KEY", "SIBIL_DIGUES_PASSWORD"]))
-        .await
-        .unwrap();
+    let got = resolve(
+        &store,
+        &key_file,
+        &env,
+        "digues",
+        &names(&["BW_KEY", "SIBIL_DIGUES_PASSWORD"]),
+    )
+    .await
+    .unwrap();
     assert_eq!(got["BW_KEY"].expose_secret(), SECRET);
     assert_eq!(got["SIBIL_DIGUES_PASSWORD"].expose_secret(), "sibil-mdp-77");
-    let got = resolve(&store, &key_file, &env, "quai", &names(&["HA_CLIENT_SECRET"]))
-        .await
-        .unwrap();
+    let got = resolve(
+        &store,
+        &key_file,
+        &env,
+        "quai",
+        &names(&["HA_CLIENT_SECRET"]),
+    )
+    .await
+    .unwrap();
     assert_eq!(got["HA_CLIENT_SECRET"].expose_secret(), "ha-secret-12");
 
     // The old key put back: a clear French error, no value.

@@ -31,7 +31,10 @@ pub fn files(out: &Path, org: &str, month: &str, body: &str) -> Result<Vec<Value
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => bail!("pièces jointes : lecture de {} impossible : {e}", dir.display()),
+        Err(e) => bail!(
+            "pièces jointes : lecture de {} impossible : {e}",
+            dir.display()
+        ),
     };
     let mut names = Vec::new();
     for entry in entries {
@@ -112,7 +115,9 @@ mod tests {
     #[test]
     fn attachments_are_the_visible_files_of_the_folder_by_name() {
         let out = tempfile::tempdir().unwrap();
-        assert!(files(out.path(), "digues", "2025-11", "sacd").unwrap().is_empty());
+        assert!(files(out.path(), "digues", "2025-11", "sacd")
+            .unwrap()
+            .is_empty());
         let dir = out.path().join(folder("digues", "2025-11", "sacd"));
         std::fs::create_dir_all(dir.join("brouillons")).unwrap();
         std::fs::write(dir.join("programme.pdf"), b"programme").unwrap();

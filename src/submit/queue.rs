@@ -157,7 +157,9 @@ async fn queue_main(
     let mut payload = payload(config, request, &version, channel, &key)?;
     // The version it corrects, for the administrator's messages (a rejected one above all).
     if let Some(base) = version.previous_approved.filter(|_| version.is_amendment) {
-        let before = store.version(slug, request.body, request.month, base).await?;
+        let before = store
+            .version(slug, request.body, request.month, base)
+            .await?;
         payload["amends"] = json!({"version": base, "status": before.status.code()});
     }
     let (row, _) = store
@@ -287,7 +289,9 @@ fn payload(
                     continue;
                 }
                 let path = approved_file(request, version, &f.name)?;
-                files.push(json!({"name": f.name, "path": in_out(request, &path), "sha256": f.sha256}));
+                files.push(
+                    json!({"name": f.name, "path": in_out(request, &path), "sha256": f.sha256}),
+                );
             }
             let folder = Path::new(&request.org.organisation.slug)
                 .join(request.month.to_string())

@@ -177,16 +177,29 @@ mod tests {
     #[tokio::test]
     async fn stored_replaced_resealed_all_or_nothing_and_deleted() {
         each_backend(|store| async move {
-            store.put_credential(&row("BW_USER", "k1", "aa")).await.unwrap();
-            store.put_credential(&row("BW_KEY", "k1", "bb")).await.unwrap();
-            store.put_credential(&row("BW_KEY", "k1", "cc")).await.unwrap();
+            store
+                .put_credential(&row("BW_USER", "k1", "aa"))
+                .await
+                .unwrap();
+            store
+                .put_credential(&row("BW_KEY", "k1", "bb"))
+                .await
+                .unwrap();
+            store
+                .put_credential(&row("BW_KEY", "k1", "cc"))
+                .await
+                .unwrap();
             let list = store.stored_credentials(Some("venue")).await.unwrap();
             let names: Vec<(&str, &str)> = list
                 .iter()
                 .map(|c| (c.name.as_str(), c.ciphertext.as_str()))
                 .collect();
             assert_eq!(names, vec![("BW_KEY", "cc"), ("BW_USER", "aa")]);
-            assert!(store.stored_credentials(Some("other")).await.unwrap().is_empty());
+            assert!(store
+                .stored_credentials(Some("other"))
+                .await
+                .unwrap()
+                .is_empty());
 
             let reseal = |name: &str, old: &str| Resealed {
                 org: "venue".into(),
@@ -201,7 +214,10 @@ mod tests {
                 .reseal_credentials(&[reseal("BW_KEY", "k1"), reseal("BW_USER", "k0")])
                 .await
                 .unwrap_err();
-            assert!(err.to_string().contains("relancez `releve key rotate`"), "{err}");
+            assert!(
+                err.to_string().contains("relancez `releve key rotate`"),
+                "{err}"
+            );
             let list = store.stored_credentials(None).await.unwrap();
             assert!(list.iter().all(|c| c.key_id == "k1"), "{list:?}");
             store

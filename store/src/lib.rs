@@ -109,8 +109,8 @@ pub use accounts::{normalise_email, Membership, UserRecord};
 pub use api_tokens::ApiTokenRecord;
 pub use audit_chain::{BrokenLink, ChainReport};
 pub use connect::{Backend, Store};
-pub use credentials::{Resealed, StoredCredential};
 pub use corrections::{CorrectionRecord, CorrectionTargetKind, NewCorrection};
+pub use credentials::{Resealed, StoredCredential};
 pub use error::StoreError;
 pub use jobs::{
     host_name, Enqueued, Job, JobFilter, JobOutcome, JobRequest, JobState, Worker, RUN as RUN_JOB,

@@ -19,7 +19,9 @@ fn runtime() -> tokio::runtime::Runtime {
 fn store_all(s: &Scenario) {
     let config = releve::config::Config::load(&s.write_config()).unwrap();
     runtime().block_on(async {
-        let store = releve_store::Store::connect(&config.database_url).await.unwrap();
+        let store = releve_store::Store::connect(&config.database_url)
+            .await
+            .unwrap();
         for (name, value) in VALUES {
             releve::credentials::store_value(
                 &store,
@@ -41,7 +43,9 @@ fn store_all(s: &Scenario) {
 fn read_all(s: &Scenario) -> Vec<String> {
     let config = releve::config::Config::load(&s.path("releve.toml")).unwrap();
     runtime().block_on(async {
-        let store = releve_store::Store::connect(&config.database_url).await.unwrap();
+        let store = releve_store::Store::connect(&config.database_url)
+            .await
+            .unwrap();
         let names: Vec<String> = VALUES.iter().map(|(n, _)| n.to_string()).collect();
         let got = releve::credentials::resolve(
             &store,
@@ -88,14 +92,30 @@ fn a_killed_key_rotation_loses_no_credential() {
         store_all(&s);
         let before = std::fs::read_to_string(s.path("releve.key")).unwrap();
         let killed = rotate(&s, Some(point));
-        assert_eq!(killed.status, None, "{point}: not killed\n{}", killed.stderr);
-        assert!(killed.stderr.contains(&format!("RELEVE_TEST_KILLED {point}")));
+        assert_eq!(
+            killed.status, None,
+            "{point}: not killed\n{}",
+            killed.stderr
+        );
+        assert!(killed
+            .stderr
+            .contains(&format!("RELEVE_TEST_KILLED {point}")));
         // Both keys are in the file while the rotation is unfinished.
         assert_eq!(key_lines(&s), 2, "{point}");
-        assert_eq!(read_all(&s), expected, "{point}: every credential reads back");
+        assert_eq!(
+            read_all(&s),
+            expected,
+            "{point}: every credential reads back"
+        );
 
         let done = rotate(&s, None);
-        assert_eq!(done.status, Some(0), "{point}\n{}\n{}", done.stdout, done.stderr);
+        assert_eq!(
+            done.status,
+            Some(0),
+            "{point}\n{}\n{}",
+            done.stdout,
+            done.stderr
+        );
         assert!(
             done.stdout
                 .contains("Clé maîtresse changée : 2 identifiants enregistrés rechiffrés"),
@@ -104,7 +124,10 @@ fn a_killed_key_rotation_loses_no_credential() {
         );
         assert_eq!(key_lines(&s), 1, "{point}: one key left");
         let after = std::fs::read_to_string(s.path("releve.key")).unwrap();
-        assert!(!after.contains(before.trim()), "{point}: the old key is gone");
+        assert!(
+            !after.contains(before.trim()),
+            "{point}: the old key is gone"
+        );
         assert_eq!(read_all(&s), expected, "{point}");
         #[cfg(unix)]
         {
@@ -145,10 +168,17 @@ fn rotating_with_the_wrong_key_changes_nothing_and_says_why_in_french() {
         "{}",
         done.stderr
     );
-    assert!(done.stderr.contains("Remettez la clé d'origine"), "{}", done.stderr);
+    assert!(
+        done.stderr.contains("Remettez la clé d'origine"),
+        "{}",
+        done.stderr
+    );
     std::fs::write(s.path("releve.key"), &good).unwrap();
     assert_eq!(
         read_all(&s),
-        VALUES.iter().map(|(_, v)| v.to_string()).collect::<Vec<_>>()
+        VALUES
+            .iter()
+            .map(|(_, v)| v.to_string())
+            .collect::<Vec<_>>()
     );
 }

@@ -654,18 +654,33 @@ async fn amounts_go_out_as_their_exact_decimal_text() {
     d.recette_total_billetterie = releve_domain::Money::parse("1234567.89").unwrap();
     d.recette_tarif_plein = releve_domain::Money::parse("90071992547409.93").unwrap();
     let text = wire(d, 7).to_json();
-    assert!(text.contains("\"recetteTotalBilletterie\":1234567.89,"), "{text}");
-    assert!(text.contains("\"recetteTarifPlein\":90071992547409.93,"), "{text}");
+    assert!(
+        text.contains("\"recetteTotalBilletterie\":1234567.89,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"recetteTarifPlein\":90071992547409.93,"),
+        "{text}"
+    );
     assert!(text.contains("\"prixMoyenTotalBilletterie\":"), "{text}");
-    assert!(!text.contains("\"recetteTotalBilletterie\":\""), "a number, not a string");
+    assert!(
+        !text.contains("\"recetteTotalBilletterie\":\""),
+        "a number, not a string"
+    );
 
     let mut client = SibilClient::new(&server.base_url, credentials(PASSWORD)).unwrap();
     let d = model.declarations[0].clone();
     client.upsert(&d, 1).await.unwrap();
     let state = server.state.lock().unwrap();
     let sent = &state.raw_saves[0];
-    assert!(sent.contains("\"recetteTotalBilletterie\":1234567.89,"), "{sent}");
-    assert!(sent.contains("\"recetteTarifPlein\":90071992547409.93,"), "{sent}");
+    assert!(
+        sent.contains("\"recetteTotalBilletterie\":1234567.89,"),
+        "{sent}"
+    );
+    assert!(
+        sent.contains("\"recetteTarifPlein\":90071992547409.93,"),
+        "{sent}"
+    );
 }
 
 #[test]

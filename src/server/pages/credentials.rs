@@ -40,8 +40,14 @@ fn wanted(org: &OrganisationConfig) -> Vec<Wanted> {
     }
     if let Some(prefix) = &org.sibil_credentials_env {
         for (suffix, what) in [
-            ("USERNAME", "le nom d'utilisateur du compte SIBIL (type billetterie)"),
-            ("PASSWORD", "le mot de passe du compte SIBIL (type billetterie)"),
+            (
+                "USERNAME",
+                "le nom d'utilisateur du compte SIBIL (type billetterie)",
+            ),
+            (
+                "PASSWORD",
+                "le mot de passe du compte SIBIL (type billetterie)",
+            ),
         ] {
             list.push(Wanted {
                 name: format!("{prefix}_{suffix}"),
@@ -66,7 +72,9 @@ pub async fn view(state: &AppState, org: &OrganisationConfig) -> Result<Vec<Valu
                 (true, _) => "définie dans l'environnement du serveur (elle l'emporte)".to_string(),
                 (false, Some(r)) => format!(
                     "enregistré le {} par {}",
-                    r.updated_at.with_timezone(&PARIS).format("%d/%m/%Y à %H:%M"),
+                    r.updated_at
+                        .with_timezone(&PARIS)
+                        .format("%d/%m/%Y à %H:%M"),
                     r.updated_by
                 ),
                 (false, None) => "manquant".to_string(),

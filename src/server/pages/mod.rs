@@ -4,9 +4,9 @@
 //! carries the session's CSRF token, checked before acting.
 
 pub mod admin;
-pub mod credentials;
 pub mod correction_fields;
 mod corrections;
+pub mod credentials;
 mod dashboard;
 mod declaration;
 mod declaration_actions;

@@ -17,8 +17,16 @@ async fn an_admin_stores_credentials_sealed_and_never_sees_them_again() {
     let mut admin = server.signed_in("admin@digues.fr", &password).await;
     let (status, html) = admin.page("/o/theatre-des-digues/admin").await;
     assert_eq!(status, StatusCode::OK);
-    for name in ["BWWS_USER", "BWWS_KEY", "SIBILWS_USERNAME", "SIBILWS_PASSWORD"] {
-        assert!(html.contains(&format!("<code>{name}</code>")), "{name}: {html}");
+    for name in [
+        "BWWS_USER",
+        "BWWS_KEY",
+        "SIBILWS_USERNAME",
+        "SIBILWS_PASSWORD",
+    ] {
+        assert!(
+            html.contains(&format!("<code>{name}</code>")),
+            "{name}: {html}"
+        );
     }
     assert!(html.contains("manquant"), "{html}");
     let csrf = csrf_of(&html);
@@ -42,7 +50,12 @@ async fn an_admin_stores_credentials_sealed_and_never_sees_them_again() {
         let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    let rows = server.state.store().stored_credentials(Some(VENUE)).await.unwrap();
+    let rows = server
+        .state
+        .store()
+        .stored_credentials(Some(VENUE))
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1);
     assert!(!rows[0].ciphertext.contains(&hex_of(SECRET)));
     let mut db = std::fs::read(server.dir.path().join("releve.db")).unwrap();
@@ -60,7 +73,11 @@ async fn an_admin_stores_credentials_sealed_and_never_sees_them_again() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(response.text().await.unwrap().contains("saisissez une valeur"));
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("saisissez une valeur"));
     let response = admin
         .post(
             "/o/theatre-des-digues/admin/identifiants",
@@ -84,11 +101,18 @@ async fn an_admin_stores_credentials_sealed_and_never_sees_them_again() {
     let response = preparer
         .post(
             "/o/theatre-des-digues/admin/identifiants",
-            &[("csrf", &csrf_of(&html)), ("name", "BWWS_KEY"), ("value", "x")],
+            &[
+                ("csrf", &csrf_of(&html)),
+                ("name", "BWWS_KEY"),
+                ("value", "x"),
+            ],
         )
         .await;
     assert!(
-        matches!(response.status(), StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        matches!(
+            response.status(),
+            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        ),
         "{}",
         response.status()
     );

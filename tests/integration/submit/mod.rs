@@ -238,7 +238,9 @@ fn sibil_and_sacd_go_out_once_with_proof_and_no_secret_is_kept() {
         "{out}"
     );
     assert!(
-        out.contains("theatre-des-digues sacd 2025-11 v1 (télétransmission SACD, rep_version 1) : acceptée"),
+        out.contains(
+            "theatre-des-digues sacd 2025-11 v1 (télétransmission SACD, rep_version 1) : acceptée"
+        ),
         "{out}"
     );
     assert_eq!(services.sibil.lock().unwrap().posts as usize, n);
@@ -388,7 +390,10 @@ fn a_kill_at_any_step_of_a_send_never_sends_twice_nor_forgets() {
                 continue;
             }
             let (status, out) = submit(&s, body, Some(&spec));
-            assert_eq!(status, -1, "{spec}: the process should have been killed\n{out}");
+            assert_eq!(
+                status, -1,
+                "{spec}: the process should have been killed\n{out}"
+            );
             assert!(out.contains(&format!("RELEVE_TEST_KILLED {spec}")), "{out}");
         }
         // Restart: cron's `releve submit` without a body takes the crashed rows again.
@@ -413,14 +418,22 @@ fn a_kill_at_any_step_of_a_send_never_sends_twice_nor_forgets() {
         // Killed after SIBIL answered the n-th creation: the restart finds the n created ones
         // and updates them.
         let puts = if point == "after_request" { n } else { 0 };
-        assert_eq!((sibil.posts, sibil.puts), (ids.len() as u32, puts), "{spec}");
+        assert_eq!(
+            (sibil.posts, sibil.puts),
+            (ids.len() as u32, puts),
+            "{spec}"
+        );
         let sacd = services.sacd.lock().unwrap();
         assert_eq!(
             sacd.received.len(),
             refs.len(),
             "{spec}: one SACD line per performance"
         );
-        let expected_posts = if point == "after_request" && n == 1 { 2 } else { 1 };
+        let expected_posts = if point == "after_request" && n == 1 {
+            2
+        } else {
+            1
+        };
         assert_eq!(sacd.declaration_posts, expected_posts, "{spec}");
         drop(sibil);
         drop(sacd);
@@ -479,7 +492,10 @@ fn a_kill_during_the_sacem_e_mail_resends_at_most_the_same_message() {
         assert!(out.contains(&format!("RELEVE_TEST_KILLED {spec}")), "{out}");
         let (status, out) = releve_env(&s, &["submit"], None);
         assert_eq!(status, 0, "{spec}\n{out}");
-        assert!(out.contains("(e-mail à la SACEM) : transmise"), "{spec}\n{out}");
+        assert!(
+            out.contains("(e-mail à la SACEM) : transmise"),
+            "{spec}\n{out}"
+        );
         let messages = inbox.lock().unwrap().clone();
         let expected = if point == "after_request" { 2 } else { 1 };
         assert_eq!(messages.len(), expected, "{spec}");
@@ -494,7 +510,10 @@ fn a_kill_during_the_sacem_e_mail_resends_at_most_the_same_message() {
             .collect();
         assert!(ids.iter().all(|id| *id == ids[0]), "{spec}: {ids:?}");
         let (_, listing) = releve_env(&s, &["versions", "--month", "2025-11"], None);
-        assert!(listing.contains("2025-11 sacem v1 — transmise"), "{spec}\n{listing}");
+        assert!(
+            listing.contains("2025-11 sacem v1 — transmise"),
+            "{spec}\n{listing}"
+        );
         drop(services);
     }
 }
@@ -639,7 +658,9 @@ fn serve_works_the_outbox_with_the_files_of_its_out_folder() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let key = runtime.block_on(async {
         let config = releve::config::Config::load(&config_path).unwrap();
-        let store = releve_store::Store::connect(&config.database_url).await.unwrap();
+        let store = releve_store::Store::connect(&config.database_url)
+            .await
+            .unwrap();
         let out = s.path("out");
         let request = releve::submit::QueueRequest {
             org: &config.organisations[0],
@@ -649,9 +670,10 @@ fn serve_works_the_outbox_with_the_files_of_its_out_folder() {
             by: "Claire Martin, directrice",
             out: &out,
         };
-        let row = releve::submit::queue::queue(&config, &store, &releve_domain::SystemClock, &request)
-            .await
-            .unwrap();
+        let row =
+            releve::submit::queue::queue(&config, &store, &releve_domain::SystemClock, &request)
+                .await
+                .unwrap();
         assert_eq!(row.state, releve_store::OutboxState::Queued);
         let files = row.payload["files"].as_array().unwrap();
         for f in files {
@@ -682,16 +704,30 @@ fn serve_works_the_outbox_with_the_files_of_its_out_folder() {
     server.wait_stdout("listening on http://");
     let line = server.wait_stderr("submission processed");
     server.kill();
-    assert!(line.contains("state=\"sent\"") || line.contains("state=sent"), "{line}");
+    assert!(
+        line.contains("state=\"sent\"") || line.contains("state=sent"),
+        "{line}"
+    );
     let folder = sorties.join("theatre-des-digues/2025-11/depot/cnm.v1");
     for name in ["cnm.csv", "cnm.pdf", "A-LIRE-depot.txt"] {
-        assert!(folder.join(name).exists(), "{name} missing in {}", folder.display());
+        assert!(
+            folder.join(name).exists(),
+            "{name} missing in {}",
+            folder.display()
+        );
     }
     runtime.block_on(async {
         let config = releve::config::Config::load(&config_path).unwrap();
-        let store = releve_store::Store::connect(&config.database_url).await.unwrap();
+        let store = releve_store::Store::connect(&config.database_url)
+            .await
+            .unwrap();
         let row = store.submission_by_key(&key).await.unwrap().unwrap();
-        assert_eq!(row.state, releve_store::OutboxState::Sent, "{:?}", row.last_error);
+        assert_eq!(
+            row.state,
+            releve_store::OutboxState::Sent,
+            "{:?}",
+            row.last_error
+        );
         store.close().await;
     });
     drop(services);
@@ -726,7 +762,9 @@ fn sacd_attachments_go_by_a_separate_e_mail_retried_without_the_xml() {
         "{out}"
     );
     assert!(
-        out.contains("sacd 2025-11 v1 (e-mail des pièces jointes à la SACD) : échec, nouvel essai prévu"),
+        out.contains(
+            "sacd 2025-11 v1 (e-mail des pièces jointes à la SACD) : échec, nouvel essai prévu"
+        ),
         "{out}"
     );
     assert!(out.contains("SACD : envoi de l'e-mail impossible"), "{out}");
@@ -756,8 +794,10 @@ fn sacd_attachments_go_by_a_separate_e_mail_retried_without_the_xml() {
         .map(|b| format!("{b:02x}"))
         .collect();
     assert!(
-        m.data
-            .contains(&format!("Message-ID: <releve.{}@theatre-des-digues.fr>", &hash[..32])),
+        m.data.contains(&format!(
+            "Message-ID: <releve.{}@theatre-des-digues.fr>",
+            &hash[..32]
+        )),
         "{}",
         m.data
     );
@@ -780,7 +820,10 @@ fn after_a_rejection_the_corrected_version_goes_out_with_the_next_rep_version() 
     services.sacd.lock().unwrap().ko_ref = Some(refs[0].clone());
     let (status, out) = submit(&s, "sacd", None);
     assert_eq!(status, 1, "{out}");
-    assert!(out.contains("(télétransmission SACD, rep_version 1) : rejetée"), "{out}");
+    assert!(
+        out.contains("(télétransmission SACD, rep_version 1) : rejetée"),
+        "{out}"
+    );
     assert!(
         out.contains("La version corrigée (v2) partira avec rep_version 2."),
         "{out}"
@@ -794,7 +837,10 @@ fn after_a_rejection_the_corrected_version_goes_out_with_the_next_rep_version() 
         "P1;Les Vagues;2025-11-14 20:30;Grande salle;44000;Nantes;THEATRE;400;",
         "P1;Les Vagues;2025-11-14 20:30;Grande salle;44000;Nantes;THEATRE;420;",
     );
-    assert_ne!(programme, crate::month_run::november_programme("44306184100047"));
+    assert_ne!(
+        programme,
+        crate::month_run::november_programme("44306184100047")
+    );
     s.write("programme.csv", programme);
     services.sibil.lock().unwrap().refuse_id_ext = None;
     services.sacd.lock().unwrap().ko_ref = None;
@@ -833,8 +879,14 @@ fn after_a_rejection_the_corrected_version_goes_out_with_the_next_rep_version() 
     );
     let (status, out) = submit(&s, "sibil", None);
     assert_eq!(status, 0, "{out}");
-    assert!(out.contains("sibil 2025-11 v2 (API SIBIL) : acceptée"), "{out}");
-    assert!(out.contains("Version corrigée de la v1 rejetée : mêmes idExtBilletterie"), "{out}");
+    assert!(
+        out.contains("sibil 2025-11 v2 (API SIBIL) : acceptée"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Version corrigée de la v1 rejetée : mêmes idExtBilletterie"),
+        "{out}"
+    );
 
     let sacd = services.sacd.lock().unwrap();
     for r in &refs {
@@ -881,7 +933,9 @@ fn sibil_goes_out_with_the_account_stored_in_the_workspace() {
     let config_path = s.write_config();
     let config = releve::config::Config::load(&config_path).unwrap();
     tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let store = releve_store::Store::connect(&config.database_url).await.unwrap();
+        let store = releve_store::Store::connect(&config.database_url)
+            .await
+            .unwrap();
         for (name, value) in [
             ("SIBIL_TEST_USERNAME", fake_sibil::USER),
             ("SIBIL_TEST_PASSWORD", fake_sibil::PASSWORD),
@@ -930,7 +984,16 @@ fn sibil_goes_out_with_the_account_stored_in_the_workspace() {
     assert!(text.contains("(API SIBIL) : acceptée"), "{text}");
     assert_eq!(services.sibil.lock().unwrap().logins, 1);
     let db = database_bytes(&s);
-    assert!(contains(&db, "SIBIL_TEST_PASSWORD"), "the sealed row is there");
-    assert!(!contains(&db, fake_sibil::PASSWORD), "password in clear in the database");
-    assert!(!text.contains(fake_sibil::PASSWORD), "password printed or logged");
+    assert!(
+        contains(&db, "SIBIL_TEST_PASSWORD"),
+        "the sealed row is there"
+    );
+    assert!(
+        !contains(&db, fake_sibil::PASSWORD),
+        "password in clear in the database"
+    );
+    assert!(
+        !text.contains(fake_sibil::PASSWORD),
+        "password printed or logged"
+    );
 }
