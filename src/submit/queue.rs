@@ -155,12 +155,23 @@ async fn queue_main(
         return Ok(existing);
     }
     let mut payload = payload(config, request, &version, channel, &key)?;
-    // The version it corrects, for the administrator's messages (a rejected one above all).
-    if let Some(base) = version.previous_approved.filter(|_| version.is_amendment) {
-        let before = store
-            .version(slug, request.body, request.month, base)
-            .await?;
-        payload["amends"] = json!({"version": base, "status": before.status.code()});
+    // The version it corrects, for the administrator's messages: the base of a rectificatif,
+    // else the last rejected version before it (a rejection is not a base of amendments).
+    let earlier = store
+        .versions(slug, Some(request.body), Some(request.month))
+        .await?;
+    let corrected = version
+        .previous_approved
+        .filter(|_| version.is_amendment)
+        .or_else(|| {
+            earlier
+                .iter()
+                .filter(|v| v.number < version.number && v.status == VersionStatus::Rejected)
+                .map(|v| v.number)
+                .max()
+        });
+    if let Some(base) = corrected.and_then(|n| earlier.iter().find(|v| v.number == n)) {
+        payload["amends"] = json!({"version": base.number, "status": base.status.code()});
     }
     let (row, _) = store
         .enqueue_submission(
