@@ -95,6 +95,24 @@ pub struct CredentialForm {
     value: String,
 }
 
+/// The variable a form names, once the caller is known to administer `org` (else a 404 or
+/// 403 from `access`), the form's CSRF token checked, and the name one the configuration
+/// reads (anything else is a 404).
+fn checked_name<'f>(
+    state: &AppState,
+    user: &SignedIn,
+    org: &str,
+    form: &'f CredentialForm,
+) -> Result<&'f str, PageError> {
+    let config = access::organisation(state, &user.caller(), org, Action::Administer)?;
+    user.check_csrf(&form.csrf)?;
+    let name = form.name.trim();
+    if !wanted(config).iter().any(|w| w.name == name) {
+        return Err(PageError::NotFound);
+    }
+    Ok(name)
+}
+
 /// Stores (sealed) a value for one of the organisation's variables.
 pub async fn store(
     State(state): State<AppState>,
@@ -102,12 +120,7 @@ pub async fn store(
     Path(org): Path<String>,
     Form(form): Form<CredentialForm>,
 ) -> Result<Response, PageError> {
-    let config = access::organisation(&state, &user.caller(), &org, Action::Administer)?;
-    user.check_csrf(&form.csrf)?;
-    let name = form.name.trim();
-    if !wanted(config).iter().any(|w| w.name == name) {
-        return Err(PageError::NotFound);
-    }
+    let name = checked_name(&state, &user, &org, &form)?;
     if form.value.trim().is_empty() {
         let message = format!("{name} : saisissez une valeur (le champ est vide).");
         return crate::server::pages::admin::page_with(&state, &user, &org, Some(message), None)
@@ -134,12 +147,7 @@ pub async fn remove(
     Path(org): Path<String>,
     Form(form): Form<CredentialForm>,
 ) -> Result<Response, PageError> {
-    let config = access::organisation(&state, &user.caller(), &org, Action::Administer)?;
-    user.check_csrf(&form.csrf)?;
-    let name = form.name.trim();
-    if !wanted(config).iter().any(|w| w.name == name) {
-        return Err(PageError::NotFound);
-    }
+    let name = checked_name(&state, &user, &org, &form)?;
     state.store().delete_credential(&org, name).await?;
     tracing::info!(org = %org, variable = name, "stored credential removed");
     Ok(Redirect::to(&format!("/o/{org}/admin#identifiants")).into_response())
