@@ -254,8 +254,10 @@ pub async fn approve(
     }
 
     let correction = correction_of(store, &version, body).await?;
-    let rep_version = if body == Body::Sacd && version.is_amendment {
-        Some(crate::lifecycle::sacd_rep_version(store, slug, month, number).await?)
+    // As the run built it: rep_version + 1 after an approved bordereau or a rejected one.
+    let rep_version = if body == Body::Sacd {
+        let rep = crate::lifecycle::sacd_rep_version(store, slug, month, number).await?;
+        (version.is_amendment || rep > 1).then_some(rep)
     } else {
         None
     };

@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::status::Status;
 use anyhow::Result;
-use releve_collectors::api::{self, ProcessEnv};
+use releve_collectors::api::{self, EnvLookup, ProcessEnv};
 use releve_collectors::http::TokioSleeper;
 use releve_collectors::{programme_csv, tickets_csv, SourceKind, SourceSpec};
 use std::io::Write;
@@ -64,9 +64,14 @@ fn check_database(config: &Config, out: &mut dyn Write) -> Result<()> {
 
 /// Opens the source as a run would, reads its header, and says what it found.
 pub async fn check_source(spec: &SourceSpec) -> Result<String, String> {
+    check_source_with(spec, &ProcessEnv).await
+}
+
+/// [`check_source`] with the credentials of `env` (the workspace adds the stored ones).
+pub async fn check_source_with(spec: &SourceSpec, env: &dyn EnvLookup) -> Result<String, String> {
     let path = spec.path.as_deref();
     if spec.kind.is_api() {
-        return api::check(spec, &ProcessEnv, Arc::new(TokioSleeper))
+        return api::check(spec, env, Arc::new(TokioSleeper))
             .await
             .map(|()| {
                 format!(

@@ -239,6 +239,11 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// The master key of stored credentials: `releve key rotate` reseals them under a new one.
+    Key {
+        #[command(subcommand)]
+        action: KeyAction,
+    },
     /// A consistent copy of the database (SQLite online copy; PostgreSQL: the pg_dump procedure).
     Backup {
         #[arg(long)]
@@ -314,6 +319,15 @@ pub enum TokenCommand {
         config: PathBuf,
         #[arg(long)]
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyAction {
+    /// Reseals every stored credential under a new master key (crash-safe).
+    Rotate {
+        #[arg(long)]
+        config: PathBuf,
     },
 }
 

@@ -141,6 +141,7 @@ pub async fn run_demo(
             sleeper: Arc::new(TokioSleeper),
             now: generated_at,
             progress: true,
+            key_file: None,
         },
     };
     let status = run_monthly(&options, out).await?;

@@ -26,6 +26,9 @@ pub struct ImportContext {
     pub sleeper: Arc<dyn Sleeper>,
     pub now: DateTime<Utc>,
     pub progress: bool,
+    /// The master key file (`[secrets] key_file`): credentials stored from the workspace are
+    /// used for variables `env` does not set. `None`: the environment only (demo, tests).
+    pub key_file: Option<std::path::PathBuf>,
 }
 
 impl ImportContext {
@@ -36,7 +39,40 @@ impl ImportContext {
             sleeper: Arc::new(TokioSleeper),
             now,
             progress,
+            key_file: None,
         }
+    }
+
+    /// Also the credentials stored from the workspace, sealed under this key file's key.
+    pub fn with_stored_credentials(mut self, key_file: &std::path::Path) -> ImportContext {
+        self.key_file = Some(key_file.to_path_buf());
+        self
+    }
+
+    /// The context for one source of `org`: the environment, then the organisation's stored
+    /// credentials for the variables this source reads. A stored value that does not open
+    /// (wrong master key) fails that source, with the French reason.
+    pub async fn for_source(
+        &self,
+        store: &Store,
+        org: &str,
+        spec: &releve_collectors::SourceSpec,
+    ) -> Result<ImportContext> {
+        let (Some(key_file), Some(prefix)) = (&self.key_file, &spec.credentials_env) else {
+            return Ok(self.clone());
+        };
+        let names: Vec<String> = api::credentials::variables(spec.kind)
+            .iter()
+            .map(|(suffix, _)| format!("{prefix}_{suffix}"))
+            .collect();
+        let stored =
+            crate::credentials::resolve(store, key_file, self.env.as_ref(), org, &names).await?;
+        let mut ctx = self.clone();
+        ctx.env = Arc::new(crate::credentials::WithStored {
+            env: self.env.clone(),
+            stored,
+        });
+        Ok(ctx)
     }
 }
 

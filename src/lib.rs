@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cli_fr;
 pub mod config;
 pub mod corrections;
+pub mod credentials;
 pub mod demo;
 pub mod errors_fr;
 pub mod funders;
@@ -82,6 +83,9 @@ pub async fn execute(command: Command, out: &mut dyn Write) -> Result<Status> {
         Command::Audit {
             action: cli::AuditAction::Verify { config, org },
         } => audit_cmd::verify(&config, org.as_deref(), out).await,
+        Command::Key {
+            action: cli::KeyAction::Rotate { config },
+        } => credentials::rotate::command(&config, out).await,
         Command::Backup { config, to } => backup_cmd::backup(&config, &to, out).await,
         Command::Restore { config, from } => backup_cmd::restore(&config, &from, out).await,
         Command::Check { config } => check::check(&config, out).await,

@@ -195,9 +195,13 @@ pub async fn record_drafts(
             .await
             .with_context(|| format!("enregistrement de la version {body} {month}"))?;
         recorded.statuses.insert(draft.body, status_fr(&version));
-        if version.is_amendment && draft.body == Body::Sacd {
-            recorded.sacd_rep_version =
-                Some(sacd_rep_version(store, org, month, version.number).await?);
+        if draft.body == Body::Sacd {
+            // A correction of an approved bordereau, or the version after a rejected one (not a
+            // base of amendments, but SACD recorded its accepted lines under its rep_version).
+            let rep = sacd_rep_version(store, org, month, version.number).await?;
+            if version.is_amendment || rep > 1 {
+                recorded.sacd_rep_version = Some(rep);
+            }
         }
         // Only a correction still waiting for approval needs a person and a difference file.
         let pending = version.status == VersionStatus::Draft;

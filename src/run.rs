@@ -63,7 +63,8 @@ impl RunOptions {
         }
         // Vendor cursors and run records follow the real clock: `--generated-at` only dates the
         // documents (reproducing a past run must not move a sync cursor back).
-        let import = ImportContext::production(SystemClock.now(), true);
+        let import = ImportContext::production(SystemClock.now(), true)
+            .with_stored_credentials(&config.submission.key_file);
         Ok(RunOptions {
             config,
             month,
@@ -433,7 +434,11 @@ pub async fn collect_sources(
     let mut failures = Vec::new();
     for spec in &org.sources {
         let assumed_vat = org.assumed_vat.get(&spec.key).copied();
-        match import_source(store, &org.organisation.slug, spec, ctx, assumed_vat).await {
+        let imported = match ctx.for_source(store, &org.organisation.slug, spec).await {
+            Ok(ctx) => import_source(store, &org.organisation.slug, spec, &ctx, assumed_vat).await,
+            Err(e) => Err(e),
+        };
+        match imported {
             Ok(counts) => imports.push(counts),
             Err(e) if connection_lost(&e) => return Err(e),
             Err(e) => {

@@ -258,14 +258,15 @@ pub async fn serve_with_output(
         Application::build_with_output(config, &listen, Arc::new(SystemClock), output).await?;
     writeln!(out, "listening on http://{}", app.address())?;
     out.flush()?;
-    // The submission outbox is worked beside the server (files read from `./out`, the
-    // default output folder of `releve run`); the task ends with the process.
+    // The submission outbox is worked beside the server, with the approved files read from
+    // the server's output folder (`--out`, else `out/` beside the configuration, where the
+    // server's own runs write); the task ends with the process.
     let state = app.state();
     let outbox = tokio::spawn(crate::submit::worker::run(
         state.config().clone(),
         state.store().clone(),
         state.clock(),
-        std::path::PathBuf::from("out"),
+        runs::output_dir(state),
     ));
     // The monthly schedule, when configured (`[schedule]`).
     tokio::spawn(schedule::run_forever(app.state().clone()));

@@ -102,7 +102,8 @@ pub async fn work_month(state: &AppState, org: &str, month: Month) -> Result<()>
         month: Some(month),
         org: Some(org.to_string()),
         generated_at: now,
-        import: ImportContext::production(now, false),
+        import: ImportContext::production(now, false)
+            .with_stored_credentials(&config.submission.key_file),
         config,
     };
     let mut settings = QueueSettings::new(Some(1))?;

@@ -105,7 +105,8 @@ pub async fn work_available(state: &AppState, worker: &Worker) -> Result<Vec<i64
         month: None,
         org: None,
         generated_at: now,
-        import: ImportContext::production(now, false),
+        import: ImportContext::production(now, false)
+            .with_stored_credentials(&config.submission.key_file),
         config,
     };
     let mut settings = QueueSettings::new(Some(1))?;

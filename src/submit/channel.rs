@@ -10,7 +10,7 @@ use anyhow::Result;
 use releve_domain::Clock;
 use releve_store::{OutboxRecord, Outcome, Store};
 use std::future::Future;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 
 /// What a channel has to work with.
@@ -20,11 +20,44 @@ pub struct Context<'a> {
     pub row: &'a OutboxRecord,
     pub org: &'a OrganisationConfig,
     pub settings: &'a SubmissionSettings,
-    /// The output folder (`--out`), where deposit packages are written.
+    /// The output folder (`--out` of `releve submit`, `serve --out`): the payload's paths are
+    /// relative to it (the approved files, the deposit folder), so a row queued by one process
+    /// is delivered by another that has the same folder elsewhere.
     pub out: &'a Path,
 }
 
 impl Context<'_> {
+    /// A path of the payload, in the output folder (an absolute path stays as it is).
+    pub fn path(&self, stored: &str) -> PathBuf {
+        self.out.join(stored)
+    }
+
+    /// The bytes of a file of the payload (`{"name", "path", "sha256"}`), checked against the
+    /// SHA-256 recorded when it was queued: what leaves is exactly what was approved.
+    pub fn read_checked(&self, file: &serde_json::Value, what: &str) -> Result<(String, Vec<u8>)> {
+        let (Some(name), Some(path), Some(sha)) = (
+            file["name"].as_str(),
+            file["path"].as_str(),
+            file["sha256"].as_str(),
+        ) else {
+            anyhow::bail!("{what} : fichier mal décrit dans la file d'envoi : {file}");
+        };
+        let full = self.path(path);
+        let bytes = std::fs::read(&full).map_err(|e| {
+            anyhow::anyhow!(
+                "{what} : {} illisible ({e}) ; le dossier de sortie est-il le bon (--out) ?",
+                full.display()
+            )
+        })?;
+        if crate::lifecycle::sha256_hex(&bytes) != sha {
+            anyhow::bail!(
+                "{what} : {} a changé depuis l'approbation (empreinte différente) : rien n'est envoyé",
+                full.display()
+            );
+        }
+        Ok((name.to_string(), bytes))
+    }
+
     /// Stores one request and its answer as proof (the caller has removed every secret).
     pub async fn exchange(&self, step: &str, request: &str, answer: Option<&str>) -> Result<()> {
         self.store

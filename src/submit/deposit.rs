@@ -6,13 +6,11 @@
 //! `accepted`. Writing the package again after a crash gives the same files.
 
 use crate::config::Config;
-use crate::lifecycle::sha256_hex;
 use crate::submit::channel::{Channel, Context, Delivering, Delivery};
 use crate::submit::fault;
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use releve_domain::Month;
 use releve_store::Outcome;
-use std::path::PathBuf;
 
 pub const CODE: &str = "depot";
 
@@ -82,7 +80,7 @@ pub fn note(body: &str, org_name: &str, month: Month, version: u32, _config: &Co
 
 async fn deliver(ctx: &Context<'_>) -> Result<Delivery> {
     let payload = &ctx.row.payload;
-    let folder = PathBuf::from(
+    let folder = ctx.path(
         payload["folder"]
             .as_str()
             .ok_or_else(|| anyhow!("dossier de dépôt absent de la file d'envoi"))?,
@@ -91,17 +89,9 @@ async fn deliver(ctx: &Context<'_>) -> Result<Delivery> {
         .map_err(|e| anyhow!("création du dossier {} impossible : {e}", folder.display()))?;
     let mut names = Vec::new();
     for f in payload["files"].as_array().into_iter().flatten() {
-        let (Some(name), Some(path), Some(sha)) =
-            (f["name"].as_str(), f["path"].as_str(), f["sha256"].as_str())
-        else {
-            bail!("fichier mal décrit dans la file d'envoi : {f}");
-        };
-        let bytes = std::fs::read(path).map_err(|e| anyhow!("{path} illisible : {e}"))?;
-        if sha256_hex(&bytes) != sha {
-            bail!("{path} a changé depuis l'approbation (empreinte différente) : le dossier de dépôt n'est pas écrit");
-        }
-        crate::outputs::write_atomically(&folder, name, &bytes)?;
-        names.push(name.to_string());
+        let (name, bytes) = ctx.read_checked(f, "dossier de dépôt")?;
+        crate::outputs::write_atomically(&folder, &name, &bytes)?;
+        names.push(name);
     }
     let note = payload["note"].as_str().unwrap_or_default();
     crate::outputs::write_atomically(&folder, NOTE, note.as_bytes())?;

@@ -1,16 +1,11 @@
-//! Kill points for the crash tests of submission (debug builds only). With
-//! `RELEVE_SUBMIT_KILL_AT=<point>` the process aborts at once (like `kill -9`: no unwinding, no
-//! destructor, nothing flushed) the first time it reaches that point. Points:
-//! `before_request` (nothing sent yet), `after_request` (the body answered, nothing stored),
-//! `after_store` (the outcome stored, the version's lifecycle not yet updated).
-//! In release builds [`point`] does nothing.
+//! Kill points of a submission, in the crash harness of the store (`releve_store::faults`,
+//! debug builds only): `RELEVE_TEST_KILL_AT=submit.<point>:<n>` aborts the process (as hard as
+//! `kill -9`) the n-th time it reaches that point. Points, for every channel:
+//! `submit.before_request` (nothing sent yet), `submit.after_request` (the body answered,
+//! nothing stored; SIBIL reaches it once per declaration, so `:2` kills mid-way through a
+//! quarter), `submit.after_store` (the outcome stored, the version's lifecycle not yet updated).
 
+/// Marks the submission step `name` (see the module documentation).
 pub fn point(name: &str) {
-    #[cfg(debug_assertions)]
-    if std::env::var("RELEVE_SUBMIT_KILL_AT").is_ok_and(|p| p == name) {
-        eprintln!("releve: arrêt forcé au point « {name} » (RELEVE_SUBMIT_KILL_AT)");
-        std::process::abort();
-    }
-    #[cfg(not(debug_assertions))]
-    let _ = name;
+    releve_store::faults::point(&format!("submit.{name}"));
 }

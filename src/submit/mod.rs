@@ -11,11 +11,14 @@
 //!   backoff). Every exchange is stored without secrets. The version's lifecycle follows.
 //! - Crash safety: a row left `sending` by a dead process is taken again; the SIBIL channel
 //!   asks SIBIL what it holds (by `idExtBilletterie`) and updates instead of creating; SACD is
-//!   idempotent on `rep_ref_dec` + `rep_version`; deposit packages are rewritten identically.
+//!   idempotent on `rep_ref_dec` + `rep_version`; an e-mail carries the same `Message-ID` each
+//!   time; deposit packages are rewritten identically. Kill points: [`fault`].
 //!
-//! Channels: `sibil_api` ([`sibil`]), `sacd_ws` ([`sacd`]), `email` ([`sacem`]), `depot`
-//! ([`deposit`]: CNM, ASTP, and any body whose channel is not configured).
+//! Channels: `sibil_api` ([`sibil`]), `sacd_ws` ([`sacd`]), `email` ([`sacem`]; also the
+//! separate row of a SACD bordereau's attachments, [`attachments`]), `depot` ([`deposit`]:
+//! CNM, ASTP, and any body whose channel is not configured).
 
+pub mod attachments;
 pub mod channel;
 pub mod command;
 pub mod deposit;

@@ -40,15 +40,31 @@ impl SubmitReport {
 
 /// French description of a row: what, where it is, and what to do.
 pub fn describe_fr(r: &OutboxRecord) -> String {
+    let rep = rep_version(r)
+        .map(|n| format!(", rep_version {n}"))
+        .unwrap_or_default();
     let mut line = format!(
-        "{} {} {} v{} ({}) : {}",
+        "{} {} {} v{} ({}{rep}) : {}",
         r.org,
         r.body,
         r.period,
         r.version,
-        channel_label_fr(&r.channel),
+        row_channel_label_fr(r),
         r.state.label_fr()
     );
+    if r.payload["amends"]["status"] == "rejected" {
+        let base = &r.payload["amends"]["version"];
+        line += &match r.channel.as_str() {
+            crate::submit::sacd::CODE => format!(
+                "\n    Version corrigée de la v{base} rejetée : la SACD la reçoit avec rep_version {}.",
+                rep_version(r).unwrap_or(r.version)
+            ),
+            crate::submit::sibil::CODE => format!(
+                "\n    Version corrigée de la v{base} rejetée : mêmes idExtBilletterie, SIBIL met à jour ce qu'il a déjà et crée le reste."
+            ),
+            _ => format!("\n    Version corrigée de la v{base} rejetée."),
+        };
+    }
     if let Some(receipt) = &r.receipt {
         line += &format!(" — {receipt}");
     }
@@ -56,6 +72,19 @@ pub fn describe_fr(r: &OutboxRecord) -> String {
         OutboxState::Rejected => {
             if let Some(e) = &r.last_error {
                 line += &format!("\n    Refus : {e}\n    Corrigez puis relancez `releve run`, approuvez la nouvelle version et relancez `releve submit`.");
+                match r.channel.as_str() {
+                    crate::submit::sacd::CODE => {
+                        line += &format!(
+                            "\n    La version corrigée (v{}) partira avec rep_version {}.",
+                            r.version + 1,
+                            rep_version(r).unwrap_or(r.version) + 1
+                        )
+                    }
+                    crate::submit::sibil::CODE => {
+                        line += "\n    La version corrigée partira sous les mêmes idExtBilletterie : SIBIL mettra à jour ses déclarations au lieu d'en créer d'autres."
+                    }
+                    _ => {}
+                }
             }
         }
         OutboxState::Failed => {
@@ -92,6 +121,18 @@ pub fn describe_fr(r: &OutboxRecord) -> String {
     line
 }
 
+/// The `rep_version` of a SACD row's XML (the same on every line of a bordereau).
+fn rep_version(r: &OutboxRecord) -> Option<u32> {
+    if r.channel != crate::submit::sacd::CODE {
+        return None;
+    }
+    let xml = r.payload["xml"].as_str()?;
+    let start = xml.find("<rep_version>")? + "<rep_version>".len();
+    let end = start + xml[start..].find('<')?;
+    xml[start..end].trim().parse().ok()
+}
+
+/// French name of a channel code.
 pub fn channel_label_fr(code: &str) -> &'static str {
     match code {
         crate::submit::sibil::CODE => "API SIBIL",
@@ -100,6 +141,20 @@ pub fn channel_label_fr(code: &str) -> &'static str {
         crate::submit::sacem::CODE => "e-mail à la SACEM",
         _ => "canal inconnu",
     }
+}
+
+/// French name of a row's channel: an attachments-only e-mail says so.
+pub fn row_channel_label_fr(r: &OutboxRecord) -> &'static str {
+    if r.channel == crate::submit::sacem::CODE && is_attachments(r) {
+        "e-mail des pièces jointes à la SACD"
+    } else {
+        channel_label_fr(&r.channel)
+    }
+}
+
+/// A row that only carries a declaration's attachments (it never moves the version).
+fn is_attachments(r: &OutboxRecord) -> bool {
+    r.payload["role"] == crate::submit::attachments::ROLE
 }
 
 /// Processes every due row of the outbox (all organisations of the configuration), then
@@ -295,9 +350,10 @@ async fn work_one(
 
 /// Brings the version's lifecycle in line with its row: `sent`/`accepted`/`rejected` rows of
 /// automatic channels mark the version submitted, then accepted or rejected. Deposit packages
-/// change nothing until the administrator records the receipt (`releve submitted`).
+/// change nothing until the administrator records the receipt (`releve submitted`); the
+/// e-mail of a SACD bordereau's attachments changes nothing either (the XML's answer does).
 pub async fn sync_version(store: &Store, clock: &dyn Clock, r: &OutboxRecord) -> Result<()> {
-    if r.channel == crate::submit::deposit::CODE {
+    if r.channel == crate::submit::deposit::CODE || is_attachments(r) {
         return Ok(());
     }
     // `YYYY-MM`, or a SACD period's `FROM_TO`.

@@ -7,7 +7,7 @@ use crate::config::{Config, OrganisationConfig};
 use crate::lifecycle::sha256_hex;
 use crate::submit::process::{process_rows, SubmitReport};
 use crate::submit::settings::SubmissionSettings;
-use crate::submit::{deposit, sacd, sacem, sibil};
+use crate::submit::{attachments, deposit, sacd, sacem, sibil};
 use anyhow::{anyhow, bail, Result};
 use releve_domain::{Clock, Month};
 use releve_store::{NewSubmission, OutboxRecord, Span, Store, VersionRecord, VersionStatus};
@@ -49,12 +49,101 @@ pub async fn queue_and_process(
     clock: &dyn Clock,
     request: &QueueRequest<'_>,
 ) -> Result<SubmitReport> {
-    let row = queue(config, store, clock, request).await?;
-    process_rows(config, store, clock, request.out, vec![row]).await
+    let rows = queue_all(config, store, clock, request).await?;
+    process_rows(config, store, clock, request.out, rows).await
 }
 
 /// Queues the version; gives back its outbox row (new or existing).
 pub async fn queue(
+    config: &Config,
+    store: &Store,
+    clock: &dyn Clock,
+    request: &QueueRequest<'_>,
+) -> Result<OutboxRecord> {
+    let mut rows = queue_all(config, store, clock, request).await?;
+    Ok(rows.remove(0))
+}
+
+/// Queues the version and, for a SACD bordereau with attachments, their separate e-mail row
+/// (`attachments.rs`); the declaration's row comes first.
+pub async fn queue_all(
+    config: &Config,
+    store: &Store,
+    clock: &dyn Clock,
+    request: &QueueRequest<'_>,
+) -> Result<Vec<OutboxRecord>> {
+    let main = queue_main(config, store, clock, request).await?;
+    let mut rows = vec![main];
+    if request.body == "sacd" && rows[0].channel == sacd::CODE {
+        if let Some(mail) = queue_sacd_attachments(config, store, clock, request, &rows[0]).await? {
+            rows.push(mail);
+        }
+    }
+    Ok(rows)
+}
+
+/// The e-mail row of a SACD bordereau's attachments, if the month has any (found or queued).
+async fn queue_sacd_attachments(
+    config: &Config,
+    store: &Store,
+    clock: &dyn Clock,
+    request: &QueueRequest<'_>,
+    main: &OutboxRecord,
+) -> Result<Option<OutboxRecord>> {
+    let slug = &request.org.organisation.slug;
+    let key = releve_store::idempotency_key(slug, "sacd", &main.period, main.version, sacem::CODE);
+    if let Some(existing) = store.submission_by_key(&key).await? {
+        return Ok(Some(existing));
+    }
+    let files = attachments::files(request.out, slug, &main.period, "sacd")?;
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let folder = attachments::folder(slug, &main.period, "sacd");
+    let (Some(mail), Some(to)) = (
+        config.submission.mail.as_ref(),
+        config
+            .submission
+            .sacd
+            .as_ref()
+            .and_then(|s| s.attachments_to.as_deref()),
+    ) else {
+        bail!(
+            "SACD : {} pièce(s) jointe(s) dans {} ; pour les envoyer, indiquez l'adresse de la délégation SACD \
+             dans [channels.sacd] attachments_to et le serveur d'envoi dans [mail] (ou retirez-les du dossier)",
+            files.len(),
+            request.out.join(folder).display()
+        );
+    };
+    let payload = attachments::sacd_payload(&attachments::SacdMail {
+        key: &key,
+        from: &mail.from,
+        to,
+        reply_to: request.org.contact_email.as_deref(),
+        org_name: &request.org.organisation.name,
+        sacd_declarant_id: request.org.organisation.sacd_declarant_id.as_deref(),
+        month: &main.period,
+        version: main.version,
+        files,
+    });
+    let (row, _) = store
+        .enqueue_submission(
+            &NewSubmission {
+                org: slug,
+                body: "sacd",
+                period: &main.period,
+                version: main.version,
+                channel: sacem::CODE,
+                queued_by: request.by,
+                payload: &payload,
+            },
+            clock.now(),
+        )
+        .await?;
+    Ok(Some(row))
+}
+
+async fn queue_main(
     config: &Config,
     store: &Store,
     clock: &dyn Clock,
@@ -68,7 +157,25 @@ pub async fn queue(
     if let Some(existing) = store.submission_by_key(&key).await? {
         return Ok(existing);
     }
-    let payload = payload(config, request, &version, channel, &key)?;
+    let mut payload = payload(config, request, &version, channel, &key)?;
+    // The version it corrects, for the administrator's messages: the base of a rectificatif,
+    // else the last rejected version before it (a rejection is not a base of amendments).
+    let earlier = store
+        .versions(slug, Some(request.body), Some(request.month))
+        .await?;
+    let corrected = version
+        .previous_approved
+        .filter(|_| version.is_amendment)
+        .or_else(|| {
+            earlier
+                .iter()
+                .filter(|v| v.number < version.number && v.status == VersionStatus::Rejected)
+                .map(|v| v.number)
+                .max()
+        });
+    if let Some(base) = corrected.and_then(|n| earlier.iter().find(|v| v.number == n)) {
+        payload["amends"] = json!({"version": base.number, "status": base.status.code()});
+    }
     let (row, _) = store
         .enqueue_submission(
             &NewSubmission {
@@ -146,7 +253,7 @@ fn payload(
         sacem::CODE => {
             let path = approved_file(request, version, "sacem.pdf")?;
             let sha = sha256_hex(&std::fs::read(&path)?);
-            let pdf = json!({"name": format!("Déclaration SACEM - {}.pdf", request.org.organisation.slug), "path": path, "sha256": sha});
+            let pdf = json!({"name": format!("Déclaration SACEM - {}.pdf", request.org.organisation.slug), "path": in_out(request, &path), "sha256": sha});
             let from = config
                 .submission
                 .mail
@@ -165,7 +272,13 @@ fn payload(
                 version: version.number,
                 approved_by: version.approved_by.as_deref().unwrap_or("?"),
             };
-            sacem::payload(&input, pdf)
+            let extra = attachments::files(
+                request.out,
+                &request.org.organisation.slug,
+                &request.month.to_string(),
+                "sacem",
+            )?;
+            sacem::payload(&input, pdf, extra)
         }
         sibil::CODE => Ok(json!({
             "declarations": version.model.get("declarations").cloned().unwrap_or(json!([])),
@@ -188,13 +301,19 @@ fn payload(
                     continue;
                 }
                 let path = approved_file(request, version, &f.name)?;
-                files.push(json!({"name": f.name, "path": path, "sha256": f.sha256}));
+                files.push(
+                    json!({"name": f.name, "path": in_out(request, &path), "sha256": f.sha256}),
+                );
             }
-            // A SACD period's package goes beside its files, never into the month's.
-            let folder = crate::sacd_period::span_folder(
-                request.out,
-                &request.org.organisation.slug,
-                request.span,
+            // A SACD period's package goes beside its files, never into the month's; kept
+            // relative to the output folder like the files (`serve --out`).
+            let folder = in_out(
+                request,
+                &crate::sacd_period::span_folder(
+                    request.out,
+                    &request.org.organisation.slug,
+                    request.span,
+                ),
             )
             .join("depot")
             .join(format!("{body}.v{}", version.number));
@@ -206,6 +325,14 @@ fn payload(
             }))
         }
     }
+}
+
+/// A path inside the output folder, as the payload keeps it: relative to that folder, so that
+/// the process that delivers the row finds it in its own `--out` (`serve --out`).
+fn in_out(request: &QueueRequest<'_>, path: &Path) -> PathBuf {
+    path.strip_prefix(request.out)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The approved file `name` of the version: the frozen copy `versions/<body>.v<N>.<ext>` when

@@ -1,6 +1,8 @@
-//! Channel `email`: the approved SACEM "état des recettes et des dépenses" (`sacem.pdf`)
-//! e-mailed to the venue's regional SACEM delegation (the delegation table by postal code,
-//! or `[channels.sacem] to`), through the SMTP server of `[mail]`.
+//! Channel `email`: the approved SACEM "état des recettes et des dépenses" (`sacem.pdf`, with
+//! the month's SACEM attachments) e-mailed to the venue's regional SACEM delegation (the
+//! delegation table by postal code, or `[channels.sacem] to`), through the SMTP server of
+//! `[mail]`. The same channel carries the separate e-mail of a SACD bordereau's attachments
+//! (`attachments.rs`, to `[channels.sacd] attachments_to`): messages then name the SACD.
 //!
 //! - Credentials: `RELEVE_SMTP_USER` / `RELEVE_SMTP_PASSWORD` when set (never in the file);
 //!   `smtp://` plain (a local relay), `smtps://` TLS.
@@ -19,7 +21,7 @@
 use crate::lifecycle::sha256_hex;
 use crate::submit::channel::{Channel, Context, Delivering, Delivery};
 use crate::submit::fault;
-use anyhow::{anyhow, bail, Context as _, Result};
+use anyhow::{anyhow, bail, Result};
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncTransport, Message};
@@ -50,23 +52,25 @@ pub fn message_id(idempotency_key: &str, from: &str) -> String {
     format!("<releve.{}@{domain}>", &hash[..32])
 }
 
-fn mailbox(text: &str, what: &str) -> Result<Mailbox> {
+fn mailbox(text: &str, what: &str, who: &str) -> Result<Mailbox> {
     text.parse::<Mailbox>()
-        .map_err(|e| anyhow!("SACEM : adresse {what} « {text} » invalide : {e}"))
+        .map_err(|e| anyhow!("{who} : adresse {what} « {text} » invalide : {e}"))
 }
 
 async fn deliver(ctx: &Context<'_>) -> Result<Delivery> {
+    // The body the e-mail is for (SACEM, or the SACD for a bordereau's attachments).
+    let who = ctx.row.body.to_uppercase();
     let mail = ctx
         .settings
         .mail
         .as_ref()
-        .ok_or_else(|| anyhow!("SACEM : section [mail] absente de la configuration"))?;
+        .ok_or_else(|| anyhow!("{who} : section [mail] absente de la configuration"))?;
     let p = &ctx.row.payload;
     let field = |name: &str| -> Result<String> {
         p[name]
             .as_str()
             .map(str::to_string)
-            .ok_or_else(|| anyhow!("SACEM : {name} absent de la file d'envoi"))
+            .ok_or_else(|| anyhow!("{who} : {name} absent de la file d'envoi"))
     };
     let (to, subject, text, id) = (
         field("to")?,
@@ -75,34 +79,26 @@ async fn deliver(ctx: &Context<'_>) -> Result<Delivery> {
         field("message_id")?,
     );
     let mut builder = Message::builder()
-        .from(mailbox(&mail.from, "d'expéditeur ([mail] from)")?)
-        .to(mailbox(&to, "de la délégation")?)
+        .from(mailbox(&mail.from, "d'expéditeur ([mail] from)", &who)?)
+        .to(mailbox(&to, "de la délégation", &who)?)
         .subject(subject.clone())
         .message_id(Some(id.clone()));
     if let Some(reply) = p["reply_to"].as_str() {
-        builder = builder.reply_to(mailbox(reply, "de réponse (contact_email)")?);
+        builder = builder.reply_to(mailbox(reply, "de réponse (contact_email)", &who)?);
     }
     let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(text));
     let mut attached = Vec::new();
     for f in p["attachments"].as_array().into_iter().flatten() {
-        let (Some(name), Some(path), Some(sha)) =
-            (f["name"].as_str(), f["path"].as_str(), f["sha256"].as_str())
-        else {
-            bail!("SACEM : pièce jointe mal décrite dans la file d'envoi : {f}");
-        };
-        let bytes = std::fs::read(path).with_context(|| format!("SACEM : {path} illisible"))?;
-        if sha256_hex(&bytes) != sha {
-            bail!("SACEM : {path} a changé depuis l'approbation : l'e-mail n'est pas envoyé");
-        }
-        let kind = ContentType::parse("application/pdf").expect("a valid content type");
-        parts = parts.singlepart(Attachment::new(name.to_string()).body(bytes, kind));
-        attached.push(json!({"name": name, "sha256": sha}));
+        let (name, bytes) = ctx.read_checked(f, &who)?;
+        let kind = content_type(&name);
+        attached.push(json!({"name": name, "sha256": f["sha256"]}));
+        parts = parts.singlepart(Attachment::new(name).body(bytes, kind));
     }
     let message = builder
         .multipart(parts)
-        .map_err(|e| anyhow!("SACEM : e-mail impossible à composer : {e}"))?;
+        .map_err(|e| anyhow!("{who} : e-mail impossible à composer : {e}"))?;
     let transport =
-        crate::reminders::smtp::transport(mail).map_err(|e| anyhow!("SACEM : {e:#}"))?;
+        crate::reminders::smtp::transport(mail).map_err(|e| anyhow!("{who} : {e:#}"))?;
     let record = json!({
         "smtp": mail.smtp_url, "from": mail.from, "to": to, "reply_to": p["reply_to"],
         "subject": subject, "message_id": id, "attachments": attached,
@@ -129,24 +125,47 @@ async fn deliver(ctx: &Context<'_>) -> Result<Delivery> {
         Err(e) => {
             ctx.exchange("smtp", &record, Some(&e.to_string())).await?;
             if e.is_permanent() {
+                let setting = if ctx.row.body == "sacd" {
+                    "[channels.sacd] attachments_to"
+                } else {
+                    "[channels.sacem] to"
+                };
                 Ok(Delivery {
                     outcome: Outcome::Rejected {
                         reason: format!(
-                            "SACEM : le serveur SMTP refuse l'e-mail pour {to} ({e}) ; vérifiez l'adresse de la délégation \
-                             ([channels.sacem] to) et l'expéditeur ([mail] from)"
+                            "{who} : le serveur SMTP refuse l'e-mail pour {to} ({e}) ; vérifiez l'adresse de la délégation \
+                             ({setting}) et l'expéditeur ([mail] from)"
                         ),
                     },
                     warnings: Vec::new(),
                 })
             } else {
-                bail!("SACEM : envoi de l'e-mail impossible ({e}) ; nouvel essai plus tard")
+                bail!("{who} : envoi de l'e-mail impossible ({e}) ; nouvel essai plus tard")
             }
         }
     }
 }
 
-/// The payload of a SACEM row: recipient, headers, French text and the PDF to attach.
-pub fn payload(ctx: &PayloadInput<'_>, pdf: Value) -> Result<Value> {
+/// The content type of an attachment, from its extension (PDF by default).
+fn content_type(name: &str) -> ContentType {
+    let lower = name.to_lowercase();
+    let kind = match lower.rsplit_once('.').map(|(_, e)| e) {
+        Some("xml") => "application/xml",
+        Some("csv") => "text/csv",
+        Some("txt") => "text/plain",
+        Some("jpg") | Some("jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("doc") => "application/msword",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("odt") => "application/vnd.oasis.opendocument.text",
+        _ => "application/pdf",
+    };
+    ContentType::parse(kind).expect("a valid content type")
+}
+
+/// The payload of a SACEM row: recipient, headers, French text, the PDF and the month's SACEM
+/// attachments (`attachments.rs`).
+pub fn payload(ctx: &PayloadInput<'_>, pdf: Value, attachments: Vec<Value>) -> Result<Value> {
     let to = ctx
         .sacem_to
         .map(str::to_string)
@@ -178,7 +197,7 @@ pub fn payload(ctx: &PayloadInput<'_>, pdf: Value) -> Result<Value> {
         "subject": subject,
         "text": text,
         "message_id": message_id(ctx.key, ctx.from),
-        "attachments": [pdf],
+        "attachments": std::iter::once(pdf).chain(attachments).collect::<Vec<_>>(),
     }))
 }
 

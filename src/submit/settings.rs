@@ -36,6 +36,8 @@ struct RawSacd {
     base_url: String,
     #[serde(default)]
     credentials_env: Option<String>,
+    #[serde(default)]
+    attachments_to: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +67,9 @@ pub struct SacdChannel {
     pub base_url: String,
     /// Prefix of `_PROVIDER_NAME`, `_REFFILE`, `_PASSWORD`, `_CONSUMER_KEY`, `_SECRET_KEY`.
     pub credentials_env: String,
+    /// Where the attachments of a bordereau (contracts, programme of the works) are e-mailed:
+    /// the SACD delegation's address. Needed only when a month has attachments.
+    pub attachments_to: Option<String>,
 }
 
 /// How approved versions leave releve.
@@ -128,10 +133,16 @@ pub fn validate(
         .map(|s| url("sibil", s.base_url))
         .transpose()?;
     let sacd = match channels.sacd {
-        Some(s) => Some(SacdChannel {
-            base_url: url("sacd", s.base_url)?,
-            credentials_env: s.credentials_env.unwrap_or_else(|| "SACD".into()),
-        }),
+        Some(s) => {
+            if let Some(to) = s.attachments_to.as_deref().filter(|t| !t.contains('@')) {
+                bail!("configuration {file} : [channels.sacd] attachments_to « {to} » n'est pas une adresse e-mail");
+            }
+            Some(SacdChannel {
+                base_url: url("sacd", s.base_url)?,
+                credentials_env: s.credentials_env.unwrap_or_else(|| "SACD".into()),
+                attachments_to: s.attachments_to,
+            })
+        }
         None => None,
     };
     let sacem_enabled = channels.sacem.is_some();

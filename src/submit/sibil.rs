@@ -2,7 +2,8 @@
 //! client (`releve_declarations::sibil::client`, whose module doc is the contract).
 //!
 //! - Account: the organisation's "SIB" account, from `{sibil_credentials_env}_USERNAME` and
-//!   `{sibil_credentials_env}_PASSWORD`; the API root from `[channels.sibil] base_url`.
+//!   `{sibil_credentials_env}_PASSWORD` in the environment, else as stored (sealed) from the
+//!   workspace (`crate::credentials`); the API root from `[channels.sibil] base_url`.
 //! - Per declaration: the domain label is resolved against the environment's referential,
 //!   the venue type checked, then the client searches SIBIL by `idExtBilletterie` and updates
 //!   what SIBIL holds (PUT with its id and version) or creates it (POST). Searching first is
@@ -15,12 +16,13 @@
 //! - Stored exchanges: the login (password as `***`, token never), the referentials asked,
 //!   and per declaration the DTO sent and SIBIL's answer.
 
-use crate::submit::channel::{secret_from_env, Channel, Context, Delivering, Delivery};
+use crate::submit::channel::{Channel, Context, Delivering, Delivery};
 use crate::submit::fault;
 use anyhow::{anyhow, Context as _, Result};
 use releve_declarations::sibil::client::{self, Action, Credentials, SibilClient, SibilError};
 use releve_declarations::sibil::SibilDeclaration;
 use releve_store::Outcome;
+use secrecy::ExposeSecret;
 use serde_json::json;
 
 pub const CODE: &str = "sibil_api";
@@ -37,7 +39,9 @@ impl Channel for SibilApi {
     }
 }
 
-fn credentials(ctx: &Context<'_>) -> Result<Credentials> {
+/// The SIBIL account: the environment variables when set, else what an admin stored (sealed)
+/// in the workspace.
+async fn credentials(ctx: &Context<'_>) -> Result<Credentials> {
     let prefix = ctx.org.sibil_credentials_env.as_deref().ok_or_else(|| {
         anyhow!(
             "SIBIL : l'organisation « {} » n'a pas de sibil_credentials_env dans la configuration \
@@ -45,9 +49,29 @@ fn credentials(ctx: &Context<'_>) -> Result<Credentials> {
             ctx.org.organisation.slug
         )
     })?;
+    let names = [format!("{prefix}_USERNAME"), format!("{prefix}_PASSWORD")];
+    let found = crate::credentials::resolve(
+        ctx.store,
+        &ctx.settings.key_file,
+        &releve_collectors::api::ProcessEnv,
+        &ctx.org.organisation.slug,
+        &names,
+    )
+    .await?;
+    let value = |name: &String| -> Result<String> {
+        found
+            .get(name)
+            .map(|v| v.expose_secret().to_string())
+            .ok_or_else(|| {
+                anyhow!(
+                    "SIBIL : la variable d'environnement {name} est absente ou vide et aucun identifiant n'est \
+                     enregistré dans l'espace de travail (Administration → Identifiants) ; renseignez l'un ou l'autre"
+                )
+            })
+    };
     Ok(Credentials {
-        username: secret_from_env(&format!("{prefix}_USERNAME"), "SIBIL")?,
-        password: secret_from_env(&format!("{prefix}_PASSWORD"), "SIBIL")?,
+        username: value(&names[0])?,
+        password: value(&names[1])?,
     })
 }
 
@@ -59,7 +83,7 @@ async fn deliver(ctx: &Context<'_>) -> Result<Delivery> {
     let declarations: Vec<SibilDeclaration> =
         serde_json::from_value(ctx.row.payload["declarations"].clone())
             .context("SIBIL : déclarations illisibles dans la file d'envoi")?;
-    let credentials = credentials(ctx)?;
+    let credentials = credentials(ctx).await?;
     let username = credentials.username.clone();
     let mut client = SibilClient::new(base, credentials)?;
     let login = json!({"username": username, "password": "***", "rememberMe": false}).to_string();
@@ -123,7 +147,7 @@ async fn deliver(ctx: &Context<'_>) -> Result<Delivery> {
             );
             continue;
         }
-        let request = serde_json::Value::Object(client::wire(d, domain)).to_string();
+        let request = client::wire(d, domain).to_json();
         fault::point("before_request");
         let outcome = client.upsert(d, domain).await;
         fault::point("after_request");

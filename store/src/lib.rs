@@ -51,12 +51,13 @@
 //! | `push_requests` (0010) | `org, idempotency_key`       | `push_requests` |
 //! | `outbox`, `outbox_exchanges` (0013) | `id` (unique `idempotency_key`) | `outbox` |
 //! | `reminders` (0015) | `key` (with `org`)              | `reminders`     |
+//! | `stored_credentials` (0008) | `org, name` (sealed values only) | `credentials` |
 //!
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
 //! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens), 0006 (job
-//! queue, audit hash chain), 0007 (company register cache), 0009 (funder sharing, funder
-//! downloads), 0010 (corrections, push requests), 0013 (submission outbox), 0015 (reminders and
-//! run reports).
+//! queue, audit hash chain), 0007 (company register cache), 0008 (stored credentials, sealed),
+//! 0009 (funder sharing, funder downloads), 0010 (corrections, push requests), 0013 (submission
+//! outbox), 0015 (reminders and run reports).
 //!
 //! # Adding a migration and a module
 //!
@@ -84,6 +85,7 @@ mod batch;
 mod codec;
 mod connect;
 mod corrections;
+mod credentials;
 mod error;
 pub mod faults;
 mod funder_sharing;
@@ -114,6 +116,7 @@ pub use api_tokens::ApiTokenRecord;
 pub use audit_chain::{BrokenLink, ChainReport};
 pub use connect::{Backend, Store};
 pub use corrections::{CorrectionRecord, CorrectionTargetKind, NewCorrection};
+pub use credentials::{Resealed, StoredCredential};
 pub use error::StoreError;
 pub use funder_sharing::{FunderDownload, FunderShare};
 pub use jobs::{

@@ -1,7 +1,8 @@
 //! Crash consistency: `releve` is killed (abort at a named fault point, as hard as `kill -9`)
 //! during import batches, between facts and outputs, while writing files, during an approval
-//! and a submission record; then it is run again. (The submission outbox does not exist yet:
-//! its kill points come with it.) After each kill the re-run must give files
+//! and a submission record; then it is run again. (The submission outbox's kill points,
+//! `submit.*`, are driven in `submit/mod.rs` against the local SIBIL, SACD and SMTP services;
+//! the key rotation's in `credentials.rs`.) After each kill the re-run must give files
 //! byte-identical to an uninterrupted run on a fresh database, with no ticket lost or doubled,
 //! no temporary file left in the output folder, and the killed run's record left unfinished.
 //!

@@ -11,6 +11,7 @@ mod concurrency;
 mod config_errors;
 mod contract;
 mod crash;
+mod credentials;
 mod csv_style;
 mod demo;
 mod facts_tally;

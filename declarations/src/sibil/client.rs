@@ -23,9 +23,8 @@
 //! call; a second 401 is a clear error (the account lost its rights, or the password changed).
 //!
 //! Amounts: the model keeps them as decimal strings (`"5874.00"`); the DTO wants JSON numbers.
-//! They are converted at this boundary only, through `f64`, which is exact here: an amount in
-//! cents below 2^53 has a nearest double whose shortest decimal form (the form serde_json
-//! prints) is the original text.
+//! [`Wire`] writes each amount's decimal text as the JSON number itself (a raw number, never
+//! through a float), so `1234567.89` leaves as `1234567.89` whatever its size.
 
 use super::model::{SibilDeclaration, SibilFile};
 use releve_domain::text::normalise_key;
@@ -198,7 +197,9 @@ impl SibilClient {
             "password": self.credentials.password,
             "rememberMe": false,
         });
-        let (status, value) = self.raw(Method::POST, path, &[], Some(&body), None).await?;
+        let (status, value) = self
+            .raw(Method::POST, path, &[], Some(&Body::Json(&body)), None)
+            .await?;
         let token = value
             .get("id_token")
             .and_then(Value::as_str)
@@ -278,16 +279,16 @@ impl SibilClient {
         let existing = self.find(&declaration.id_ext_billetterie).await?;
         let (method, action) = match &existing {
             Some(e) => {
-                body.insert("id".into(), json!(e.id));
+                body.insert("id", json!(e.id));
                 if let Some(v) = e.version {
-                    body.insert("version".into(), json!(v));
+                    body.insert("version", json!(v));
                 }
                 (Method::PUT, Action::Updated)
             }
             None => (Method::POST, Action::Created),
         };
         let answer = self
-            .call(method, DECLARATIONS, &[], Some(&Value::Object(body)))
+            .call(method, DECLARATIONS, &[], Some(&Body::Wire(&body)))
             .await
             .map_err(|e| duplicate(e, declaration))?;
         Ok(Sent {
@@ -342,7 +343,7 @@ impl SibilClient {
         method: Method,
         path: &str,
         query: &[(&str, &str)],
-        body: Option<&Value>,
+        body: Option<&Body<'_>>,
     ) -> Result<Value, SibilError> {
         if self.token.is_none() {
             self.authenticate().await?;
@@ -376,7 +377,7 @@ impl SibilClient {
         method: Method,
         path: &str,
         query: &[(&str, &str)],
-        body: Option<&Value>,
+        body: Option<&Body<'_>>,
         token: Option<&str>,
     ) -> Result<(StatusCode, Value), SibilError> {
         let url = format!("{}{path}", self.base);
@@ -385,7 +386,13 @@ impl SibilClient {
             request = request.bearer_auth(token);
         }
         if let Some(body) = body {
-            request = request.json(body);
+            let text = match body {
+                Body::Json(value) => value.to_string(),
+                Body::Wire(wire) => wire.to_json(),
+            };
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(text);
         }
         let response = request.send().await.map_err(|e| SibilError::Transport {
             url: url.clone(),
@@ -430,34 +437,86 @@ pub fn domain_id(domains: &[Domain], label: &str) -> Option<i64> {
 
 /// The DTO sent for a declaration: the model's fields, amounts as numbers, the domain as the
 /// environment's id (also the show's domain), without our reader-only fields and nulls.
-pub fn wire(declaration: &SibilDeclaration, domain_id: i64) -> Map<String, Value> {
+pub fn wire(declaration: &SibilDeclaration, domain_id: i64) -> Wire {
     let Ok(Value::Object(mut body)) = serde_json::to_value(declaration) else {
         unreachable!("a declaration serialises to an object")
     };
     body.remove("performance_id");
     body.remove("domaineRepresentationLibelle");
     body.insert("domaineRepresentationId".into(), json!(domain_id));
-    for field in [
-        "recetteTotalBilletterie",
-        "prixMoyenTotalBilletterie",
-        "recetteTarifPlein",
-        "prixMoyenTarifPlein",
-    ] {
-        if let Some(Value::String(text)) = body.get(field) {
-            let number = text
-                .parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .unwrap_or(Value::Null);
-            body.insert(field.into(), number);
-        }
-    }
     if let Some(Value::Object(show)) = body.get_mut("spectacleChamps") {
         show.insert("domaineSpectacleId".into(), json!(domain_id));
     }
     strip_nulls(&mut body);
-    body
+    Wire { fields: body }
+}
+
+/// The DTO's amount fields: decimal strings in the model, JSON numbers on the wire.
+pub const AMOUNT_FIELDS: [&str; 4] = [
+    "recetteTotalBilletterie",
+    "prixMoyenTotalBilletterie",
+    "recetteTarifPlein",
+    "prixMoyenTarifPlein",
+];
+
+/// A declaration as sent: its fields, with [`AMOUNT_FIELDS`] kept as their decimal text and
+/// written as raw JSON numbers by [`Wire::to_json`] (and its `Serialize`), so that no amount
+/// ever goes through a float.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Wire {
+    fields: Map<String, Value>,
+}
+
+impl Wire {
+    pub fn insert(&mut self, key: &str, value: Value) {
+        self.fields.insert(key.to_string(), value);
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.fields.get(key)
+    }
+
+    /// The JSON text sent (and stored as proof).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a map of JSON values serialises")
+    }
+}
+
+impl serde::Serialize for Wire {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.fields.len()))?;
+        for (key, value) in &self.fields {
+            match value {
+                Value::String(text) if AMOUNT_FIELDS.contains(&key.as_str()) => {
+                    let number = raw_number(text).ok_or_else(|| {
+                        serde::ser::Error::custom(format!("{key} : montant « {text} » invalide"))
+                    })?;
+                    map.serialize_entry(key, &number)?;
+                }
+                other => map.serialize_entry(key, other)?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// A decimal text (`-?digits[.digits]`, as `Money` writes it) as a raw JSON number.
+fn raw_number(text: &str) -> Option<Box<serde_json::value::RawValue>> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let canonical = whole == "0" || !whole.starts_with('0');
+    if !(plain(whole) && plain(fraction) && canonical) {
+        return None;
+    }
+    serde_json::value::RawValue::from_string(text.to_string()).ok()
+}
+
+/// A request body: plain JSON, or a declaration with its raw amounts.
+enum Body<'a> {
+    Json(&'a Value),
+    Wire(&'a Wire),
 }
 
 fn strip_nulls(map: &mut Map<String, Value>) {

@@ -25,6 +25,9 @@ pub(crate) struct State {
     pub declarations: Vec<Value>,
     /// `METHOD path` of every request, in order.
     pub log: Vec<String>,
+    /// The bytes of every declaration created or updated, as received (to check numbers
+    /// exactly: `body` went through serde_json's float parsing).
+    pub raw_saves: Vec<String>,
 }
 
 pub(crate) struct Server {
@@ -58,6 +61,7 @@ struct Request {
     query: Vec<(String, String)>,
     authorization: Option<String>,
     body: Value,
+    raw: String,
 }
 
 async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
@@ -117,7 +121,8 @@ async fn read_request(stream: &mut TcpStream) -> Option<Request> {
         }
         buffer.extend_from_slice(&chunk[..n]);
     }
-    let body = serde_json::from_slice(&buffer[head_end..head_end + length]).unwrap_or(Value::Null);
+    let raw = String::from_utf8_lossy(&buffer[head_end..head_end + length]).to_string();
+    let body = serde_json::from_str(&raw).unwrap_or(Value::Null);
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     let query = query
         .split('&')
@@ -133,6 +138,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<Request> {
         query,
         authorization,
         body,
+        raw,
     })
 }
 
@@ -243,6 +249,7 @@ fn handle(r: &Request, s: &mut State) -> (u16, Value) {
 }
 
 fn save(r: &Request, s: &mut State) -> (u16, Value) {
+    s.raw_saves.push(r.raw.clone());
     let d = &r.body;
     for (field, numeric) in [
         ("idExtBilletterie", false),

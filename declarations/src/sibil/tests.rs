@@ -499,9 +499,10 @@ async fn duplicate_under_another_id_is_a_clear_error() {
     m.sell("P1", 3, "10.00", "5.5", PriceKind::Full);
     let model = model_of(&m);
     let mut other = wire(&model.declarations[0], 1);
-    other.insert("idExtBilletterie".into(), "saisie-portail".into());
-    other.insert("id".into(), 99.into());
-    server.state.lock().unwrap().declarations.push(other.into());
+    other.insert("idExtBilletterie", "saisie-portail".into());
+    other.insert("id", 99.into());
+    let other: serde_json::Value = serde_json::from_str(&other.to_json()).unwrap();
+    server.state.lock().unwrap().declarations.push(other);
 
     let mut client = SibilClient::new(&server.base_url, credentials(PASSWORD)).unwrap();
     let report = client.send(&model).await.unwrap();
@@ -638,4 +639,66 @@ fn a_declared_performance_whose_tickets_were_all_refunded_is_resent_with_zeros()
     // Unknown to SIBIL: not declared.
     let none = super::build_with_history(&input(&facts), Some(&Default::default())).unwrap();
     assert!(none.model["declarations"].as_array().unwrap().is_empty());
+}
+
+/// Amounts leave as their decimal text: 1234567.89 exactly, and 90071992547409.93 (2^53 + 1
+/// cents), whose nearest double prints as 90071992547409.94 — a float on the way would show.
+#[tokio::test]
+async fn amounts_go_out_as_their_exact_decimal_text() {
+    let server = test_server::start().await;
+    let mut m = TestMonth::new("2025-11");
+    m.ticketed("P1", "Les Vagues", "2025-11-14 20:30", Discipline::Theatre);
+    m.sell("P1", 3, "10.00", "5.5", PriceKind::Full);
+    let mut model = model_of(&m);
+    let d = &mut model.declarations[0];
+    d.recette_total_billetterie = releve_domain::Money::parse("1234567.89").unwrap();
+    d.recette_tarif_plein = releve_domain::Money::parse("90071992547409.93").unwrap();
+    let text = wire(d, 7).to_json();
+    assert!(
+        text.contains("\"recetteTotalBilletterie\":1234567.89,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"recetteTarifPlein\":90071992547409.93,"),
+        "{text}"
+    );
+    assert!(text.contains("\"prixMoyenTotalBilletterie\":"), "{text}");
+    assert!(
+        !text.contains("\"recetteTotalBilletterie\":\""),
+        "a number, not a string"
+    );
+
+    let mut client = SibilClient::new(&server.base_url, credentials(PASSWORD)).unwrap();
+    let d = model.declarations[0].clone();
+    client.upsert(&d, 1).await.unwrap();
+    let state = server.state.lock().unwrap();
+    let sent = &state.raw_saves[0];
+    assert!(
+        sent.contains("\"recetteTotalBilletterie\":1234567.89,"),
+        "{sent}"
+    );
+    assert!(
+        sent.contains("\"recetteTarifPlein\":90071992547409.93,"),
+        "{sent}"
+    );
+}
+
+#[test]
+fn only_plain_decimal_text_becomes_a_raw_number() {
+    let d = {
+        let mut m = TestMonth::new("2025-11");
+        m.ticketed("P1", "Les Vagues", "2025-11-14 20:30", Discipline::Theatre);
+        m.sell("P1", 1, "10.00", "5.5", PriceKind::Full);
+        model_of(&m).declarations[0].clone()
+    };
+    let mut w = wire(&d, 1);
+    for bad in ["1e5", "01.00", "NaN", "12,50", "", "1.", "]"] {
+        w.insert("recetteTotalBilletterie", bad.into());
+        assert!(
+            serde_json::to_string(&w).is_err(),
+            "{bad} must not be written as a number"
+        );
+    }
+    w.insert("recetteTotalBilletterie", "-0.50".into());
+    assert!(w.to_json().contains("\"recetteTotalBilletterie\":-0.50"));
 }

@@ -2,6 +2,9 @@
 //! roles (add or withdraw a membership), and its API tokens with their name, scope, creation
 //! and last use — never their value, which only `releve token create` prints, once.
 //!
+//! Below them, the organisation's credentials (`credentials.rs`): which secrets its sources and
+//! SIBIL read, where each comes from, and a form to store one sealed — never shown back.
+//!
 //! Adding someone who has no account creates it (as `releve user add` does) with a generated
 //! password shown once on the page, to be handed over.
 
@@ -64,6 +67,15 @@ async fn render_admin(
             })
         })
         .collect();
+    let credentials = match state
+        .config()
+        .organisations
+        .iter()
+        .find(|o| o.organisation.slug == org)
+    {
+        Some(config) => crate::server::pages::credentials::view(state, config).await?,
+        None => Vec::new(),
+    };
     let roles: Vec<serde_json::Value> = Role::ALL
         .iter()
         .map(|r| json!({"code": r.code(), "label": r.label_fr()}))
@@ -72,6 +84,7 @@ async fn render_admin(
     context.insert("org", &json!({"slug": org, "name": name}));
     context.insert("members", &members);
     context.insert("tokens", &tokens);
+    context.insert("credentials", &credentials);
     context.insert("roles", &roles);
     context.insert("error", &message.as_ref().map(|(_, m)| m));
     context.insert("notice", &notice);
@@ -87,6 +100,20 @@ pub async fn page(
     let config = access::organisation(&state, &user.caller(), &org, Action::Administer)?;
     let name = config.organisation.name.clone();
     render_admin(&state, &user, &org, &name, None, None).await
+}
+
+/// The page with an error (422) or a notice, after a form of another module (credentials).
+pub async fn page_with(
+    state: &AppState,
+    user: &SignedIn,
+    org: &str,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, PageError> {
+    let config = access::organisation(state, &user.caller(), org, Action::Administer)?;
+    let name = config.organisation.name.clone();
+    let message = error.map(|m| (StatusCode::UNPROCESSABLE_ENTITY, m));
+    render_admin(state, user, org, &name, message, notice).await
 }
 
 pub async fn add_member(

@@ -3,10 +3,11 @@
 //! [`access`](crate::server::access) for the organisation before reading anything; every form
 //! carries the session's CSRF token, checked before acting.
 
-mod admin;
+pub mod admin;
 pub mod calendar;
 pub mod correction_fields;
 mod corrections;
+pub mod credentials;
 mod dashboard;
 mod declaration;
 mod declaration_actions;
@@ -44,6 +45,11 @@ pub fn router() -> Router<AppState> {
         .route("/o/:org/admin", get(admin::page))
         .route("/o/:org/admin/membres", post(admin::add_member))
         .route("/o/:org/admin/membres/retrait", post(admin::remove_member))
+        .route("/o/:org/admin/identifiants", post(credentials::store))
+        .route(
+            "/o/:org/admin/identifiants/retrait",
+            post(credentials::remove),
+        )
         .route("/o/:org/:month", get(month::page))
         .route("/o/:org/:month/:body", get(declaration::page))
         .route(

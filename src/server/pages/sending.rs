@@ -100,7 +100,7 @@ pub async fn section(state: &AppState, t: &Target, v: &VersionRecord) -> Result<
         awaiting_receipt |= r.channel == deposit::CODE && r.state == OutboxState::Sent;
         in_progress |= !matches!(r.state, OutboxState::Failed | OutboxState::Queued);
         rows.push(json!({
-            "channel": process::channel_label_fr(&r.channel),
+            "channel": process::row_channel_label_fr(&r),
             "state": r.state.label_fr(), "state_code": r.state.code(),
             "bad": matches!(r.state, OutboxState::Rejected | OutboxState::Failed),
             "receipt": r.receipt, "error": r.last_error, "warnings": r.warnings,
@@ -223,7 +223,11 @@ pub async fn package_file(
             .ok_or(PageError::NotFound)?
             .to_string()
     };
-    let folder = PathBuf::from(row.payload["folder"].as_str().ok_or(PageError::NotFound)?);
+    // The payload names the package folder inside the output folder (`serve --out`).
+    let root = output_folder(&state, &t.org)
+        .await
+        .map_err(|_| PageError::NotFound)?;
+    let folder = root.join(row.payload["folder"].as_str().ok_or(PageError::NotFound)?);
     let bytes = std::fs::read(folder.join(&name)).map_err(|_| PageError::NotFound)?;
     if sha256_hex(&bytes) != expected {
         return Err(PageError::NotFound);

@@ -4,7 +4,7 @@
 //! progress on `/o/{org}/travaux/{id}` — refreshed by a little script, or by the page itself
 //! without JavaScript).
 
-use crate::check::check_source;
+use crate::check::check_source_with;
 use crate::server::access::{self, Action};
 use crate::server::error::PageError;
 use crate::server::extract::SignedIn;
@@ -141,8 +141,15 @@ pub async fn test(
     let config = access::organisation(&state, &caller, &org, Action::Run)?;
     user.check_csrf(&form.csrf)?;
     let mut results = Vec::new();
+    // The environment, then the credentials stored on the administration page.
+    let base = crate::import::ImportContext::production(state.now(), false)
+        .with_stored_credentials(&state.config().submission.key_file);
     for spec in &config.sources {
-        let (ok, text) = match check_source(spec).await {
+        let checked = match base.for_source(state.store(), &org, spec).await {
+            Ok(ctx) => check_source_with(spec, ctx.env.as_ref()).await,
+            Err(e) => Err(format!("{e:#}")),
+        };
+        let (ok, text) = match checked {
             Ok(what) => (true, what),
             Err(problem) => (false, problem),
         };

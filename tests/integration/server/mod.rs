@@ -14,6 +14,7 @@ mod browser;
 mod browser_funders;
 mod browser_scenario;
 mod calendar;
+mod credentials;
 mod foundation;
 pub mod funders;
 mod producer;

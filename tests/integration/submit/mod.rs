@@ -77,7 +77,8 @@ fn approved(services: &Services) -> Scenario {
     s
 }
 
-/// Runs the binary with the channels' secrets in its environment; `kill_at` sets a kill point.
+/// Runs the binary with the channels' secrets in its environment; `kill_at` sets a kill point
+/// (`submit.after_request:1`).
 fn releve_env(s: &Scenario, args: &[&str], kill_at: Option<&str>) -> (i32, String) {
     let config = s.write_config();
     let out = s.path("out");
@@ -97,9 +98,10 @@ fn releve_env(s: &Scenario, args: &[&str], kill_at: Option<&str>) -> (i32, Strin
         .env("SACD_TEST_PASSWORD", fake_sacd::PASSWORD)
         .env("SACD_TEST_CONSUMER_KEY", fake_sacd::CONSUMER_KEY)
         .env("SACD_TEST_SECRET_KEY", fake_sacd::SECRET_KEY)
-        .env_remove("RELEVE_SUBMIT_KILL_AT");
+        .env_remove("RELEVE_TEST_KILL_AT");
     if let Some(point) = kill_at {
-        command.env("RELEVE_SUBMIT_KILL_AT", point);
+        // The crash harness of the store (`releve_store::faults`): `submit.<step>:<n>`.
+        command.env("RELEVE_TEST_KILL_AT", point);
     }
     let output = command.output().expect("run releve");
     let text = format!(
@@ -236,7 +238,9 @@ fn sibil_and_sacd_go_out_once_with_proof_and_no_secret_is_kept() {
         "{out}"
     );
     assert!(
-        out.contains("theatre-des-digues sacd 2025-11 v1 (télétransmission SACD) : acceptée"),
+        out.contains(
+            "theatre-des-digues sacd 2025-11 v1 (télétransmission SACD, rep_version 1) : acceptée"
+        ),
         "{out}"
     );
     assert_eq!(services.sibil.lock().unwrap().posts as usize, n);
@@ -362,37 +366,47 @@ fn a_deposit_package_waits_for_the_receipt_of_the_portal() {
     drop(services.runtime);
 }
 
-/// Killed before the request, after the request before the answer is stored, after storing:
-/// after a restart, SIBIL and SACD hold exactly one declaration per performance and the rows
-/// and versions are accepted.
+/// Killed before the request, after the request before the answer is stored, after storing
+/// (and, for SIBIL, after the second of several declarations was answered): after a restart,
+/// SIBIL and SACD hold exactly one declaration per performance and the rows and versions are
+/// accepted. SIBIL is asked what it holds (`idExtBilletterie`) before sending again; SACD keys
+/// its lines on `rep_ref_dec` + `rep_version`.
 #[test]
 fn a_kill_at_any_step_of_a_send_never_sends_twice_nor_forgets() {
-    for point in ["before_request", "after_request", "after_store"] {
+    for (point, n) in [
+        ("before_request", 1),
+        ("after_request", 1),
+        ("after_request", 2),
+        ("after_store", 1),
+    ] {
         let services = Services::start();
         let s = approved(&services);
         let ids = sibil_ids(&s);
         let refs = sacd_refs(&s);
+        let spec = format!("submit.{point}:{n}");
         for body in ["sibil", "sacd"] {
-            let (status, out) = submit(&s, body, Some(point));
-            assert_ne!(
-                status, 0,
-                "{point}: the process should have been killed\n{out}"
+            if body == "sacd" && n > 1 {
+                // One request per bordereau: the second is never reached.
+                continue;
+            }
+            let (status, out) = submit(&s, body, Some(&spec));
+            assert_eq!(
+                status, -1,
+                "{spec}: the process should have been killed\n{out}"
             );
-            assert!(
-                out.contains(&format!("arrêt forcé au point « {point} »")),
-                "{out}"
-            );
+            assert!(out.contains(&format!("RELEVE_TEST_KILLED {spec}")), "{out}");
         }
         // Restart: cron's `releve submit` without a body takes the crashed rows again.
         let (status, out) = releve_env(&s, &["submit"], None);
-        assert_eq!(status, 0, "{point}\n{out}");
+        if n > 1 {
+            // SACD was not sent before the restart: it goes now, once.
+            let (status, out) = submit(&s, "sacd", None);
+            assert_eq!(status, 0, "{spec}\n{out}");
+        }
+        assert_eq!(status, 0, "{spec}\n{out}");
         assert!(
             out.contains("sibil 2025-11 v1 (API SIBIL) : acceptée"),
-            "{point}\n{out}"
-        );
-        assert!(
-            out.contains("sacd 2025-11 v1 (télétransmission SACD) : acceptée"),
-            "{point}\n{out}"
+            "{spec}\n{out}"
         );
         let sibil = services.sibil.lock().unwrap();
         let held: Vec<String> = sibil
@@ -400,40 +414,45 @@ fn a_kill_at_any_step_of_a_send_never_sends_twice_nor_forgets() {
             .iter()
             .map(|d| d["idExtBilletterie"].as_str().unwrap().to_string())
             .collect();
-        assert_eq!(held, ids, "{point}: one SIBIL declaration per performance");
-        // Killed after SIBIL answered the first creation: the restart finds it and updates it.
-        let (posts, puts) = match point {
-            "after_request" => (ids.len() as u32, 1),
-            _ => (ids.len() as u32, 0),
-        };
-        assert_eq!((sibil.posts, sibil.puts), (posts, puts), "{point}");
+        assert_eq!(held, ids, "{spec}: one SIBIL declaration per performance");
+        // Killed after SIBIL answered the n-th creation: the restart finds the n created ones
+        // and updates them.
+        let puts = if point == "after_request" { n } else { 0 };
+        assert_eq!(
+            (sibil.posts, sibil.puts),
+            (ids.len() as u32, puts),
+            "{spec}"
+        );
         let sacd = services.sacd.lock().unwrap();
         assert_eq!(
             sacd.received.len(),
             refs.len(),
-            "{point}: one SACD line per performance"
+            "{spec}: one SACD line per performance"
         );
-        let expected_posts = if point == "after_request" { 2 } else { 1 };
-        assert_eq!(sacd.declaration_posts, expected_posts, "{point}");
+        let expected_posts = if point == "after_request" && n == 1 {
+            2
+        } else {
+            1
+        };
+        assert_eq!(sacd.declaration_posts, expected_posts, "{spec}");
         drop(sibil);
         drop(sacd);
         let (_, listing) = releve_env(&s, &["versions", "--month", "2025-11"], None);
         assert!(
             listing.contains("2025-11 sibil v1 — acceptée"),
-            "{point}\n{listing}"
+            "{spec}\n{listing}"
         );
         assert!(
             listing.contains("2025-11 sacd v1 — acceptée"),
-            "{point}\n{listing}"
+            "{spec}\n{listing}"
         );
         drop(services);
     }
 }
 
-#[test]
-fn sacem_goes_by_e_mail_to_the_delegation_once_with_a_stable_message_id() {
-    let services = Services::start();
-    let (port, inbox) = services.runtime.block_on(smtp_sink::start());
+/// November with `[mail]` on the local sink at `port`, SACEM by e-mail, the month run and
+/// SACEM approved.
+fn sacem_approved(port: u16) -> Scenario {
     let mut s = november();
     s.extra_root_keys = format!(
         "[mail]\nsmtp_url = \"smtp://127.0.0.1:{port}\"\nfrom = \"releve@theatre-des-digues.fr\"\n[channels.sacem]\n\n"
@@ -454,6 +473,56 @@ fn sacem_goes_by_e_mail_to_the_delegation_once_with_a_stable_message_id() {
         None,
     );
     assert_eq!(status, 0, "{out}");
+    s
+}
+
+/// The e-mail killed at each step: SMTP cannot be asked what it delivered, so a kill after
+/// the server accepted the message and before releve stored that sends it again on restart —
+/// with the same `Message-ID`, which the delegation's mail system recognises as one message.
+/// Before the request and after storing, it goes exactly once.
+#[test]
+fn a_kill_during_the_sacem_e_mail_resends_at_most_the_same_message() {
+    for point in ["before_request", "after_request", "after_store"] {
+        let services = Services::start();
+        let (port, inbox) = services.runtime.block_on(smtp_sink::start());
+        let s = sacem_approved(port);
+        let spec = format!("submit.{point}:1");
+        let (status, out) = submit(&s, "sacem", Some(&spec));
+        assert_eq!(status, -1, "{spec}\n{out}");
+        assert!(out.contains(&format!("RELEVE_TEST_KILLED {spec}")), "{out}");
+        let (status, out) = releve_env(&s, &["submit"], None);
+        assert_eq!(status, 0, "{spec}\n{out}");
+        assert!(
+            out.contains("(e-mail à la SACEM) : transmise"),
+            "{spec}\n{out}"
+        );
+        let messages = inbox.lock().unwrap().clone();
+        let expected = if point == "after_request" { 2 } else { 1 };
+        assert_eq!(messages.len(), expected, "{spec}");
+        let ids: Vec<&str> = messages
+            .iter()
+            .map(|m| {
+                m.data
+                    .lines()
+                    .find(|l| l.starts_with("Message-ID: "))
+                    .expect("a Message-ID header")
+            })
+            .collect();
+        assert!(ids.iter().all(|id| *id == ids[0]), "{spec}: {ids:?}");
+        let (_, listing) = releve_env(&s, &["versions", "--month", "2025-11"], None);
+        assert!(
+            listing.contains("2025-11 sacem v1 — transmise"),
+            "{spec}\n{listing}"
+        );
+        drop(services);
+    }
+}
+
+#[test]
+fn sacem_goes_by_e_mail_to_the_delegation_once_with_a_stable_message_id() {
+    let services = Services::start();
+    let (port, inbox) = services.runtime.block_on(smtp_sink::start());
+    let s = sacem_approved(port);
     let model: serde_json::Value = serde_json::from_slice(
         &std::fs::read(s.path("out/theatre-des-digues/2025-11/sacem.json")).unwrap(),
     )
@@ -647,4 +716,356 @@ fn a_weekly_sacd_bordereau_goes_out_through_the_outbox_once() {
         serde_json::from_slice(&r.bytes("2025-11", "sacd.json")).unwrap();
     assert!(month["lines"].as_array().unwrap().is_empty(), "{month:#}");
     assert_eq!(month["already_declared"].as_array().unwrap().len(), 2);
+}
+
+/// `serve --out DIR` works the outbox with the approved files of DIR: a CNM row queued while
+/// the files were in `out/` is delivered after the folder moved to `sorties/`, because the
+/// payload names files inside the output folder and the worker reads the server's own.
+#[test]
+fn serve_works_the_outbox_with_the_files_of_its_out_folder() {
+    let services = Services::start();
+    let s = approved(&services);
+    let config_path = s.write_config();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let key = runtime.block_on(async {
+        let config = releve::config::Config::load(&config_path).unwrap();
+        let store = releve_store::Store::connect(&config.database_url)
+            .await
+            .unwrap();
+        let out = s.path("out");
+        let request = releve::submit::QueueRequest {
+            org: &config.organisations[0],
+            body: "cnm",
+            month: "2025-11".parse().unwrap(),
+            span: releve_store::Span::Month("2025-11".parse().unwrap()),
+            version: None,
+            by: "Claire Martin, directrice",
+            out: &out,
+        };
+        let row =
+            releve::submit::queue::queue(&config, &store, &releve_domain::SystemClock, &request)
+                .await
+                .unwrap();
+        assert_eq!(row.state, releve_store::OutboxState::Queued);
+        let files = row.payload["files"].as_array().unwrap();
+        for f in files {
+            let path = f["path"].as_str().unwrap();
+            assert!(
+                path.starts_with("theatre-des-digues/2025-11/"),
+                "paths are inside the output folder: {path}"
+            );
+        }
+        store.close().await;
+        row.idempotency_key
+    });
+    std::fs::rename(s.path("out"), s.path("sorties")).unwrap();
+
+    let sorties = s.path("sorties");
+    let mut server = crate::child::spawn(
+        &[
+            "serve",
+            "--config",
+            config_path.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--out",
+            sorties.to_str().unwrap(),
+        ],
+        &[("RELEVE_LOG", "info")],
+    );
+    server.wait_stdout("listening on http://");
+    let line = server.wait_stderr("submission processed");
+    server.kill();
+    assert!(
+        line.contains("state=\"sent\"") || line.contains("state=sent"),
+        "{line}"
+    );
+    let folder = sorties.join("theatre-des-digues/2025-11/depot/cnm.v1");
+    for name in ["cnm.csv", "cnm.pdf", "A-LIRE-depot.txt"] {
+        assert!(
+            folder.join(name).exists(),
+            "{name} missing in {}",
+            folder.display()
+        );
+    }
+    runtime.block_on(async {
+        let config = releve::config::Config::load(&config_path).unwrap();
+        let store = releve_store::Store::connect(&config.database_url)
+            .await
+            .unwrap();
+        let row = store.submission_by_key(&key).await.unwrap().unwrap();
+        assert_eq!(
+            row.state,
+            releve_store::OutboxState::Sent,
+            "{:?}",
+            row.last_error
+        );
+        store.close().await;
+    });
+    drop(services);
+}
+
+/// A SACD bordereau with attachments: the XML goes by the web service, the attachments by a
+/// separate e-mail row. The relay refuses the e-mail at first (451): the XML is accepted and
+/// stays so; the retry sends only the e-mail — SACD never receives the XML twice.
+#[test]
+fn sacd_attachments_go_by_a_separate_e_mail_retried_without_the_xml() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let services = Services::start();
+    let refuse = Arc::new(AtomicBool::new(true));
+    let (port, inbox) = services
+        .runtime
+        .block_on(smtp_sink::start_refusing(refuse.clone()));
+    let mut s = approved(&services);
+    s.extra_root_keys = format!(
+        "[mail]\nsmtp_url = \"smtp://127.0.0.1:{port}\"\nfrom = \"releve@theatre-des-digues.fr\"\n\
+         [channels.sibil]\nbase_url = \"{}\"\n[channels.sacd]\nbase_url = \"{}\"\ncredentials_env = \"SACD_TEST\"\n\
+         attachments_to = \"bordereaux@sacd.example\"\n\n",
+        services.sibil_url, services.sacd_url
+    );
+    let pieces = s.path("out/theatre-des-digues/2025-11/pieces-jointes/sacd");
+    std::fs::create_dir_all(&pieces).unwrap();
+    std::fs::write(pieces.join("contrat-cession.pdf"), b"%PDF-1.4 contrat").unwrap();
+
+    let (status, out) = submit(&s, "sacd", None);
+    assert_eq!(status, 1, "{out}");
+    assert!(
+        out.contains("sacd 2025-11 v1 (télétransmission SACD, rep_version 1) : acceptée"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "sacd 2025-11 v1 (e-mail des pièces jointes à la SACD) : échec, nouvel essai prévu"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("SACD : envoi de l'e-mail impossible"), "{out}");
+    assert_eq!(services.sacd.lock().unwrap().declaration_posts, 1);
+    assert!(inbox.lock().unwrap().is_empty());
+
+    refuse.store(false, Ordering::SeqCst);
+    let (status, out) = submit(&s, "sacd", None);
+    assert_eq!(status, 0, "{out}");
+    assert!(
+        out.contains("sacd 2025-11 v1 (e-mail des pièces jointes à la SACD) : transmise"),
+        "{out}"
+    );
+    assert_eq!(
+        services.sacd.lock().unwrap().declaration_posts,
+        1,
+        "the XML is not sent again"
+    );
+    let messages = inbox.lock().unwrap().clone();
+    assert_eq!(messages.len(), 1);
+    let m = &messages[0];
+    assert_eq!(m.to, vec!["<bordereaux@sacd.example>".to_string()]);
+    assert!(m.data.contains("contrat-cession.pdf"), "{}", m.data);
+    use sha2::Digest;
+    let hash: String = sha2::Sha256::digest(b"theatre-des-digues:sacd:2025-11:v1:email")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(
+        m.data.contains(&format!(
+            "Message-ID: <releve.{}@theatre-des-digues.fr>",
+            &hash[..32]
+        )),
+        "{}",
+        m.data
+    );
+    let (_, listing) = releve_env(&s, &["versions", "--month", "2025-11"], None);
+    assert!(listing.contains("2025-11 sacd v1 — acceptée"), "{listing}");
+    drop(services);
+}
+
+/// A rejection, the fix, the corrected version: SACD refuses a line and SIBIL a declaration
+/// for want of a capacity; the programme gets it, the month is run again, version 2 is approved
+/// and goes out — to SACD with `rep_version` 2, to SIBIL under the same `idExtBilletterie` —
+/// and the command says so in French at each step.
+#[test]
+fn after_a_rejection_the_corrected_version_goes_out_with_the_next_rep_version() {
+    let services = Services::start();
+    let s = approved(&services);
+    let ids = sibil_ids(&s);
+    let refs = sacd_refs(&s);
+    services.sibil.lock().unwrap().refuse_id_ext = Some(ids[0].clone());
+    services.sacd.lock().unwrap().ko_ref = Some(refs[0].clone());
+    let (status, out) = submit(&s, "sacd", None);
+    assert_eq!(status, 1, "{out}");
+    assert!(
+        out.contains("(télétransmission SACD, rep_version 1) : rejetée"),
+        "{out}"
+    );
+    assert!(
+        out.contains("La version corrigée (v2) partira avec rep_version 2."),
+        "{out}"
+    );
+    let (status, out) = submit(&s, "sibil", None);
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("sous les mêmes idExtBilletterie"), "{out}");
+
+    // The fix: P1's capacity in the programme (400 → 420); the bodies now accept.
+    let programme = crate::month_run::november_programme("44306184100047").replace(
+        "P1;Les Vagues;2025-11-14 20:30;Grande salle;44000;Nantes;THEATRE;400;",
+        "P1;Les Vagues;2025-11-14 20:30;Grande salle;44000;Nantes;THEATRE;420;",
+    );
+    assert_ne!(
+        programme,
+        crate::month_run::november_programme("44306184100047")
+    );
+    s.write("programme.csv", programme);
+    services.sibil.lock().unwrap().refuse_id_ext = None;
+    services.sacd.lock().unwrap().ko_ref = None;
+    s.run_month("2025-11");
+    for body in ["sacd", "sibil"] {
+        let (status, out) = releve_env(
+            &s,
+            &[
+                "approve",
+                "--month",
+                "2025-11",
+                "--body",
+                body,
+                "--by",
+                "Claire Martin, directrice",
+            ],
+            None,
+        );
+        assert_eq!(status, 0, "{out}");
+        assert!(out.contains("version 2 approuvée"), "{out}");
+    }
+    let xml =
+        std::fs::read_to_string(s.path("out/theatre-des-digues/2025-11/versions/sacd.v2.xml"))
+            .unwrap();
+    assert!(xml.contains("<rep_version>2</rep_version>"), "{xml}");
+
+    let (status, out) = submit(&s, "sacd", None);
+    assert_eq!(status, 0, "{out}");
+    assert!(
+        out.contains("sacd 2025-11 v2 (télétransmission SACD, rep_version 2) : acceptée"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Version corrigée de la v1 rejetée : la SACD la reçoit avec rep_version 2."),
+        "{out}"
+    );
+    let (status, out) = submit(&s, "sibil", None);
+    assert_eq!(status, 0, "{out}");
+    assert!(
+        out.contains("sibil 2025-11 v2 (API SIBIL) : acceptée"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Version corrigée de la v1 rejetée : mêmes idExtBilletterie"),
+        "{out}"
+    );
+
+    let sacd = services.sacd.lock().unwrap();
+    for r in &refs {
+        assert!(
+            sacd.received
+                .contains_key(&("654321".to_string(), r.clone(), "2".to_string())),
+            "{r} in rep_version 2: {:?}",
+            sacd.received
+        );
+    }
+    // The refused line was never recorded in version 1.
+    assert!(!sacd
+        .received
+        .contains_key(&("654321".to_string(), refs[0].clone(), "1".to_string())));
+    let sibil = services.sibil.lock().unwrap();
+    let held: Vec<String> = sibil
+        .declarations
+        .iter()
+        .map(|d| d["idExtBilletterie"].as_str().unwrap().to_string())
+        .collect();
+    let mut sorted_held = held.clone();
+    sorted_held.sort();
+    let mut sorted_ids = ids.clone();
+    sorted_ids.sort();
+    assert_eq!(sorted_held, sorted_ids, "one declaration per performance");
+    // Version 1 created all but the refused one; version 2 updated those and created it.
+    assert_eq!(sibil.posts as usize, ids.len());
+    assert_eq!(sibil.puts as usize, ids.len() - 1);
+    let p1 = sibil
+        .declarations
+        .iter()
+        .find(|d| d["idExtBilletterie"] == ids[0])
+        .unwrap();
+    assert_eq!(p1["jauge"], 420, "{p1}");
+}
+
+/// The SIBIL account stored from the workspace (sealed) instead of the environment: the
+/// sending works with no SIBIL variable set, and the password is nowhere in clear — not in the
+/// database, the stored exchanges, the output or the logs.
+#[test]
+fn sibil_goes_out_with_the_account_stored_in_the_workspace() {
+    let services = Services::start();
+    let s = approved(&services);
+    let config_path = s.write_config();
+    let config = releve::config::Config::load(&config_path).unwrap();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = releve_store::Store::connect(&config.database_url)
+            .await
+            .unwrap();
+        for (name, value) in [
+            ("SIBIL_TEST_USERNAME", fake_sibil::USER),
+            ("SIBIL_TEST_PASSWORD", fake_sibil::PASSWORD),
+        ] {
+            releve::credentials::store_value(
+                &store,
+                &config.submission.key_file,
+                "theatre-des-digues",
+                name,
+                value,
+                "admin@digues.fr",
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+        }
+        store.close().await;
+    });
+    let out = s.path("out");
+    let output = Command::new(env!("CARGO_BIN_EXE_releve"))
+        .args([
+            "submit",
+            "--config",
+            config_path.to_str().unwrap(),
+            "--month",
+            "2025-11",
+            "--body",
+            "sibil",
+            "--by",
+            "Claire Martin, directrice",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("RELEVE_LOG", "debug")
+        .env_remove("SIBIL_TEST_USERNAME")
+        .env_remove("SIBIL_TEST_PASSWORD")
+        .env_remove("RELEVE_MASTER_KEY")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("(API SIBIL) : acceptée"), "{text}");
+    assert_eq!(services.sibil.lock().unwrap().logins, 1);
+    let db = database_bytes(&s);
+    assert!(
+        contains(&db, "SIBIL_TEST_PASSWORD"),
+        "the sealed row is there"
+    );
+    assert!(
+        !contains(&db, fake_sibil::PASSWORD),
+        "password in clear in the database"
+    );
+    assert!(
+        !text.contains(fake_sibil::PASSWORD),
+        "password printed or logged"
+    );
 }

@@ -1,7 +1,8 @@
 //! A tiny SMTP server on 127.0.0.1 that accepts every message and records it (envelope and
-//! data), for the SACEM e-mail test. It speaks the commands lettre uses: EHLO, MAIL, RCPT,
-//! DATA, RSET, NOOP, QUIT.
+//! data), for the SACEM and SACD attachments e-mail tests; it can refuse senders for a while.
+//! It speaks the commands lettre uses: EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -17,6 +18,12 @@ pub type Inbox = Arc<Mutex<Vec<Received>>>;
 
 /// Starts the sink on the runtime; gives its port and its inbox.
 pub async fn start() -> (u16, Inbox) {
+    start_refusing(Arc::default()).await
+}
+
+/// The same sink, answering `451` (try again later) to every sender while `refuse` is set —
+/// a relay briefly unavailable.
+pub async fn start_refusing(refuse: Arc<AtomicBool>) -> (u16, Inbox) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let inbox: Inbox = Arc::default();
@@ -24,6 +31,7 @@ pub async fn start() -> (u16, Inbox) {
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             let inbox = shared.clone();
+            let refuse = refuse.clone();
             tokio::spawn(async move {
                 let (read, mut write) = stream.into_split();
                 let mut lines = BufReader::new(read);
@@ -40,7 +48,11 @@ pub async fn start() -> (u16, Inbox) {
                         b"250 sink\r\n"
                     } else if upper.starts_with("MAIL FROM:") {
                         current.from = line[10..].trim().to_string();
-                        b"250 OK\r\n"
+                        if refuse.load(Ordering::SeqCst) {
+                            b"451 4.3.0 try again later\r\n"
+                        } else {
+                            b"250 OK\r\n"
+                        }
                     } else if upper.starts_with("RCPT TO:") {
                         current.to.push(line[8..].trim().to_string());
                         b"250 OK\r\n"
