@@ -211,13 +211,13 @@ impl Store {
 }
 
 /// The native PostgreSQL pool of bulk imports, on the same URL (and so the same
-/// `search_path` when the URL sets one). Two connections: one import writes at a time per
-/// process. Notices are silenced: the staging table's `CREATE … IF NOT EXISTS` gives one per
+/// `search_path` when the URL sets one). As many connections as the `Any` pool: each of a
+/// process's workers (`run --jobs N`) may be importing at once. Notices are silenced: the staging table's `CREATE … IF NOT EXISTS` gives one per
 /// batch.
 fn copy_pool(url: &str) -> Result<sqlx::PgPool, sqlx::Error> {
     let options: sqlx::postgres::PgConnectOptions = url.parse()?;
     Ok(sqlx::postgres::PgPoolOptions::new()
-        .max_connections(2)
+        .max_connections(5)
         .acquire_timeout(Duration::from_secs(10))
         .after_connect(|conn, _meta| {
             Box::pin(async move {
