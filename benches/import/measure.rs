@@ -41,8 +41,10 @@ pub fn run(command: Command, scratch: &Path, what: &str) -> (Measure, String) {
         .output()
         .expect("GNU time must be installed as /usr/bin/time (Debian: apt install time)");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    // `releve run` ends with status 1 when the month has points to review (the generated
+    // programme leaves some blocking points): a finished run all the same. 2 and more fail.
     assert!(
-        output.status.success(),
+        output.status.code().is_some_and(|code| code <= 1),
         "{what}: {stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
