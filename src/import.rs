@@ -1,6 +1,9 @@
 //! Importing one configured source into the store: the collector streams records, they are
 //! written in batches (memory stays flat whatever the file size), and the rows that could not
-//! be mapped replace the source's open quarantine.
+//! be mapped replace the source's open quarantine. A `tickets_csv` file is parsed on a thread
+//! of its own (`parse_thread`) while the previous batch is being written.
+
+mod parse_thread;
 
 use anyhow::{anyhow, Result};
 use chrono::{DateTime, Utc};
@@ -76,11 +79,12 @@ impl ImportContext {
     }
 }
 
-/// Records per database batch.
-const BATCH: usize = 2_000;
+/// Records per database batch: one transaction each (a few MB of tickets at most).
+const BATCH: usize = 5_000;
 
-/// Tickets written between two refreshes of the database statistics (PostgreSQL `ANALYZE`).
-const STATISTICS_EVERY: usize = 20_000;
+/// Tickets written (inserted or changed) by an import from which the database statistics are
+/// refreshed at its end (PostgreSQL `ANALYZE`, for the queries that follow the import).
+const STATISTICS_AFTER: u64 = 5_000;
 
 /// What an import did, for the run record and the summary.
 #[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
@@ -137,18 +141,16 @@ async fn import_source_in_span(
     match spec.kind {
         SourceKind::TicketsCsv => {
             let reader = tickets_csv::read(&spec.key, path)?;
-            let total = reader.progress().1;
-            let bar = progress_bar(progress, total, &spec.key);
+            let bar = progress_bar(progress, reader.progress().1, &spec.key);
+            let mut parsed = parse_thread::spawn(reader, |r| r.progress().0)?;
             let mut sink = Sink::new(store, org, &spec.key, false);
-            let mut reader = reader;
-            let mut seen = 0u64;
-            while let Some(record) = reader.next() {
-                sink.push(record).await?;
-                seen += 1;
-                if seen.is_multiple_of(1_000) {
-                    bar.set_position(reader.progress().0);
+            while let Some(chunk) = parsed.next().await {
+                bar.set_position(chunk.position);
+                for record in chunk.records {
+                    sink.push(record).await?;
                 }
             }
+            parsed.finish()?;
             bar.finish_and_clear();
             sink.finish().await
         }
@@ -313,8 +315,8 @@ struct Sink<'a> {
     programme_source: bool,
     /// Configured VAT rate for paid tickets of a vendor whose API gives none (`vat_rate`).
     assumed_vat: Option<VatRate>,
-    /// Tickets written since the database statistics were last refreshed.
-    since_statistics: usize,
+    /// Tickets inserted or changed by this import.
+    written: u64,
 }
 
 impl<'a> Sink<'a> {
@@ -333,7 +335,7 @@ impl<'a> Sink<'a> {
             },
             programme_source,
             assumed_vat: None,
-            since_statistics: 0,
+            written: 0,
         }
     }
 
@@ -375,22 +377,19 @@ impl<'a> Sink<'a> {
             self.performances.clear();
         }
         if !self.tickets.is_empty() {
-            self.store.upsert_tickets(self.org, &self.tickets).await?;
+            let done = self.store.upsert_tickets(self.org, &self.tickets).await?;
             releve_store::faults::point("import.flushed");
-            self.since_statistics += self.tickets.len();
+            self.written += done.inserted + done.updated;
             self.tickets.clear();
-        }
-        if self.since_statistics >= STATISTICS_EVERY {
-            // Large imports: keep PostgreSQL's planner informed as the table fills up.
-            self.store.refresh_statistics().await?;
-            self.since_statistics = 0;
         }
         Ok(())
     }
 
     async fn finish(mut self) -> Result<ImportCounts> {
         self.flush().await?;
-        if self.since_statistics >= STATISTICS_EVERY / 4 {
+        if self.written >= STATISTICS_AFTER {
+            // The facts' queries right after a large import need PostgreSQL's statistics of
+            // the table as it now is (the import itself plans no per-row lookup).
             self.store.refresh_statistics().await?;
         }
         if self.programme_source {

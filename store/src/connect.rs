@@ -43,6 +43,9 @@ impl Backend {
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    /// PostgreSQL only: a native pool for what `Any` cannot do (`COPY`, `tickets/copy.rs`).
+    /// Lazy: it opens its first connection at the first bulk import.
+    pub(crate) copy_pool: Option<sqlx::PgPool>,
 }
 
 impl Store {
@@ -114,7 +117,15 @@ impl Store {
                 return Err(source.into());
             }
         }
-        let store = Store { pool, backend };
+        let copy_pool = match backend {
+            Backend::Postgres => Some(copy_pool(&url).map_err(unreachable)?),
+            Backend::Sqlite => None,
+        };
+        let store = Store {
+            pool,
+            backend,
+            copy_pool,
+        };
         let damaged = |e: StoreError| match e {
             StoreError::Database(source) | StoreError::Migration(MigrateError::Execute(source))
                 if is_damaged_file(&source) =>
@@ -189,6 +200,9 @@ impl Store {
     /// Closes every connection (waits for the ones in use).
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(pool) = &self.copy_pool {
+            pool.close().await;
+        }
     }
 }
 
@@ -239,6 +253,24 @@ fn is_busy(e: &sqlx::Error) -> bool {
         .and_then(|d| d.code())
         .and_then(|code| code.parse::<i32>().ok())
         .is_some_and(|code| code & 0xff == 5)
+}
+
+/// The native PostgreSQL pool of bulk imports, on the same URL (and so the same
+/// `search_path` when the URL sets one). As many connections as the `Any` pool: each of a
+/// process's workers (`run --jobs N`) may be importing at once. Notices are silenced: the staging table's `CREATE … IF NOT EXISTS` gives one per
+/// batch.
+fn copy_pool(url: &str) -> Result<sqlx::PgPool, sqlx::Error> {
+    let options: sqlx::postgres::PgConnectOptions = url.parse()?;
+    Ok(sqlx::postgres::PgPoolOptions::new()
+        .max_connections(5)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute("SET client_min_messages = warning").await?;
+                Ok(())
+            })
+        })
+        .connect_lazy_with(options))
 }
 
 /// SQLite's "file is not a database" (26) and "database disk image is malformed" (11).

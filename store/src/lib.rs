@@ -22,6 +22,9 @@
 //!   ordering differ from SQLite's;
 //! - imports are written many rows per statement inside one transaction (helpers in
 //!   `batch.rs`: 100 rows on SQLite, 500 on PostgreSQL, under both bound-parameter limits);
+//! - tickets, the one large import, compare each row with the stored one inside the upsert
+//!   (a content hash, migration 0012) and, on PostgreSQL, go through `COPY` on a native
+//!   connection (`tickets/copy.rs`): the only place the store leaves the `Any` driver;
 //! - PostgreSQL sessions use `plan_cache_mode = force_custom_plan` (PostgreSQL 12 or later):
 //!   generic plans made while an import's table is still empty turned 2 s into 80 s.
 //!
@@ -56,8 +59,8 @@
 //! Reserved migration numbers: 0002 (sync cursors, raw exchanges), 0003 (declaration versions,
 //! audit log), 0004 (payroll engagements), 0005 (accounts, sessions, API tokens), 0006 (job
 //! queue, audit hash chain), 0007 (company register cache), 0008 (stored credentials, sealed),
-//! 0009 (funder sharing, funder downloads), 0010 (corrections, push requests), 0013 (submission
-//! outbox), 0015 (reminders and run reports).
+//! 0009 (funder sharing, funder downloads), 0010 (corrections, push requests), 0012 (tickets'
+//! content hash and revision), 0013 (submission outbox), 0015 (reminders and run reports).
 //!
 //! # Adding a migration and a module
 //!

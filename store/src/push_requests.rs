@@ -104,8 +104,10 @@ impl Store {
                 continue;
             }
             let done = sqlx::query(
-                "UPDATE tickets SET status = 'cancelled' WHERE org = $1 AND source = $2 \
-                 AND ticket_id = $3",
+                // The hash is not recomputed here: NULL makes the next import compare the
+                // row column by column (`tickets.rs`).
+                "UPDATE tickets SET status = 'cancelled', content_hash = NULL, \
+                 revision = revision + 1 WHERE org = $1 AND source = $2 AND ticket_id = $3",
             )
             .bind(org)
             .bind(source)

@@ -1,10 +1,26 @@
 //! Table `tickets`: admissions, natural key `(org, source, ticket_id)`.
 //!
 //! A later import of the same ticket replaces its row: that is how refunds and cancellations
-//! arrive. Rows are compared with what is stored first, so that the import can report how many
-//! tickets were new, changed or unchanged, and unchanged rows are not rewritten.
+//! arrive. The import reports how many tickets were new, changed or unchanged, and unchanged
+//! rows are neither rewritten nor fetched: each row stores a hash of its values
+//! (`content_hash`, migration 0012) and the upsert replaces a row only when the hash differs
+//! (`INSERT … ON CONFLICT DO UPDATE … WHERE`), adding one to the row's `revision`. What each
+//! statement returns (the revisions of the rows it wrote) gives the counts.
+//!
+//! Two write paths, one SQL clause ([`on_conflict_clause`]):
+//! - `statements`: multi-row `INSERT` statements through the `Any` pool, a hundred rows each,
+//!   the whole call in one transaction (SQLite; PostgreSQL when no native pool exists);
+//! - `copy`: PostgreSQL `COPY` of the whole call into a temporary staging table, then one
+//!   set-based upsert from it, through a native PostgreSQL pool (`COPY` is not in `Any`).
+//!
+//! Every other statement that changes a ticket's values must set `content_hash` to NULL (the
+//! row is then compared column by column) or to the hash of its new values: a stale hash would
+//! hide a change. `cancel_tickets_not_in` (`push_requests.rs`) is the only one today.
 
-use crate::batch::{placeholder_list, rows_per_statement, values_list};
+mod content_hash;
+mod copy;
+mod statements;
+
 use crate::codec::{instant_from_db, instant_to_db};
 use crate::connect::{Backend, Store};
 use crate::error::StoreError;
@@ -12,8 +28,8 @@ use chrono::{DateTime, Utc};
 use releve_domain::{Money, PriceKind, Ticket, TicketStatus, VatRate};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
-use std::collections::{BTreeMap, HashMap};
+use sqlx::Row;
+use std::collections::HashMap;
 
 const COLUMNS: [&str; 10] = [
     "org",
@@ -118,43 +134,20 @@ impl TicketRow {
 }
 
 impl Store {
-    /// Inserts or replaces tickets in one transaction, a few hundred per statement. Every
-    /// price is checked first: one that is not a whole number of cents fails the call before
-    /// anything is written. When the same id appears twice in `tickets`, the last one wins.
+    /// Inserts or replaces tickets in one transaction. Every price is checked first: one that
+    /// is not a whole number of cents fails the call before anything is written. When the same
+    /// id appears twice in `tickets`, the last one wins. The stored row is never fetched: the
+    /// database compares the content hash inside the upsert (module documentation).
     pub async fn upsert_tickets(
         &self,
         org: &str,
         tickets: &[Ticket],
     ) -> Result<UpsertCounts, StoreError> {
-        let by_source = prepare(tickets)?;
-        let batch = rows_per_statement(self.backend(), COLUMNS.len());
-        let mut counts = UpsertCounts::default();
-        let mut tx = self.begin_write().await?;
-        for (source, rows) in &by_source {
-            for chunk in rows.chunks(batch) {
-                let stored = stored_rows(&mut tx, org, source, chunk).await?;
-                let changed: Vec<&(&str, TicketRow)> = chunk
-                    .iter()
-                    .filter(|(id, row)| match stored.get(*id) {
-                        None => {
-                            counts.inserted += 1;
-                            true
-                        }
-                        Some(old) if old == row => {
-                            counts.unchanged += 1;
-                            false
-                        }
-                        Some(_) => {
-                            counts.updated += 1;
-                            true
-                        }
-                    })
-                    .collect();
-                write_rows(&mut tx, org, source, &changed).await?;
-                crate::faults::point("import.batch");
-            }
-        }
-        tx.commit().await?;
+        let rows = prepare(tickets)?;
+        let counts = match &self.copy_pool {
+            Some(pg) => copy::upsert(pg, org, &rows).await?,
+            None => statements::upsert(self, org, &rows).await?,
+        };
         tracing::debug!(
             org,
             inserted = counts.inserted,
@@ -202,86 +195,77 @@ impl Store {
     }
 }
 
-/// Rows to write, by source, as `(ticket_id, row)`.
-type BySource<'a> = BTreeMap<&'a str, Vec<(&'a str, TicketRow)>>;
+/// A validated ticket to write: its key, its stored values and their hash.
+struct Prepared<'a> {
+    source: &'a str,
+    ticket_id: &'a str,
+    row: TicketRow,
+    hash: String,
+}
 
-/// Validated rows grouped by source, one per ticket id (the last given), in input order.
-fn prepare(tickets: &[Ticket]) -> Result<BySource<'_>, StoreError> {
-    let mut by_source: BySource = BTreeMap::new();
-    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+/// Validated rows, one per (source, ticket id) — the last given — in input order.
+fn prepare(tickets: &[Ticket]) -> Result<Vec<Prepared<'_>>, StoreError> {
+    let mut rows: Vec<Prepared> = Vec::with_capacity(tickets.len());
+    let mut index: HashMap<(&str, &str), usize> = HashMap::with_capacity(tickets.len());
     for ticket in tickets {
         let row = TicketRow::of(ticket)?;
-        let rows = by_source.entry(ticket.source.as_str()).or_default();
+        let prepared = Prepared {
+            source: &ticket.source,
+            ticket_id: &ticket.ticket_id,
+            hash: content_hash::of(&row),
+            row,
+        };
         match index.get(&(ticket.source.as_str(), ticket.ticket_id.as_str())) {
             // PostgreSQL refuses to update the same row twice in one statement.
-            Some(&i) => rows[i].1 = row,
+            Some(&i) => rows[i] = prepared,
             None => {
                 index.insert((&ticket.source, &ticket.ticket_id), rows.len());
-                rows.push((&ticket.ticket_id, row));
+                rows.push(prepared);
             }
         }
     }
-    Ok(by_source)
+    Ok(rows)
 }
 
-/// The stored rows of these ticket ids, by id.
-async fn stored_rows(
-    conn: &mut AnyConnection,
-    org: &str,
-    source: &str,
-    chunk: &[(&str, TicketRow)],
-) -> Result<HashMap<String, TicketRow>, StoreError> {
-    let sql = format!(
-        "SELECT {} FROM tickets WHERE org = $1 AND source = $2 AND ticket_id IN ({})",
-        COLUMNS[2..].join(", "),
-        placeholder_list(chunk.len(), 3)
-    );
-    let mut query = sqlx::query(&sql).bind(org).bind(source);
-    for (id, _) in chunk {
-        query = query.bind(*id);
-    }
-    let rows = query.fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get("ticket_id")?, TicketRow::read(row)?)))
-        .collect()
-}
+/// Columns written by an import: the key, the values and the content hash.
+const WRITTEN: [&str; 11] = [
+    "org",
+    "source",
+    "ticket_id",
+    "performance_external_id",
+    "price_cents",
+    "vat_rate",
+    "status",
+    "price_category",
+    "price_kind",
+    "sold_at",
+    "content_hash",
+];
 
-async fn write_rows(
-    conn: &mut AnyConnection,
-    org: &str,
-    source: &str,
-    rows: &[&(&str, TicketRow)],
-) -> Result<(), StoreError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let updates = COLUMNS[3..]
+/// The `ON CONFLICT` clause shared by both backends: a stored ticket is replaced only when its
+/// content differs — by hash, or column by column when the stored hash is unknown (NULL: rows
+/// older than migration 0012, or changed by a statement that does not compute it) — and each
+/// replacement adds one to its revision. `RETURNING revision` gives one row per ticket
+/// written: revision 1 for an insertion, more for a replacement, none for an unchanged ticket.
+fn on_conflict_clause() -> String {
+    let values = &COLUMNS[3..];
+    let set = values
         .iter()
         .map(|c| format!("{c} = excluded.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let sql = format!(
-        "INSERT INTO tickets ({}) VALUES {} \
-         ON CONFLICT (org, source, ticket_id) DO UPDATE SET {updates}",
-        COLUMNS.join(", "),
-        values_list(rows.len(), COLUMNS.len(), 1)
-    );
-    let mut query = sqlx::query(&sql);
-    for (id, row) in rows.iter().copied() {
-        query = query
-            .bind(org)
-            .bind(source)
-            .bind(*id)
-            .bind(row.performance_external_id.as_str())
-            .bind(row.price_cents)
-            .bind(row.vat_rate.as_str())
-            .bind(row.status.as_str())
-            .bind(row.price_category.as_deref())
-            .bind(row.price_kind.as_deref())
-            .bind(row.sold_at);
-    }
-    query.execute(&mut *conn).await?;
-    Ok(())
+    let differs = values
+        .iter()
+        .map(|c| format!("tickets.{c} IS DISTINCT FROM excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    format!(
+        "ON CONFLICT (org, source, ticket_id) DO UPDATE SET {set}, \
+         content_hash = excluded.content_hash, revision = tickets.revision + 1 \
+         WHERE tickets.content_hash IS DISTINCT FROM excluded.content_hash \
+         AND (tickets.content_hash IS NOT NULL OR {differs}) \
+         RETURNING revision"
+    )
 }
 
 #[cfg(test)]

@@ -439,3 +439,96 @@ fn killed_approvals_and_submission_records(db: &Db) {
         );
     }
 }
+
+/// November with 12,000 more tickets for P1, in three import batches of 5,000 (the last one
+/// partial): each batch is one transaction of 50 statements on SQLite.
+fn large_import_scenario() -> Case {
+    let s = Scenario::new();
+    let mut tickets = november_tickets();
+    for i in 1..=12_000 {
+        let (category, kind, price, status) = match i % 10 {
+            0 => ("Invitation", "free", "0", "valid"),
+            1 => ("Tarif réduit", "reduced", "12.50", "refunded"),
+            _ => ("Plein tarif", "full", "18.00", "valid"),
+        };
+        let rate = if price == "0" { "" } else { "5.5" };
+        tickets += &ticket(
+            &format!("T1-L{i:05}"),
+            "P1",
+            "Les Vagues",
+            "2025-11-14 20:30",
+            "Grande salle",
+            category,
+            kind,
+            price,
+            rate,
+            status,
+        );
+    }
+    s.write("tickets.csv", tickets);
+    s.write("programme.csv", november_programme("44306184100047"));
+    let url = format!("sqlite://{}", s.path("releve.db").display());
+    Case {
+        s,
+        url,
+        _schema: None,
+    }
+}
+
+/// (tickets, sum of their revisions, tickets with a content hash) in the scenario's database.
+fn ledger(dir: &Path) -> (i64, i64, i64) {
+    use sqlx::{Connection, Row};
+    let url = format!("sqlite://{}", dir.join("releve.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(revision), 0) AS revisions, \
+             COUNT(content_hash) AS hashed FROM tickets",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        let figures = (
+            row.get::<i64, _>("n"),
+            row.get::<i64, _>("revisions"),
+            row.get::<i64, _>("hashed"),
+        );
+        conn.close().await.unwrap();
+        figures
+    })
+}
+
+#[test]
+fn a_large_import_killed_between_and_inside_batches_loses_and_rewrites_nothing() {
+    let fresh = large_import_scenario();
+    run_ok(&args(&fresh));
+    let reference = Reference {
+        files: folder_bytes(&month_folder(&fresh)),
+        tickets: stored(&fresh.url).tickets,
+    };
+    // Every row of the file (the November file's and the 12,000), one revision each.
+    let rows = std::fs::read_to_string(fresh.path("tickets.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    assert!(rows > 12_000);
+    assert_eq!(reference.tickets, rows);
+    let all = rows as i64;
+    assert_eq!(ledger(fresh.dir.path()), (all, all, all));
+
+    let s = large_import_scenario();
+    let args = args(&s);
+    // After the first batch's commit: 5,000 tickets are stored…
+    run_killed(&args, "import.flushed:1");
+    assert_eq!(ledger(s.dir.path()), (5_000, 5_000, 5_000));
+    // …then killed inside the second batch (statement 10 of its 50): its transaction is lost
+    // whole, the first batch's rows are found unchanged (not rewritten: revision 1).
+    run_killed(&args, "import.batch:60");
+    assert_eq!(ledger(s.dir.path()), (5_000, 5_000, 5_000));
+    run_ok(&args);
+    // Every ticket once, none rewritten, the files of the uninterrupted run.
+    assert_eq!(ledger(s.dir.path()), (all, all, all));
+    check_after_rerun(&s, &reference, "large import", 2);
+}

@@ -204,3 +204,234 @@ async fn tickets_follow_the_start_of_their_performance() {
     })
     .await;
 }
+
+/// `(ticket_id, revision, content hash known)` of every stored ticket of `org`, by id.
+async fn revisions(store: &crate::Store, org: &str) -> Vec<(String, i64, bool)> {
+    use sqlx::Row;
+    let rows = sqlx::query("SELECT ticket_id, revision, content_hash FROM tickets WHERE org = $1")
+        .bind(org)
+        .fetch_all(&store.pool)
+        .await
+        .unwrap();
+    let mut list: Vec<(String, i64, bool)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.get::<String, _>("ticket_id"),
+                r.get::<i64, _>("revision"),
+                r.get::<Option<String>, _>("content_hash").is_some(),
+            )
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+async fn audit_rows(store: &crate::Store) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT COUNT(*) AS n FROM audit_log")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap()
+        .get("n")
+}
+
+/// 12 000 tickets of three performances, every optional column used, a few odd characters.
+fn big_batch() -> Vec<Ticket> {
+    let mut tickets = Vec::new();
+    for (p, price, kind) in [
+        ("P1", "18.00", PriceKind::Full),
+        ("P2", "12.50", PriceKind::Reduced),
+        ("P3", "0", PriceKind::Free),
+    ] {
+        let rate = if price == "0" { "0" } else { "5.5" };
+        let first = tickets.len();
+        for mut t in testing::tickets(p, first, 4_000, price, rate, kind) {
+            t.sold_at = Some(at("2025-02-01 10:15"));
+            t.price_category = Some("Tarif \"réduit\"\tgroupe\\n°1".into());
+            tickets.push(t);
+        }
+    }
+    tickets
+}
+
+async fn with_three_performances(store: &crate::Store) {
+    let performances: Vec<_> = ["P1", "P2", "P3"]
+        .iter()
+        .map(|p| testing::performance(p, "Le Misanthrope", "2025-03-14 20:30"))
+        .collect();
+    store
+        .upsert_performances("digues", &performances)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn re_importing_a_big_identical_batch_writes_and_records_nothing() {
+    each_backend(|store| async move {
+        with_three_performances(&store).await;
+        let tickets = big_batch();
+        assert_eq!(
+            store.upsert_tickets("digues", &tickets).await.unwrap(),
+            counts(12_000, 0, 0)
+        );
+        let (from, to) = (at("2025-03-01 00:00"), at("2025-04-01 00:00"));
+        let stored = store.tickets_between("digues", from, to).await.unwrap();
+        let before = revisions(&store, "digues").await;
+        let audit = audit_rows(&store).await;
+        assert!(before
+            .iter()
+            .all(|(_, revision, hashed)| *revision == 1 && *hashed));
+
+        assert_eq!(
+            store.upsert_tickets("digues", &tickets).await.unwrap(),
+            counts(0, 0, 12_000)
+        );
+        // Not one row rewritten (revisions unchanged), nothing in the audit log, same tickets.
+        assert_eq!(revisions(&store, "digues").await, before);
+        assert_eq!(audit_rows(&store).await, audit);
+        assert_eq!(
+            store.tickets_between("digues", from, to).await.unwrap(),
+            stored
+        );
+        // Tabs, quotes, backslashes and accents survive the bulk path.
+        assert_eq!(stored, {
+            let mut sorted = tickets.clone();
+            sorted.sort_by(|a, b| a.ticket_id.cmp(&b.ticket_id));
+            sorted
+        });
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_changed_ticket_in_a_big_batch_is_the_only_one_rewritten() {
+    each_backend(|store| async move {
+        with_three_performances(&store).await;
+        let mut tickets = big_batch();
+        store.upsert_tickets("digues", &tickets).await.unwrap();
+        // T7777 (P2) refunded in the next export; everything else identical.
+        let changed = tickets.iter_mut().find(|t| t.ticket_id == "T7777").unwrap();
+        changed.status = TicketStatus::Refunded;
+        assert_eq!(
+            store.upsert_tickets("digues", &tickets).await.unwrap(),
+            counts(0, 1, 11_999)
+        );
+        let after = revisions(&store, "digues").await;
+        let rewritten: Vec<&(String, i64, bool)> = after
+            .iter()
+            .filter(|(_, revision, _)| *revision != 1)
+            .collect();
+        assert_eq!(rewritten, [&("T7777".to_string(), 2, true)]);
+        let (from, to) = (at("2025-03-01 00:00"), at("2025-04-01 00:00"));
+        let stored = store.tickets_between("digues", from, to).await.unwrap();
+        let t = stored.iter().find(|t| t.ticket_id == "T7777").unwrap();
+        assert_eq!(t.status, TicketStatus::Refunded);
+        // Back to valid in a third export: a second replacement, revision 3.
+        let t7777 = tickets.iter_mut().find(|t| t.ticket_id == "T7777").unwrap();
+        t7777.status = TicketStatus::Valid;
+        assert_eq!(
+            store.upsert_tickets("digues", &tickets).await.unwrap(),
+            counts(0, 1, 11_999)
+        );
+        let after = revisions(&store, "digues").await;
+        assert!(after.contains(&("T7777".to_string(), 3, true)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rows_without_a_known_hash_are_compared_column_by_column() {
+    each_backend(|store| async move {
+        let (from, to) = with_march_performance(&store).await;
+        let mut tickets = testing::tickets("P1", 1, 3, "18.00", "5.5", PriceKind::Full);
+        tickets[0].price_category = None;
+        store.upsert_tickets("digues", &tickets).await.unwrap();
+        // As rows stored before migration 0012, or cancelled by a push: no hash.
+        sqlx::query("UPDATE tickets SET content_hash = NULL")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        // T1 unchanged (a NULL value on both sides is the same value), T2 refunded.
+        tickets[1].status = TicketStatus::Refunded;
+        assert_eq!(
+            store.upsert_tickets("digues", &tickets).await.unwrap(),
+            counts(0, 1, 2)
+        );
+        assert_eq!(
+            revisions(&store, "digues").await,
+            [
+                ("T1".to_string(), 1, false),
+                ("T2".to_string(), 2, true),
+                ("T3".to_string(), 1, false),
+            ]
+        );
+        let stored = store.tickets_between("digues", from, to).await.unwrap();
+        assert_eq!(stored, tickets);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_ticket_cancelled_by_a_push_and_sent_again_valid_is_restored() {
+    each_backend(|store| async move {
+        let (from, to) = with_march_performance(&store).await;
+        let tickets = testing::tickets("P1", 1, 2, "18.00", "5.5", PriceKind::Full);
+        store.upsert_tickets("digues", &tickets).await.unwrap();
+        // The vendor replaces P1's tickets by T1 alone: T2 cancelled without a new hash…
+        let keep = std::collections::HashSet::from(["T1".to_string()]);
+        let cancelled = store
+            .cancel_tickets_not_in("digues", "tickets_csv", "P1", &keep)
+            .await
+            .unwrap();
+        assert_eq!(cancelled, 1);
+        // …then sends T2 again, valid, exactly as first stored: it must not pass for unchanged.
+        assert_eq!(
+            store.upsert_tickets("digues", &tickets).await.unwrap(),
+            counts(0, 1, 1)
+        );
+        let stored = store.tickets_between("digues", from, to).await.unwrap();
+        assert_eq!(stored, tickets);
+        assert!(revisions(&store, "digues")
+            .await
+            .contains(&("T2".to_string(), 3, true)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn both_write_paths_store_and_count_the_same() {
+    each_backend(|store| async move {
+        with_three_performances(&store).await;
+        let mut tickets = big_batch();
+        tickets.truncate(1_500);
+        let rows = super::prepare(&tickets).unwrap();
+        // The multi-row statements through `Any` (SQLite's path; PostgreSQL's fallback)…
+        let first = super::statements::upsert(&store, "a", &rows).await.unwrap();
+        // …and the path `upsert_tickets` takes on this backend (COPY on PostgreSQL).
+        let second = store.upsert_tickets("b", &tickets).await.unwrap();
+        assert_eq!((first, second), (counts(1_500, 0, 0), counts(1_500, 0, 0)));
+        tickets[3].price_incl_vat = Money::from_cents(1);
+        let rows = super::prepare(&tickets).unwrap();
+        let first = super::statements::upsert(&store, "a", &rows).await.unwrap();
+        let second = store.upsert_tickets("b", &tickets).await.unwrap();
+        assert_eq!((first, second), (counts(0, 1, 1_499), counts(0, 1, 1_499)));
+        assert_eq!(revisions(&store, "a").await, revisions(&store, "b").await);
+        // The same hashes too: either path's rows are recognised by the other.
+        let hashes = |org: &'static str| {
+            let store = store.clone();
+            async move {
+                let mut list: Vec<(String, String)> =
+                    sqlx::query_as("SELECT ticket_id, content_hash FROM tickets WHERE org = $1")
+                        .bind(org)
+                        .fetch_all(&store.pool)
+                        .await
+                        .unwrap();
+                list.sort();
+                list
+            }
+        };
+        assert_eq!(hashes("a").await, hashes("b").await);
+    })
+    .await;
+}
