@@ -35,6 +35,7 @@ mod tests;
 
 pub use model::{Nature, NotDeclared, Period, SacdFile, SacdLine, SacdTotals, ShowMoney, Span};
 
+use crate::render::RenderError;
 use crate::render::json;
 use crate::{Body, BuildInput, Declaration, DeclarationError, Draft, RenderedFile, Summary};
 
@@ -91,7 +92,7 @@ fn render(
     })?;
     let pdf = form::form(model, org, input.generated_at)
         .render(input.generated_at)
-        .map_err(|e| e.for_body(body))?;
+        .map_err(|e| RenderError::from(e).for_body(body))?;
     let files = vec![
         RenderedFile {
             name: "sacd.json".into(),
