@@ -63,7 +63,10 @@ pub fn sentence_fr(amendment: &Amendment, base: &BaseVersion) -> String {
     let what = match tax_difference(amendment) {
         Some(d) if d.is_positive() => format!("{} à déclarer en complément", fr::signed_money(d)),
         Some(d) if negative(d) => {
-            format!("{} : taxe à régulariser en votre faveur", fr::signed_money(d))
+            format!(
+                "{} : taxe à régulariser en votre faveur",
+                fr::signed_money(d)
+            )
         }
         _ => format!(
             "{lines} ligne{s} modifiée{s}",

@@ -27,10 +27,12 @@ pub enum DocumentError {
     Pdf(String),
 }
 
-#[cfg(test)]
-pub(crate) mod testing {
-    /// The text of a PDF, every kind of space folded into one plain space.
-    pub(crate) fn pdf_text(bytes: &[u8]) -> String {
+/// Test helpers for the crates that render documents (feature `test-support`).
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing {
+    /// The text of a PDF, with every kind of space (no-break, narrow no-break, line breaks)
+    /// folded into one plain space, so assertions read like the document.
+    pub fn pdf_text(bytes: &[u8]) -> String {
         let text = pdf_extract::extract_text_from_mem(bytes).expect("pdf-extract reads our PDF");
         text.replace(['\u{a0}', '\u{202f}'], " ")
             .split_whitespace()

@@ -4,8 +4,8 @@
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
-use releve_documents::fr;
 use releve_declarations::{Body, Summary};
+use releve_documents::fr;
 use releve_domain::{Issue, Money, MonthFacts, Severity, PARIS};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -148,10 +148,7 @@ pub fn render_html(
     context.insert("organisation", &facts.organisation.name);
     context.insert("siret", &fr::siret(facts.organisation.siret.as_str()));
     context.insert("month", &fr::month(facts.month));
-    context.insert(
-        "generated_at",
-        &fr::date_time(generated_at),
-    );
+    context.insert("generated_at", &fr::date_time(generated_at));
     context.insert("due", &due);
     context.insert("performances", &performances);
     context.insert("attention", &attention);

@@ -254,7 +254,11 @@ pub fn charts(facts: &MonthFacts) -> Vec<(&'static str, &'static str, BarChart)>
             "Fréquentation par représentation",
             attendance,
         ),
-        ("chart-receipts", "Recettes TTC par représentation", receipts),
+        (
+            "chart-receipts",
+            "Recettes TTC par représentation",
+            receipts,
+        ),
     ]
 }
 

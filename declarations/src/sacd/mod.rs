@@ -35,8 +35,8 @@ mod tests;
 
 pub use model::{Nature, NotDeclared, Period, SacdFile, SacdLine, SacdTotals, ShowMoney, Span};
 
-use crate::render::RenderError;
 use crate::render::json;
+use crate::render::RenderError;
 use crate::{Body, BuildInput, Declaration, DeclarationError, Draft, RenderedFile, Summary};
 
 pub struct Sacd;

@@ -30,7 +30,11 @@ fn figure(v: &Value) -> String {
 /// The notes of one indicator: its own note (after its label: the note sits under the table),
 /// then the reasons of its empty figures (the figure column already says which are empty).
 fn notes(r: &IndicatorRow) -> Vec<String> {
-    let mut notes: Vec<String> = r.note.iter().map(|n| format!("{} : {n}", r.label)).collect();
+    let mut notes: Vec<String> = r
+        .note
+        .iter()
+        .map(|n| format!("{} : {n}", r.label))
+        .collect();
     let mut reasons = |v: &Value, previous: &Value| {
         if let Some(reason) = v.reason() {
             notes.push(format!("non applicable : {reason}"));
@@ -46,7 +50,8 @@ fn notes(r: &IndicatorRow) -> Vec<String> {
     notes
 }
 
-pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
+/// The report as a form of the document layer (laid out and checked in tests).
+pub(crate) fn form(report: &Report) -> Form {
     let mut form = Form::new(format!(
         "Indicateurs d'activité — {}",
         report.organisation_name
@@ -103,6 +108,11 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
             form.note(n);
         }
     }
-    form.render(report.generated_at)
+    form
+}
+
+pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
+    form(report)
+        .render(report.generated_at)
         .map_err(|e| IndicatorError::Pdf(e.to_string()))
 }

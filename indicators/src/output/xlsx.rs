@@ -158,7 +158,13 @@ pub fn workbook(sheets: &[Sheet], created: DateTime<Utc>) -> Result<Vec<u8>, Ind
         created.month() as u8,
         created.day() as u8,
     )
-    .and_then(|d| d.and_hms(created.hour() as u16, created.minute() as u8, created.second()))
+    .and_then(|d| {
+        d.and_hms(
+            created.hour() as u16,
+            created.minute() as u8,
+            created.second(),
+        )
+    })
     .map_err(xlsx_error)?;
     book.set_properties(
         &DocProperties::new()

@@ -172,6 +172,19 @@ fn pdf_text_shows_the_key_figures() {
 }
 
 #[test]
+fn pdf_is_laid_out_without_defects() {
+    // Nothing outside the margins or over its neighbour, no word cut mid-word.
+    let report = crate::Report::build(
+        &organisation(true),
+        Period::parse_season("2025-2026", 9).unwrap(),
+        &all_months(),
+        generated_at(),
+    );
+    let defects = releve_documents::pdf::check::check(&crate::output::pdf::form(&report));
+    assert!(defects.is_empty(), "{defects:#?}");
+}
+
+#[test]
 fn pdf_says_each_note_once_and_cuts_nothing() {
     let files = season_files();
     let text = pdf_extract::extract_text_from_mem(file(&files, "indicators.pdf")).unwrap();
@@ -222,7 +235,10 @@ fn workbook_read_back_has_one_sheet_per_family_and_the_figures_of_the_json() {
     let bytes = file(&files, "indicators.xlsx").to_vec();
     let mut book: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
-    let names: Vec<String> = Family::ALL.iter().map(|f| f.label_fr().to_string()).collect();
+    let names: Vec<String> = Family::ALL
+        .iter()
+        .map(|f| f.label_fr().to_string())
+        .collect();
     assert_eq!(book.sheet_names(), names);
     let json: serde_json::Value = serde_json::from_slice(file(&files, "indicators.json")).unwrap();
     let mut checked = 0;
@@ -232,7 +248,14 @@ fn workbook_read_back_has_one_sheet_per_family_and_the_figures_of_the_json() {
         let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
         assert_eq!(
             header,
-            ["Indicateur", "Libellé", "Unité", "saison 2025-2026", "saison 2024-2025", "Note"]
+            [
+                "Indicateur",
+                "Libellé",
+                "Unité",
+                "saison 2025-2026",
+                "saison 2024-2025",
+                "Note"
+            ]
         );
         let find = |id: &str| {
             rows.iter()
@@ -246,12 +269,20 @@ fn workbook_read_back_has_one_sheet_per_family_and_the_figures_of_the_json() {
             let id = r["id"].as_str().unwrap();
             let row = find(id);
             assert_eq!(cell_as_json(row.get(3)), json_as_float(&r["value"]), "{id}");
-            assert_eq!(cell_as_json(row.get(4)), json_as_float(&r["previous_value"]), "{id}");
+            assert_eq!(
+                cell_as_json(row.get(4)),
+                json_as_float(&r["previous_value"]),
+                "{id}"
+            );
             checked += 1;
             for b in r["breakdown"].as_array().into_iter().flatten() {
                 let key = format!("{id}:{}", b["key"].as_str().unwrap());
                 let row = find(&key);
-                assert_eq!(cell_as_json(row.get(3)), json_as_float(&b["value"]), "{key}");
+                assert_eq!(
+                    cell_as_json(row.get(3)),
+                    json_as_float(&b["value"]),
+                    "{key}"
+                );
                 checked += 1;
             }
         }
@@ -261,7 +292,10 @@ fn workbook_read_back_has_one_sheet_per_family_and_the_figures_of_the_json() {
     // Figures the test fixture gives by hand: 72.7 % of the seats for creations, 5 200,50 € of
     // gross pay, and the SACEM estimate not applicable.
     let creation = book.worksheet_range("Création").unwrap();
-    assert_eq!(creation.get_value((2, 3)), Some(&calamine::Data::Float(72.7)));
+    assert_eq!(
+        creation.get_value((2, 3)),
+        Some(&calamine::Data::Float(72.7))
+    );
     // One chart per family, in the package.
     for n in 1..=Family::ALL.len() {
         let part = format!("xl/charts/chart{n}.xml");
