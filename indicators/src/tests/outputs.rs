@@ -182,6 +182,10 @@ fn pdf_is_laid_out_without_defects() {
     );
     let defects = releve_documents::pdf::check::check(&crate::output::pdf::form(&report));
     assert!(defects.is_empty(), "{defects:#?}");
+    // For a look at the pages: RELEVE_WRITE_PDF=/tmp/indicators.pdf cargo test -p releve-indicators
+    if let Ok(path) = std::env::var("RELEVE_WRITE_PDF") {
+        std::fs::write(path, crate::output::pdf::render(&report).unwrap()).unwrap();
+    }
 }
 
 #[test]
