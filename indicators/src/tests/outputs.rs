@@ -263,7 +263,7 @@ fn workbook_read_back_has_one_sheet_per_family_and_the_figures_of_the_json() {
         );
         let find = |id: &str| {
             rows.iter()
-                .find(|r| r[0].to_string() == id)
+                .find(|r| r[0] == *id)
                 .unwrap_or_else(|| panic!("{id} not in sheet {}", family.label_fr()))
         };
         for r in json["rows"].as_array().unwrap() {
