@@ -16,7 +16,6 @@ use crate::render::pdf::stamp::Stamp;
 use crate::render::pdf::{Block, Column, Table};
 use crate::Body;
 use chrono::{DateTime, NaiveDate, Utc};
-use releve_domain::calendar::PARIS;
 use releve_domain::Money;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -57,22 +56,17 @@ fn negative(m: Money) -> bool {
 }
 
 /// `+0,83 €` / `-1,20 €` / `0,00 €`.
-fn signed_money(m: Money) -> String {
-    if m.is_positive() {
-        format!("+{}", m.to_french())
-    } else {
-        m.to_french()
-    }
-}
-
 /// One sentence for the report and the summary: `rectificatif de la version 1 : +0,83 € à
 /// déclarer en complément`, `remplace la version 1 (approuvée, non transmise)`.
 pub fn sentence_fr(amendment: &Amendment, base: &BaseVersion) -> String {
     let lines = changed_keys(amendment).len();
     let what = match tax_difference(amendment) {
-        Some(d) if d.is_positive() => format!("{} à déclarer en complément", signed_money(d)),
+        Some(d) if d.is_positive() => format!("{} à déclarer en complément", fr::signed_money(d)),
         Some(d) if negative(d) => {
-            format!("{} : taxe à régulariser en votre faveur", signed_money(d))
+            format!(
+                "{} : taxe à régulariser en votre faveur",
+                fr::signed_money(d)
+            )
         }
         _ => format!(
             "{lines} ligne{s} modifiée{s}",
@@ -91,12 +85,6 @@ pub fn sentence_fr(amendment: &Amendment, base: &BaseVersion) -> String {
     }
 }
 
-fn paris(at: DateTime<Utc>) -> String {
-    at.with_timezone(&PARIS)
-        .format("%d/%m/%Y à %H:%M")
-        .to_string()
-}
-
 /// The stamp of a draft that follows `base`: title, banner and the comparison table.
 pub fn stamp(amendment: &Amendment, before: &Value, after: &Value, base: &BaseVersion) -> Stamp {
     let n = base.number;
@@ -106,7 +94,7 @@ pub fn stamp(amendment: &Amendment, before: &Value, after: &Value, base: &BaseVe
             vec![
                 format!(
                     "Déclaration rectificative de la version {n}, transmise le {} ({}{})",
-                    paris(sent.at),
+                    fr::date_time(sent.at),
                     sent.channel,
                     if sent.receipt.is_empty() {
                         String::new()
@@ -124,7 +112,7 @@ pub fn stamp(amendment: &Amendment, before: &Value, after: &Value, base: &BaseVe
             vec![format!(
                 "Remplace la version {n}{}, qui n'a pas été transmise : ne transmettez que la présente version.",
                 match (&base.approved_by, base.approved_at) {
-                    (Some(by), Some(at)) => format!(" approuvée par {by} le {}", paris(at)),
+                    (Some(by), Some(at)) => format!(" approuvée par {by} le {}", fr::date_time(at)),
                     _ => String::new(),
                 }
             )],
@@ -142,11 +130,11 @@ pub fn stamp(amendment: &Amendment, before: &Value, after: &Value, base: &BaseVe
     ];
     if let Some(d) = tax_difference(amendment) {
         blocks.push(Block::Paragraph(if d.is_positive() {
-            format!("Taxe à déclarer en complément : {}.", signed_money(d))
+            format!("Taxe à déclarer en complément : {}.", fr::signed_money(d))
         } else if negative(d) {
             format!(
                 "Taxe déclarée en trop, à régulariser : {}.",
-                signed_money(d)
+                fr::signed_money(d)
             )
         } else {
             "La taxe due ne change pas.".to_string()

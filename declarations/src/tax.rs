@@ -30,9 +30,9 @@ mod tests;
 
 pub use model::{BaseKind, NotTaxable, Percent, TaxDeclaration, TaxLine, TaxTotals, LINE_COLUMNS};
 
-use crate::render::{csv, json};
+use crate::render::RenderError;
+use crate::render::{csv, fr, json};
 use crate::{Body, BuildInput, DeclarationError, Draft, RenderedFile, Summary};
-use releve_domain::calendar::PARIS;
 
 /// Builds the declaration of `body` (CNM or ASTP) for the month of the facts.
 pub(crate) fn build(body: Body, input: &BuildInput<'_>) -> Result<Draft, DeclarationError> {
@@ -42,7 +42,7 @@ pub(crate) fn build(body: Body, input: &BuildInput<'_>) -> Result<Draft, Declara
     let org = &input.facts.organisation;
     let pdf = form::form(model, org, input.generated_at)
         .render(input.generated_at)
-        .map_err(|e| e.for_body(body))?;
+        .map_err(|e| RenderError::from(e).for_body(body))?;
     let files = vec![
         RenderedFile {
             name: format!("{code}.json"),
@@ -101,7 +101,7 @@ pub(crate) fn describe(p: &releve_domain::PerformanceFacts) -> String {
     format!(
         "« {} » du {} ({})",
         p.show_title,
-        p.starts_at.with_timezone(&PARIS).format("%d/%m/%Y à %H:%M"),
+        fr::date_time(p.starts_at),
         p.performance_id
     )
 }

@@ -129,19 +129,26 @@ impl Money {
     pub fn to_french(self) -> String {
         let s = self.to_string();
         let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-        let (sign, digits) = match int.strip_prefix('-') {
-            Some(d) => ("-", d),
-            None => ("", int),
-        };
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push('\u{202f}');
-            }
-            grouped.push(c);
-        }
-        format!("{sign}{grouped},{frac}\u{a0}€")
+        format!("{},{frac}\u{a0}€", group_thousands(int))
     }
+}
+
+/// An integer written the French way, thousands grouped by narrow no-break spaces:
+/// `-1234567` → `-1 234 567`. The one grouping of the workspace: `Money::to_french` and the
+/// French formatter of the documents (`releve_documents::fr`) both use it.
+pub fn group_thousands(integer: &str) -> String {
+    let (sign, digits) = match integer.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", integer),
+    };
+    let mut grouped = String::from(sign);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(c);
+    }
+    grouped
 }
 
 impl Add for Money {

@@ -76,7 +76,10 @@ pub fn season_outputs(
             output::json::render(&report)?,
         ),
         ("indicators.csv".to_string(), output::csv::render(&report)?),
-        ("indicators.xlsx".to_string(), output::xlsx::render(&report)),
+        (
+            "indicators.xlsx".to_string(),
+            output::xlsx::render(&report)?,
+        ),
         (
             "indicators.html".to_string(),
             output::html::render(&report)?,

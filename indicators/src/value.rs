@@ -4,6 +4,7 @@
 //! no payroll source…) is `NotApplicable` with a French reason the funder can read. Percentages
 //! are rounded half-up to one decimal (`62.45` → `62.5`), amounts to the cent.
 
+use releve_documents::fr;
 use releve_domain::money::round_half_up;
 use releve_domain::Money;
 use rust_decimal::Decimal;
@@ -116,10 +117,10 @@ impl Value {
     /// French display: `1 234`, `1 234,50 €`, `62,5 %`, `n. a.`.
     pub fn to_french(&self) -> String {
         match self {
-            Value::Number(d) => group_thousands(&d.normalize().to_string()),
-            Value::Count(n) => group_thousands(&n.to_string()),
-            Value::Money(m) => m.to_french(),
-            Value::Percent(p) => format!("{}\u{a0}%", format!("{:.1}", p).replace('.', ",")),
+            Value::Number(d) => fr::number(*d),
+            Value::Count(n) => fr::count(*n),
+            Value::Money(m) => fr::money(*m),
+            Value::Percent(p) => fr::percent(*p),
             Value::NotApplicable { .. } => "non applicable".to_string(),
         }
     }
@@ -134,30 +135,6 @@ impl Value {
         };
         d.to_string().parse::<f64>().unwrap_or(0.0)
     }
-}
-
-/// `1234.5` → `1 234,5` (narrow no-break space, decimal comma).
-fn group_thousands(text: &str) -> String {
-    let (int, frac) = match text.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (text, None),
-    };
-    let (sign, digits) = match int.strip_prefix('-') {
-        Some(d) => ("-", d),
-        None => ("", int),
-    };
-    let mut out = String::from(sign);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('\u{202f}');
-        }
-        out.push(c);
-    }
-    if let Some(f) = frac {
-        out.push(',');
-        out.push_str(f);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -171,7 +171,7 @@ impl FunderView {
             &self.labelled(),
             &self.figures,
         );
-        let xlsx = releve_indicators::output::xlsx::render(&report);
+        let xlsx = releve_indicators::output::xlsx::render(&report)?;
         let csv = releve_indicators::output::csv::render(&report)?;
         Ok((xlsx, csv))
     }

@@ -4,7 +4,6 @@
 //! generation time give byte-identical files.
 
 pub mod aggregates;
-pub mod chart;
 pub mod completeness;
 pub mod csv_style;
 pub mod issues;

@@ -4,8 +4,8 @@
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
-use releve_declarations::render::fr;
 use releve_declarations::{Body, Summary};
+use releve_documents::fr;
 use releve_domain::{Issue, Money, MonthFacts, Severity, PARIS};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -44,9 +44,10 @@ struct IssueRow {
     message: String,
 }
 
-/// `14 novembre 2025`, `1er décembre 2025` (the same wording as the declarations' documents).
+/// `14 novembre 2025`, `1er décembre 2025`: kept for its callers, the one formatter is
+/// [`releve_documents::fr::long_date`].
 pub fn french_date(date: NaiveDate) -> String {
-    releve_declarations::render::fr::long_date(date)
+    fr::long_date(date)
 }
 
 pub fn render_html(
@@ -64,7 +65,7 @@ pub fn render_html(
             deadline: s.deadline.map(french_date).unwrap_or_else(|| "—".into()),
             amount: s
                 .amount_due
-                .map(Money::to_french)
+                .map(fr::money)
                 .unwrap_or_else(|| "calculé par l'organisme".into()),
             lines: s.lines,
             note: s.note.clone(),
@@ -116,8 +117,8 @@ pub fn render_html(
                     .capacity
                     .map(|c| fr::count(u64::from(c)))
                     .unwrap_or_default(),
-                incl: p.receipts_incl_vat.to_french(),
-                excl: p.receipts_excl_vat.to_french(),
+                incl: fr::money(p.receipts_incl_vat),
+                excl: fr::money(p.receipts_excl_vat),
                 flags: flags.join(", "),
                 cancelled: p.cancelled,
             }
@@ -146,14 +147,8 @@ pub fn render_html(
     let mut context = tera::Context::new();
     context.insert("organisation", &facts.organisation.name);
     context.insert("siret", &fr::siret(facts.organisation.siret.as_str()));
-    context.insert("month", &facts.month.to_french());
-    context.insert(
-        "generated_at",
-        &generated_at
-            .with_timezone(&PARIS)
-            .format("%d/%m/%Y à %H:%M")
-            .to_string(),
-    );
+    context.insert("month", &fr::month(facts.month));
+    context.insert("generated_at", &fr::date_time(generated_at));
     context.insert("due", &due);
     context.insert("performances", &performances);
     context.insert("attention", &attention);
@@ -173,9 +168,14 @@ pub fn render_html(
     context.insert("paid", &fr::count(paid));
     context.insert("free", &fr::count(free));
     context.insert("capacity_total", &fr::count(capacity));
-    context.insert("total_incl", &total_incl.to_french());
-    context.insert("total_excl", &total_excl.to_french());
-    context.insert("chart", &super::chart::attendance_and_receipts(facts));
+    context.insert("total_incl", &fr::money(total_incl));
+    context.insert("total_excl", &fr::money(total_excl));
+    // The charts of report.pdf, drawn by the same helper as SVG.
+    let charts: String = releve_declarations::report_pdf::charts(facts)
+        .iter()
+        .map(|(id, title, chart)| releve_documents::chart::to_svg(chart, id, title))
+        .collect();
+    context.insert("chart", &charts);
     let html = tera::Tera::one_off(TEMPLATE, &context, true).context("modèle du rapport")?;
     Ok(html.into_bytes())
 }

@@ -4,16 +4,15 @@
 //!   `formats.md` §5.
 //! - [`csv`]: serde-driven flat rows (comma, `.` decimals, UTF-8 without BOM, `\n` line ends,
 //!   header = the JSON field names), for portals that take a spreadsheet.
-//! - [`pdf`]: A4 French forms (title, key/value sections, tables with repeated headers and
-//!   totals, notes, signature block, "page i/n"), with DejaVu fonts embedded.
-//! - [`fr`]: French formatting of dates, amounts, rates and counts for documents.
+//! - [`pdf`]: A4 French forms — the shared document layer `releve_documents::pdf`, re-exported
+//!   under its old path.
+//! - [`fr`]: the shared French formatter `releve_documents::fr`, re-exported under its old path.
 //!
 //! Every renderer is deterministic: the same model (and generation time) gives the same bytes.
 
 pub mod csv;
-pub mod fr;
 pub mod json;
-pub mod pdf;
+pub use releve_documents::{fr, pdf};
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -29,6 +28,14 @@ pub enum RenderError {
     Csv(String),
     #[error("PDF : {0}")]
     Pdf(String),
+}
+
+impl From<releve_documents::DocumentError> for RenderError {
+    fn from(e: releve_documents::DocumentError) -> RenderError {
+        match e {
+            releve_documents::DocumentError::Pdf(reason) => RenderError::Pdf(reason),
+        }
+    }
 }
 
 impl RenderError {

@@ -2,15 +2,7 @@
 
 use std::path::PathBuf;
 
-/// The text of a PDF, with every kind of space (no-break, narrow no-break, line breaks) folded
-/// into one plain space, so assertions read like the document.
-pub(crate) fn pdf_text(bytes: &[u8]) -> String {
-    let text = pdf_extract::extract_text_from_mem(bytes).expect("pdf-extract reads our PDF");
-    text.replace(['\u{a0}', '\u{202f}'], " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+pub(crate) use releve_documents::testing::pdf_text;
 
 /// Compares `actual` with the golden file `testdata/<name>` (as text). With `UPDATE_GOLDEN=1`
 /// the file is rewritten instead; a missing golden file is an error, never silently created.

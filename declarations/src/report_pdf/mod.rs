@@ -6,7 +6,7 @@
 //! shared PDF form renderer (its `Bars` block draws the charts), so the bytes depend only on
 //! the inputs and `generated_at`.
 
-use crate::render::pdf::{BarChart, BarRow, Column, Form, Table};
+use crate::render::pdf::{BarChart, Column, Form, Table};
 use crate::render::{fr, RenderError};
 use crate::Body;
 use crate::Summary;
@@ -40,7 +40,9 @@ pub fn render_report_pdf_with_statuses(
     statuses: &BTreeMap<Body, String>,
     generated_at: DateTime<Utc>,
 ) -> Result<Vec<u8>, RenderError> {
-    report_form(facts, summaries, issues, statuses, generated_at).render(generated_at)
+    report_form(facts, summaries, issues, statuses, generated_at)
+        .render(generated_at)
+        .map_err(RenderError::from)
 }
 
 pub(crate) fn report_form(
@@ -51,24 +53,24 @@ pub(crate) fn report_form(
     generated_at: DateTime<Utc>,
 ) -> Form {
     let org = &facts.organisation;
-    let generated = generated_at.with_timezone(&PARIS);
+    let generated = fr::date_time(generated_at);
     let mut f = Form::new(format!("Relevé du mois — {}", fr::month(facts.month)));
     f.subtitle(format!("{} — déclarations et chiffres du mois", org.name));
     f.subtitle(format!(
         "Brouillons préparés par releve le {} : rien n'est transmis avant votre approbation.",
-        generated.format("%d/%m/%Y à %H:%M")
+        generated
     ));
     f.footer(format!(
         "Relevé — {} — {} — préparé le {}",
         org.name,
         fr::month(facts.month),
-        generated.format("%d/%m/%Y à %H:%M")
+        generated
     ));
 
     glance(&mut f, facts, issues);
     declarations(&mut f, summaries, statuses);
     attention(&mut f, issues);
-    charts(&mut f, facts);
+    charts_section(&mut f, facts);
     f
 }
 
@@ -201,51 +203,69 @@ fn attention(f: &mut Form, issues: &[Issue]) {
 
 fn performance_label(p: &releve_domain::PerformanceFacts) -> String {
     format!(
-        "{} {}",
+        "{} {}{}",
         p.starts_at.with_timezone(&PARIS).format("%d/%m %H:%M"),
-        p.show_title
+        p.show_title,
+        if p.cancelled { " (annulée)" } else { "" }
     )
 }
 
-fn charts(f: &mut Form, facts: &MonthFacts) {
-    f.heading("Fréquentation par représentation");
-    if facts.performances.is_empty() {
-        f.paragraph("Aucune représentation ce mois-ci.");
-        return;
-    }
-    f.bars(BarChart {
+/// The two charts of the month, per performance: attendance (paid and free stacked) and
+/// receipts incl. VAT, each with its element id and title. Drawn in `report.pdf` and, through
+/// the same chart helper, as SVG in `report.html`. A cancelled performance has no bar and says
+/// "annulée" where its figures would be.
+pub fn charts(facts: &MonthFacts) -> Vec<(&'static str, &'static str, BarChart)> {
+    let mut attendance = BarChart {
         series: vec![
             ("Entrées payantes".into(), PAID_GREY),
             ("Entrées gratuites".into(), FREE_GREY),
         ],
-        rows: facts
-            .performances
-            .iter()
-            .map(|p| BarRow {
-                label: performance_label(p),
-                values: vec![p.paid_tickets as f64, p.free_tickets as f64],
-                value_text: format!(
-                    "{} + {}",
-                    fr::count(p.paid_tickets),
-                    fr::count(p.free_tickets)
-                ),
-            })
-            .collect(),
-    });
-    f.heading("Recettes TTC par représentation");
-    f.bars(BarChart {
-        series: vec![("Recettes TTC".into(), RECEIPTS_GREY)],
-        rows: facts
-            .performances
-            .iter()
-            .map(|p| BarRow {
-                label: performance_label(p),
-                // Drawing length only; the exact amount is the text.
-                values: vec![p.receipts_incl_vat.amount().to_f64().unwrap_or(0.0)],
-                value_text: fr::money(p.receipts_incl_vat),
-            })
-            .collect(),
-    });
+        empty_text: "Aucune représentation ce mois-ci.".into(),
+        ..BarChart::default()
+    };
+    let mut receipts = BarChart::single("Recettes TTC", RECEIPTS_GREY);
+    receipts.empty_text = attendance.empty_text.clone();
+    for p in &facts.performances {
+        let label = performance_label(p);
+        if p.cancelled {
+            attendance.row(label.clone(), Vec::new(), "annulée");
+            receipts.row(label, Vec::new(), "annulée");
+            continue;
+        }
+        attendance.row(
+            label.clone(),
+            vec![p.paid_tickets as f64, p.free_tickets as f64],
+            format!(
+                "{} + {}",
+                fr::count(p.paid_tickets),
+                fr::count(p.free_tickets)
+            ),
+        );
+        // Drawing length only; the exact amount is the text.
+        receipts.row(
+            label,
+            vec![p.receipts_incl_vat.amount().to_f64().unwrap_or(0.0)],
+            fr::money(p.receipts_incl_vat),
+        );
+    }
+    vec![
+        (
+            "chart-attendance",
+            "Fréquentation par représentation",
+            attendance,
+        ),
+        (
+            "chart-receipts",
+            "Recettes TTC par représentation",
+            receipts,
+        ),
+    ]
+}
+
+fn charts_section(f: &mut Form, facts: &MonthFacts) {
+    for (_, title, chart) in charts(facts) {
+        f.heading(title).bars(chart);
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@ use crate::render::fr;
 use crate::render::pdf::{Column, Form, Signature, Table};
 use crate::Body;
 use chrono::{DateTime, Utc};
-use releve_domain::calendar::PARIS;
 use releve_domain::{Money, Organisation};
 
 pub(crate) fn form(model: &SacdFile, org: &Organisation, generated_at: DateTime<Utc>) -> Form {
@@ -40,7 +39,7 @@ pub(crate) fn form(model: &SacdFile, org: &Organisation, generated_at: DateTime<
                 Span::Period { period } =>
                     format!("du {} au {}", fr::date(period.from), fr::date(period.to)),
             },
-            generated_at.with_timezone(&PARIS).format("%d/%m/%Y à %H:%M")
+            fr::date_time(generated_at)
         ));
 
     f.heading("Déclarant").fields(declarant(model, org));

@@ -42,6 +42,7 @@ pub use model::{
 pub type Declared = std::collections::BTreeMap<String, String>;
 
 use crate::render::json;
+use crate::render::RenderError;
 use crate::{Body, BuildInput, Declaration, DeclarationError, Draft, RenderedFile, Summary};
 
 pub struct Sacd;
@@ -117,7 +118,7 @@ fn render(
     })?;
     let pdf = form::form(model, org, input.generated_at)
         .render(input.generated_at)
-        .map_err(|e| e.for_body(body))?;
+        .map_err(|e| RenderError::from(e).for_body(body))?;
     let files = vec![
         RenderedFile {
             name: "sacd.json".into(),

@@ -6,7 +6,6 @@ use super::model::{Amounts, ReceiptOrigin, SacemDeclaration, Show};
 use crate::render::fr;
 use crate::render::pdf::{Column, Form, Signature, Table};
 use chrono::{DateTime, Utc};
-use releve_domain::calendar::PARIS;
 use releve_domain::{Money, Organisation};
 
 const NOT_GIVEN: &str = "non renseigné";
@@ -16,7 +15,7 @@ pub(crate) fn form(
     org: &Organisation,
     generated_at: DateTime<Utc>,
 ) -> Form {
-    let generated = generated_at.with_timezone(&PARIS);
+    let generated = fr::date_time(generated_at);
     let mut f = Form::new(
         "État des recettes et des dépenses — établissements de concerts et de spectacles, théâtres et assimilés",
     );
@@ -32,7 +31,7 @@ pub(crate) fn form(
         "SACEM — {} — {} — brouillon préparé par releve le {}, à vérifier avant envoi",
         org.name,
         fr::month(model.month),
-        generated.format("%d/%m/%Y à %H:%M")
+        generated
     ));
 
     let agency = match &model.agency {

@@ -43,6 +43,7 @@ pub use model::{
     Amounts, EstimateBase, Expense, Receipt, ReceiptOrigin, RightsEstimate, SacemDeclaration, Show,
 };
 
+use crate::render::RenderError;
 use crate::render::{fr, json};
 use crate::{Body, BuildInput, Declaration, DeclarationError, Draft, RenderedFile, Summary};
 
@@ -70,7 +71,7 @@ pub fn build_with_engagements(
     let model = &built.model;
     let pdf = form::form(model, &input.facts.organisation, input.generated_at)
         .render(input.generated_at)
-        .map_err(|e| e.for_body(body))?;
+        .map_err(|e| RenderError::from(e).for_body(body))?;
     let files = vec![
         RenderedFile {
             name: "sacem.json".into(),

@@ -8,7 +8,6 @@ use crate::render::fr;
 use crate::render::pdf::{Column, Form, Signature, Table};
 use crate::Body;
 use chrono::{DateTime, Utc};
-use releve_domain::calendar::PARIS;
 use releve_domain::Organisation;
 
 pub(crate) fn form(
@@ -17,7 +16,7 @@ pub(crate) fn form(
     generated_at: DateTime<Utc>,
 ) -> Form {
     let body = model.body;
-    let generated = generated_at.with_timezone(&PARIS);
+    let generated = fr::date_time(generated_at);
     let mut f = Form::new(body.title_fr());
     f.landscape()
         .subtitle(format!(
@@ -34,7 +33,7 @@ pub(crate) fn form(
             body.code().to_uppercase(),
             org.name,
             fr::month(model.month),
-            generated.format("%d/%m/%Y à %H:%M")
+            generated
         ));
 
     f.heading("Déclarant").fields(declarant(org));

@@ -1,12 +1,12 @@
 //! The French season report as HTML: the tera template `templates/season.html.tera` (embedded),
-//! one table per family and the inline SVG charts of `svg.rs`.
+//! one table per family and the inline SVG charts of `svg.rs` (the shared chart helper).
 
-use super::svg::{charts, to_svg};
+use super::svg::svg;
 use crate::catalogue::Family;
 use crate::error::IndicatorError;
 use crate::report::Report;
 use crate::value::Value;
-use releve_domain::calendar::PARIS;
+use releve_documents::fr;
 use serde::Serialize;
 
 const TEMPLATE: &str = include_str!("../../templates/season.html.tera");
@@ -85,18 +85,8 @@ pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
     ctx.insert("previous", &report.previous.to_string());
     ctx.insert("period_label", &capitalise(&report.period.to_french()));
     ctx.insert("previous_label", &report.previous.to_french());
-    ctx.insert(
-        "generated_at",
-        &report
-            .generated_at
-            .with_timezone(&PARIS)
-            .format("%d/%m/%Y à %H:%M")
-            .to_string(),
-    );
-    ctx.insert(
-        "charts",
-        &charts(report).iter().map(to_svg).collect::<Vec<_>>(),
-    );
+    ctx.insert("generated_at", &fr::date_time(report.generated_at));
+    ctx.insert("charts", &svg(report));
     ctx.insert("families", &families);
     tera::Tera::one_off(TEMPLATE, &ctx, true)
         .map(String::into_bytes)

@@ -1,52 +1,180 @@
-//! The season workbook: one sheet per family (`Représentations`, `Fréquentation`, …), columns
-//! id, label, unit, value for the period, value for the previous period, note. Numbers are
-//! numeric cells (amounts in euros, percents as shown, e.g. 62.5); "non applicable" is text.
-//! Written as a minimal SpreadsheetML package (inline strings, one style sheet) zipped by
-//! `zip.rs`, so the bytes are deterministic.
+//! Workbooks of indicator rows, written with `rust_xlsxwriter`.
+//!
+//! The reusable part is [`workbook`]: any list of [`Sheet`]s — a title, value column headers
+//! (two periods for a venue's season, one column per organisation for a funder), rows — becomes
+//! a workbook where each sheet has the columns `Indicateur` (id), `Libellé`, `Unité`, one column
+//! per value, `Note`; figures are numeric cells with a number format by unit (euros
+//! `# ##0,00 €`, percentages `0,0 %` over the figure as shown — `62.5` reads "62,5 %" — counts
+//! `# ##0`, hours and cachets `# ##0,0#`); "non applicable" is text and its reason is in the
+//! note; under the table, a bar chart of the leading rows that share the first row's unit, one
+//! series per value column.
+//!
+//! [`sheets`] cuts a venue's [`Report`] into one sheet per family (`Représentations`,
+//! `Fréquentation`, …) and [`render`] writes them: the season's `indicators.xlsx`.
+//!
+//! Deterministic bytes: the document's creation date is the report's `generated_at` (the zip
+//! entries of `rust_xlsxwriter` carry a fixed date).
 
-use super::zip;
 use crate::catalogue::Family;
+use crate::error::IndicatorError;
 use crate::report::Report;
-use crate::value::Value;
+use crate::rows::IndicatorRow;
+use crate::value::{Unit, Value};
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use rust_xlsxwriter::{
+    Chart, ChartLegendPosition, DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
+    XlsxError,
+};
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// One line of a sheet: an indicator (or one entry of its breakdown) and its figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SheetRow {
+    /// `performances.total`, or `performances.by_discipline:theatre` for a breakdown entry.
+    pub id: String,
+    /// French label; breakdown entries are indented by the caller (`    Théâtre`).
+    pub label: String,
+    pub unit: Unit,
+    /// One value per value column of the sheet (missing ones are left blank).
+    pub values: Vec<Value>,
+    pub note: String,
 }
 
-fn column(i: usize) -> char {
-    (b'A' + i as u8) as char
+/// One sheet: its name (31 characters at most, no `[]:*?/\`), the headers of its value columns
+/// and its rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sheet {
+    pub name: String,
+    pub value_columns: Vec<String>,
+    pub rows: Vec<SheetRow>,
 }
 
-enum Cell {
-    Text(String),
-    Number(String),
+/// Column widths: id, label, unit, each value, note.
+const ID_WIDTH: f64 = 34.0;
+const LABEL_WIDTH: f64 = 60.0;
+const UNIT_WIDTH: f64 = 10.0;
+const VALUE_WIDTH: f64 = 18.0;
+const NOTE_WIDTH: f64 = 60.0;
+/// Leading columns before the values: id, label, unit.
+const FIXED: u16 = 3;
+
+/// The number format of a unit. Percentages are stored as shown (`62.5`), as in
+/// `indicators.json`, so the format adds the sign without multiplying by 100.
+fn number_format(unit: Unit) -> Format {
+    let code = match unit {
+        Unit::Count => "#,##0",
+        Unit::Euros => "#,##0.00\\ \"€\"",
+        Unit::Percent => "0.0\\ \"%\"",
+        Unit::Hours | Unit::Cachets => "#,##0.0#",
+    };
+    Format::new().set_num_format(code)
 }
 
-fn value_cell(v: &Value) -> Cell {
-    match v.machine_text() {
-        Some(n) => Cell::Number(n),
-        None => Cell::Text("non applicable".to_string()),
+fn xlsx_error(e: XlsxError) -> IndicatorError {
+    IndicatorError::Output {
+        file: "indicators.xlsx",
+        reason: e.to_string(),
     }
 }
 
-fn row_xml(index: usize, cells: &[Cell], bold: bool) -> String {
-    let style = if bold { " s=\"1\"" } else { "" };
-    let mut xml = format!("<row r=\"{index}\">");
-    for (i, c) in cells.iter().enumerate() {
-        let r = format!("{}{}", column(i), index);
-        match c {
-            Cell::Text(t) => xml.push_str(&format!(
-                "<c r=\"{r}\" t=\"inlineStr\"{style}><is><t xml:space=\"preserve\">{}</t></is></c>",
-                escape(t)
-            )),
-            Cell::Number(n) => xml.push_str(&format!("<c r=\"{r}\"{style}><v>{n}</v></c>")),
+/// The figure of a value as a number, `None` when not applicable.
+fn number(v: &Value) -> Option<f64> {
+    v.machine_text().and_then(|t| t.parse::<f64>().ok())
+}
+
+fn write_sheet(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    ws.set_name(&sheet.name)?;
+    let values = sheet.value_columns.len() as u16;
+    let note_col = FIXED + values;
+    ws.set_column_width(0, ID_WIDTH)?;
+    ws.set_column_width(1, LABEL_WIDTH)?;
+    ws.set_column_width(2, UNIT_WIDTH)?;
+    for c in 0..values {
+        ws.set_column_width(FIXED + c, VALUE_WIDTH)?;
+    }
+    ws.set_column_width(note_col, NOTE_WIDTH)?;
+    for (c, header) in ["Indicateur", "Libellé", "Unité"].iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *header, &bold)?;
+    }
+    for (c, header) in sheet.value_columns.iter().enumerate() {
+        ws.write_string_with_format(0, FIXED + c as u16, header, &bold)?;
+    }
+    ws.write_string_with_format(0, note_col, "Note", &bold)?;
+    ws.set_freeze_panes(1, 0)?;
+    for (i, row) in sheet.rows.iter().enumerate() {
+        let r = 1 + i as u32;
+        ws.write_string(r, 0, &row.id)?;
+        ws.write_string(r, 1, &row.label)?;
+        ws.write_string(r, 2, row.unit.label_fr())?;
+        let format = number_format(row.unit);
+        for (c, value) in row.values.iter().enumerate() {
+            let col = FIXED + c as u16;
+            match number(value) {
+                Some(n) => ws.write_number_with_format(r, col, n, &format)?,
+                None => ws.write_string(r, col, "non applicable")?,
+            };
+        }
+        if !row.note.is_empty() {
+            ws.write_string(r, note_col, &row.note)?;
         }
     }
-    xml.push_str("</row>");
-    xml
+    if let Some(chart) = chart(sheet) {
+        ws.insert_chart(sheet.rows.len() as u32 + 2, 1, &chart)?;
+    }
+    Ok(())
+}
+
+/// The sheet's chart: the leading rows that share the first row's unit (the other units would
+/// not read on the same axis), one series per value column. `None` for an empty sheet.
+fn chart(sheet: &Sheet) -> Option<Chart> {
+    let unit = sheet.rows.first()?.unit;
+    let run = sheet.rows.iter().take_while(|r| r.unit == unit).count() as u32;
+    let (first, last) = (1, run);
+    let mut chart = Chart::new_bar();
+    let title = format!("{} ({})", sheet.name, unit.label_fr());
+    chart.title().set_name(&title);
+    for c in 0..sheet.value_columns.len() {
+        let col = FIXED + c as u16;
+        chart
+            .add_series()
+            .set_name((sheet.name.as_str(), 0, col))
+            .set_categories((sheet.name.as_str(), first, 1, last, 1))
+            .set_values((sheet.name.as_str(), first, col, last, col));
+    }
+    // Categories top-down in the order of the table.
+    chart.x_axis().set_reverse();
+    chart.legend().set_position(ChartLegendPosition::Bottom);
+    chart
+        .set_width(720)
+        .set_height(120 + 26 * run.max(1) + 30 * sheet.value_columns.len() as u32);
+    Some(chart)
+}
+
+/// The workbook of `sheets`, dated `created` (the document's creation date).
+pub fn workbook(sheets: &[Sheet], created: DateTime<Utc>) -> Result<Vec<u8>, IndicatorError> {
+    let mut book = Workbook::new();
+    let date = ExcelDateTime::from_ymd(
+        created.year() as u16,
+        created.month() as u8,
+        created.day() as u8,
+    )
+    .and_then(|d| {
+        d.and_hms(
+            created.hour() as u16,
+            created.minute() as u8,
+            created.second(),
+        )
+    })
+    .map_err(xlsx_error)?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&date)
+            .set_author("releve"),
+    );
+    for sheet in sheets {
+        write_sheet(book.add_worksheet(), sheet).map_err(xlsx_error)?;
+    }
+    book.save_to_buffer().map_err(xlsx_error)
 }
 
 fn note(value: &Value, note: Option<&str>) -> String {
@@ -57,138 +185,44 @@ fn note(value: &Value, note: Option<&str>) -> String {
     parts.join(" ; ")
 }
 
-fn sheet_xml(report: &Report, family: Family) -> String {
-    let t = |s: &str| Cell::Text(s.to_string());
-    let mut rows = vec![row_xml(
-        1,
-        &[
-            t("Indicateur"),
-            t("Libellé"),
-            t("Unité"),
-            Cell::Text(report.period.to_french()),
-            Cell::Text(report.previous.to_french()),
-            t("Note"),
-        ],
-        true,
-    )];
-    for r in report.rows.iter().filter(|r| r.family == family) {
-        let index = rows.len() + 1;
-        rows.push(row_xml(
-            index,
-            &[
-                t(r.id),
-                t(r.label),
-                t(r.unit.label_fr()),
-                value_cell(&r.value),
-                value_cell(&r.previous_value),
-                Cell::Text(note(&r.value, r.note.as_deref())),
-            ],
-            false,
-        ));
-        for b in &r.breakdown {
-            let index = rows.len() + 1;
-            rows.push(row_xml(
-                index,
-                &[
-                    Cell::Text(format!("{}:{}", r.id, b.key)),
-                    Cell::Text(format!("    {}", b.label)),
-                    t(r.unit.label_fr()),
-                    value_cell(&b.value),
-                    value_cell(&b.previous_value),
-                    Cell::Text(note(&b.value, None)),
-                ],
-                false,
-            ));
-        }
-    }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
-         <cols><col min=\"1\" max=\"1\" width=\"34\" customWidth=\"1\"/>\
-         <col min=\"2\" max=\"2\" width=\"60\" customWidth=\"1\"/>\
-         <col min=\"3\" max=\"3\" width=\"10\" customWidth=\"1\"/>\
-         <col min=\"4\" max=\"5\" width=\"18\" customWidth=\"1\"/>\
-         <col min=\"6\" max=\"6\" width=\"60\" customWidth=\"1\"/></cols>\
-         <sheetData>{}</sheetData></worksheet>",
-        rows.concat()
-    )
+/// The rows of one indicator: itself, then its breakdown entries (id `indicator:key`, label
+/// indented), each with the current and previous values.
+pub fn indicator_rows(r: &IndicatorRow) -> Vec<SheetRow> {
+    let mut rows = vec![SheetRow {
+        id: r.id.to_string(),
+        label: r.label.to_string(),
+        unit: r.unit,
+        values: vec![r.value.clone(), r.previous_value.clone()],
+        note: note(&r.value, r.note.as_deref()),
+    }];
+    rows.extend(r.breakdown.iter().map(|b| SheetRow {
+        id: format!("{}:{}", r.id, b.key),
+        label: format!("    {}", b.label),
+        unit: r.unit,
+        values: vec![b.value.clone(), b.previous_value.clone()],
+        note: note(&b.value, None),
+    }));
+    rows
 }
 
-const CONTENT_TYPES_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
-<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
-<Default Extension=\"xml\" ContentType=\"application/xml\"/>\
-<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>\
-<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>";
-
-const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
-<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>\
-</Relationships>";
-
-const STYLES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
-<fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/></font><font><b/><sz val=\"11\"/><name val=\"Calibri\"/></font></fonts>\
-<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills>\
-<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
-<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>\
-<cellXfs count=\"2\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>\
-<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/></cellXfs>\
-<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>\
-</styleSheet>";
-
-/// The workbook bytes.
-pub fn render(report: &Report) -> Vec<u8> {
-    let mut content_types = String::from(CONTENT_TYPES_HEAD);
-    let mut sheets = String::new();
-    let mut rels = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
-    );
-    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
-    for (i, family) in Family::ALL.iter().enumerate() {
-        let n = i + 1;
-        content_types.push_str(&format!(
-            "<Override PartName=\"/xl/worksheets/sheet{n}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
-        ));
-        sheets.push_str(&format!(
-            "<sheet name=\"{}\" sheetId=\"{n}\" r:id=\"rId{n}\"/>",
-            escape(family.label_fr())
-        ));
-        rels.push_str(&format!(
-            "<Relationship Id=\"rId{n}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet{n}.xml\"/>"
-        ));
-        entries.push((
-            format!("xl/worksheets/sheet{n}.xml"),
-            sheet_xml(report, *family).into_bytes(),
-        ));
-    }
-    let styles_id = Family::ALL.len() + 1;
-    rels.push_str(&format!(
-        "<Relationship Id=\"rId{styles_id}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/></Relationships>"
-    ));
-    content_types.push_str("</Types>");
-    let workbook = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
-         xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
-         <sheets>{sheets}</sheets></workbook>"
-    );
-    let mut all = vec![
-        (
-            "[Content_Types].xml".to_string(),
-            content_types.into_bytes(),
-        ),
-        ("_rels/.rels".to_string(), ROOT_RELS.as_bytes().to_vec()),
-        ("xl/workbook.xml".to_string(), workbook.into_bytes()),
-        ("xl/_rels/workbook.xml.rels".to_string(), rels.into_bytes()),
-        ("xl/styles.xml".to_string(), STYLES.as_bytes().to_vec()),
-    ];
-    all.extend(entries);
-    zip::write(&all)
+/// A venue's report as one sheet per family, the period beside the previous one.
+pub fn sheets(report: &Report) -> Vec<Sheet> {
+    Family::ALL
+        .iter()
+        .map(|family| Sheet {
+            name: family.label_fr().to_string(),
+            value_columns: vec![report.period.to_french(), report.previous.to_french()],
+            rows: report
+                .rows
+                .iter()
+                .filter(|r| r.family == *family)
+                .flat_map(indicator_rows)
+                .collect(),
+        })
+        .collect()
 }
 
-#[cfg(test)]
-pub(crate) fn entries_for_tests(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    zip::read(bytes)
+/// The season workbook `indicators.xlsx` (one sheet per family).
+pub fn render(report: &Report) -> Result<Vec<u8>, IndicatorError> {
+    workbook(&sheets(report), report.generated_at)
 }

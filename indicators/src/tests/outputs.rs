@@ -3,7 +3,6 @@
 
 use super::fixture::{all_months, m};
 use crate::catalogue::Family;
-use crate::output::xlsx::entries_for_tests;
 use crate::period::Period;
 use crate::{month_outputs, season_outputs, OutputFile};
 use chrono::{DateTime, Utc};
@@ -130,8 +129,10 @@ fn html_report_has_the_three_svg_charts_and_the_figures() {
             "{id} missing"
         );
     }
-    // Twelve month bars in each monthly chart, three disciplines.
-    assert_eq!(html.matches("<rect").count(), 12 + 12 + 3);
+    // Twelve month rows in each monthly chart, three disciplines (each row label carries its
+    // full text as a tooltip); a month with nothing has no bar.
+    assert_eq!(html.matches("\"><title>").count(), 12 + 12 + 3);
+    assert!(html.matches("<rect").count() <= 12 + 12 + 3);
     assert!(html.contains(">oct. 25<"));
     assert!(html.contains("72,7\u{a0}%"));
     assert!(html.contains("468,00\u{a0}€"));
@@ -171,6 +172,23 @@ fn pdf_text_shows_the_key_figures() {
 }
 
 #[test]
+fn pdf_is_laid_out_without_defects() {
+    // Nothing outside the margins or over its neighbour, no word cut mid-word.
+    let report = crate::Report::build(
+        &organisation(true),
+        Period::parse_season("2025-2026", 9).unwrap(),
+        &all_months(),
+        generated_at(),
+    );
+    let defects = releve_documents::pdf::check::check(&crate::output::pdf::form(&report));
+    assert!(defects.is_empty(), "{defects:#?}");
+    // For a look at the pages: RELEVE_WRITE_PDF=/tmp/indicators.pdf cargo test -p releve-indicators
+    if let Ok(path) = std::env::var("RELEVE_WRITE_PDF") {
+        std::fs::write(path, crate::output::pdf::render(&report).unwrap()).unwrap();
+    }
+}
+
+#[test]
 fn pdf_says_each_note_once_and_cuts_nothing() {
     let files = season_files();
     let text = pdf_extract::extract_text_from_mem(file(&files, "indicators.pdf")).unwrap();
@@ -193,37 +211,103 @@ fn pdf_says_each_note_once_and_cuts_nothing() {
     assert!(raw.contains("00E9"));
 }
 
-#[test]
-fn workbook_has_one_sheet_per_family() {
-    let files = season_files();
-    let entries = entries_for_tests(file(&files, "indicators.xlsx"));
-    let part = |name: &str| {
-        String::from_utf8(
-            entries
-                .iter()
-                .find(|(n, _)| n == name)
-                .unwrap_or_else(|| panic!("no part {name}"))
-                .1
-                .clone(),
-        )
-        .unwrap()
-    };
-    let workbook = part("xl/workbook.xml");
-    assert_eq!(workbook.matches("<sheet ").count(), Family::ALL.len());
-    for (i, family) in Family::ALL.iter().enumerate() {
-        assert!(workbook.contains(&format!(
-            "<sheet name=\"{}\" sheetId=\"{}\"",
-            family.label_fr(),
-            i + 1
-        )));
+/// A workbook cell as `indicators.json` says it: the figure's text, or null when "non
+/// applicable".
+fn cell_as_json(cell: Option<&calamine::Data>) -> serde_json::Value {
+    match cell {
+        Some(calamine::Data::Float(f)) => serde_json::Value::from(*f),
+        Some(calamine::Data::Int(i)) => serde_json::Value::from(*i as f64),
+        Some(calamine::Data::String(s)) if s == "non applicable" => serde_json::Value::Null,
+        other => panic!("unexpected cell {other:?}"),
     }
-    let creation = part("xl/worksheets/sheet5.xml");
-    assert!(creation.contains(">creation.seats_share<"));
-    assert!(creation.contains("<v>72.7</v>"));
-    let employment = part("xl/worksheets/sheet7.xml");
-    assert!(employment.contains("<v>5200.50</v>"));
-    assert!(employment.contains(">non applicable<"));
-    assert!(part("[Content_Types].xml").contains("/xl/worksheets/sheet8.xml"));
+}
+
+/// A JSON figure (a count, or a decimal string) as a float, null kept.
+fn json_as_float(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Null => serde_json::Value::Null,
+        serde_json::Value::Number(n) => serde_json::Value::from(n.as_f64().unwrap()),
+        serde_json::Value::String(s) => serde_json::Value::from(s.parse::<f64>().unwrap()),
+        other => panic!("unexpected JSON figure {other}"),
+    }
+}
+
+#[test]
+fn workbook_read_back_has_one_sheet_per_family_and_the_figures_of_the_json() {
+    use calamine::Reader;
+    let files = season_files();
+    let bytes = file(&files, "indicators.xlsx").to_vec();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    let names: Vec<String> = Family::ALL
+        .iter()
+        .map(|f| f.label_fr().to_string())
+        .collect();
+    assert_eq!(book.sheet_names(), names);
+    let json: serde_json::Value = serde_json::from_slice(file(&files, "indicators.json")).unwrap();
+    let mut checked = 0;
+    for family in Family::ALL {
+        let sheet = book.worksheet_range(family.label_fr()).unwrap();
+        let rows: Vec<&[calamine::Data]> = sheet.rows().collect();
+        let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+        assert_eq!(
+            header,
+            [
+                "Indicateur",
+                "Libellé",
+                "Unité",
+                "saison 2025-2026",
+                "saison 2024-2025",
+                "Note"
+            ]
+        );
+        let find = |id: &str| {
+            rows.iter()
+                .find(|r| r[0] == *id)
+                .unwrap_or_else(|| panic!("{id} not in sheet {}", family.label_fr()))
+        };
+        for r in json["rows"].as_array().unwrap() {
+            if r["family"] != family.code() {
+                continue;
+            }
+            let id = r["id"].as_str().unwrap();
+            let row = find(id);
+            assert_eq!(cell_as_json(row.get(3)), json_as_float(&r["value"]), "{id}");
+            assert_eq!(
+                cell_as_json(row.get(4)),
+                json_as_float(&r["previous_value"]),
+                "{id}"
+            );
+            checked += 1;
+            for b in r["breakdown"].as_array().into_iter().flatten() {
+                let key = format!("{id}:{}", b["key"].as_str().unwrap());
+                let row = find(&key);
+                assert_eq!(
+                    cell_as_json(row.get(3)),
+                    json_as_float(&b["value"]),
+                    "{key}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    // The 33 indicators of the catalogue, and their breakdown entries.
+    assert!(checked >= 33, "{checked}");
+    // Figures the test fixture gives by hand: 72.7 % of the seats for creations, 5 200,50 € of
+    // gross pay, and the SACEM estimate not applicable.
+    let creation = book.worksheet_range("Création").unwrap();
+    assert_eq!(
+        creation.get_value((2, 3)),
+        Some(&calamine::Data::Float(72.7))
+    );
+    // One chart per family, in the package.
+    for n in 1..=Family::ALL.len() {
+        let part = format!("xl/charts/chart{n}.xml");
+        assert!(
+            bytes.windows(part.len()).any(|w| w == part.as_bytes()),
+            "{part} missing"
+        );
+    }
 }
 
 #[test]

@@ -27,7 +27,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use releve_domain::{Month, PARIS};
 use releve_indicators::network::{Combination, NetworkFigure};
-use releve_indicators::output::svg::{to_svg, Bar, Chart};
+use releve_documents::chart::{to_svg, BarChart};
 use releve_indicators::{Family, Period, Value};
 use serde::Deserialize;
 use serde_json::json;
@@ -64,7 +64,7 @@ fn when(t: chrono::DateTime<chrono::Utc>) -> String {
         .to_string()
 }
 
-/// The charts of the page, by the indicators crate's chart helper: one bar per organisation
+/// The charts of the page, by the documents' one chart helper: one bar per organisation
 /// and one for the network.
 fn charts(view: &FunderView) -> Vec<String> {
     const CHARTED: [(&str, &str); 3] = [
@@ -76,29 +76,23 @@ fn charts(view: &FunderView) -> Vec<String> {
         .iter()
         .filter_map(|(id, indicator)| {
             let figure = view.figures.iter().find(|f| f.def.id == *indicator)?;
-            let mut bars: Vec<Bar> = view
-                .organisations
-                .iter()
-                .filter_map(|o| {
-                    let row = o.indicators.row(indicator)?;
-                    Some(Bar {
-                        label: o.config.organisation.name.clone(),
-                        magnitude: row.value.chart_magnitude(),
-                        text: row.value.to_french(),
-                    })
-                })
-                .collect();
-            bars.push(Bar {
-                label: "Réseau".to_string(),
-                magnitude: figure.value.chart_magnitude(),
-                text: figure.value.to_french(),
-            });
-            // A percentage is drawn against 100 %, a total against the network's total.
-            Some(to_svg(&Chart {
-                id,
-                title: format!("{} — {}", figure.def.label, view.period.to_french()),
-                bars,
-            }))
+            let title = format!("{} — {}", figure.def.label, view.period.to_french());
+            let mut chart = BarChart::single(figure.def.label.to_string(), 0.4);
+            for o in &view.organisations {
+                if let Some(row) = o.indicators.row(indicator) {
+                    chart.row(
+                        o.config.organisation.name.clone(),
+                        vec![row.value.chart_magnitude()],
+                        row.value.to_french(),
+                    );
+                }
+            }
+            chart.row(
+                "Réseau",
+                vec![figure.value.chart_magnitude()],
+                figure.value.to_french(),
+            );
+            Some(to_svg(&chart, id, &title))
         })
         .collect()
 }

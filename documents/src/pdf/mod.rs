@@ -4,8 +4,8 @@
 //! A [`Form`] is a title block followed by [`Block`]s: headings, key/value sections
 //! ("Déclarant", SIRET, licence, adresse…), tables with column headers and an optional totals
 //! row, paragraphs and notes, and a signature block ("Fait à …, le …", "Nom et qualité du
-//! signataire", "Signature"). Cells are plain text: format amounts with [`crate::render::fr`]
-//! (`Money::to_french`) and mark amount columns [`Align::Right`].
+//! signataire", "Signature"). Cells are plain text: format amounts with [`crate::fr`]
+//! ([`crate::fr::money`]) and mark amount columns [`Align::Right`].
 //!
 //! Layout rules: long cells wrap inside their column; a table that does not fit continues on
 //! the next page with its column headers repeated; a heading is never left alone at the bottom
@@ -26,7 +26,7 @@
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
-//! use releve_declarations::render::pdf::{Column, Form, Signature, Table};
+//! use releve_documents::pdf::{Column, Form, Signature, Table};
 //!
 //! let mut form = Form::new("Taxe sur les spectacles vivants — fraction variétés (CNM)");
 //! form.subtitle("Mois de novembre 2025").landscape();
@@ -48,7 +48,8 @@ pub mod stamp;
 #[cfg(test)]
 mod tests;
 
-use super::RenderError;
+pub use crate::chart::{BarChart, BarRow};
+use crate::DocumentError;
 use chrono::{DateTime, Utc};
 
 pub use layout::{layout, Op, Page};
@@ -191,25 +192,6 @@ pub enum Block {
     PageBreak,
 }
 
-/// A horizontal bar chart: one row per item, its values stacked left to right, each series in
-/// its own grey, a legend above and the value text at the end of each bar. Values are drawing
-/// lengths only (`f64`); the exact figures belong in `value_text`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BarChart {
-    /// Legend: series label and grey level (0 = black, 1 = white), in stacking order.
-    pub series: Vec<(String, f32)>,
-    pub rows: Vec<BarRow>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BarRow {
-    pub label: String,
-    /// One value per series (missing ones count as zero; negatives are drawn as zero).
-    pub values: Vec<f64>,
-    /// Printed after the bar (`312 + 18`, `5 874,00 €`).
-    pub value_text: String,
-}
-
 /// A whole form.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Form {
@@ -300,7 +282,7 @@ impl Form {
 
     /// Lays the form out and writes the PDF. `generated_at` becomes the document's creation
     /// and modification dates, so the bytes depend only on the form and this instant.
-    pub fn render(&self, generated_at: DateTime<Utc>) -> Result<Vec<u8>, RenderError> {
+    pub fn render(&self, generated_at: DateTime<Utc>) -> Result<Vec<u8>, DocumentError> {
         let stamped;
         let form = match stamp::current() {
             Some(s) => {
@@ -309,25 +291,26 @@ impl Form {
             }
             None => self,
         };
-        #[cfg(test)]
+        #[cfg(any(test, feature = "test-support"))]
         rendered::RENDERED.with(|r| r.borrow_mut().push(form.clone()));
         let pages = layout(form);
         emit::write(form, &pages, generated_at)
     }
 }
 
-/// Tests of whole documents get the forms a declaration rendered, to check their layout.
-#[cfg(test)]
-pub(crate) mod rendered {
+/// Tests of whole documents get the forms a declaration rendered, to check their layout
+/// (feature `test-support`, enabled by the dev-dependencies of the crates that render).
+#[cfg(any(test, feature = "test-support"))]
+pub mod rendered {
     use super::Form;
     use std::cell::RefCell;
 
     thread_local! {
-        pub(crate) static RENDERED: RefCell<Vec<Form>> = const { RefCell::new(Vec::new()) };
+        pub(super) static RENDERED: RefCell<Vec<Form>> = const { RefCell::new(Vec::new()) };
     }
 
     /// The forms rendered on this thread since the last call.
-    pub(crate) fn take() -> Vec<Form> {
+    pub fn take() -> Vec<Form> {
         RENDERED.with(|r| std::mem::take(&mut *r.borrow_mut()))
     }
 }

@@ -5,7 +5,7 @@ fn generated_at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 12, 1, 8, 0, 0).unwrap()
 }
 
-use crate::render::testing::pdf_text as extract;
+use crate::testing::pdf_text as extract;
 
 fn sample(rows: usize) -> Form {
     let mut form = Form::new("Taxe sur les spectacles vivants — fraction variétés (CNM)");

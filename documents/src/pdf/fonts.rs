@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-pub(crate) const REGULAR: &[u8] = include_bytes!("../../../../templates/fonts/DejaVuSans.ttf");
-pub(crate) const BOLD: &[u8] = include_bytes!("../../../../templates/fonts/DejaVuSans-Bold.ttf");
+pub(crate) const REGULAR: &[u8] = include_bytes!("../../../templates/fonts/DejaVuSans.ttf");
+pub(crate) const BOLD: &[u8] = include_bytes!("../../../templates/fonts/DejaVuSans-Bold.ttf");
 
 /// One millimetre in PDF points.
 pub(crate) const PT_PER_MM: f32 = 72.0 / 25.4;

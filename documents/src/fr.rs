@@ -1,6 +1,13 @@
-//! French formatting for documents (never for JSON/CSV, which keep machine formats).
+//! The one French formatter: amounts, counts, decimals, percentages, rates, dates, months and
+//! SIRET as every document, workspace page and e-mail writes them. Never for JSON, CSV or XML,
+//! which keep machine formats.
+//!
+//! Spaces follow French typography: a narrow no-break space (U+202F) groups thousands, a
+//! no-break space (U+00A0) goes before `€` and `%`, so that a figure never breaks across lines.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use releve_domain::calendar::PARIS;
+use releve_domain::money::group_thousands;
 use releve_domain::{Money, Month};
 use rust_decimal::Decimal;
 
@@ -38,15 +45,48 @@ pub fn rate(r: Decimal) -> String {
 
 /// A count with grouped thousands: `1 234`.
 pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && i % 3 == digits.len() % 3 {
-            out.push('\u{202f}');
-        }
-        out.push(c);
+    group_thousands(&n.to_string())
+}
+
+/// A decimal quantity, trailing zeros dropped: `1 234,5` (hours, cachets).
+pub fn number(d: Decimal) -> String {
+    let text = d.normalize().to_string();
+    match text.split_once('.') {
+        Some((int, frac)) => format!("{},{frac}", group_thousands(int)),
+        None => group_thousands(&text),
     }
-    out
+}
+
+/// A percentage with one decimal, as the indicators give it: `62,5 %`, `100,0 %`.
+pub fn percent(p: Decimal) -> String {
+    let text = format!("{:.1}", p);
+    let (int, frac) = text.split_once('.').unwrap_or((&text, "0"));
+    format!("{},{frac}\u{a0}%", group_thousands(int))
+}
+
+/// Short month for chart labels: `nov. 25`.
+pub fn short_month(m: Month) -> String {
+    const NAMES: [&str; 12] = [
+        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+        "déc.",
+    ];
+    format!("{} {}", NAMES[m.month() as usize - 1], m.year() % 100)
+}
+
+/// An instant as a Paris wall-clock date and time: `05/12/2025 à 09:00`.
+pub fn date_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&PARIS)
+        .format("%d/%m/%Y à %H:%M")
+        .to_string()
+}
+
+/// An amount with its sign, for differences: `+0,83 €`, `-12,00 €`, `0,00 €`.
+pub fn signed_money(m: Money) -> String {
+    if m.amount() > Decimal::ZERO {
+        format!("+{}", m.to_french())
+    } else {
+        m.to_french()
+    }
 }
 
 /// A SIRET grouped as printed on forms: `812 345 676 00009`.
@@ -80,6 +120,15 @@ mod tests {
         assert_eq!(count(999), "999");
         assert_eq!(siret("81234567600009"), "812 345 676 00009");
         assert_eq!(money(Money::from_cents(123450)), "1\u{202f}234,50\u{a0}€");
+        assert_eq!(money(Money::from_cents(-50)), "-0,50\u{a0}€");
+        assert_eq!(signed_money(Money::from_cents(83)), "+0,83\u{a0}€");
+        assert_eq!(number(dec!(1234.50)), "1\u{202f}234,5");
+        assert_eq!(number(dec!(12)), "12");
+        assert_eq!(percent(dec!(62.5)), "62,5\u{a0}%");
+        assert_eq!(percent(dec!(100)), "100,0\u{a0}%");
+        assert_eq!(short_month(Month::new(2025, 11).unwrap()), "nov. 25");
+        let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2025, 12, 5, 8, 0, 0).unwrap();
+        assert_eq!(date_time(at), "05/12/2025 à 09:00");
     }
 }
 

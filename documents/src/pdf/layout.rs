@@ -4,6 +4,7 @@
 
 use super::fonts::{metrics, printable, PT_PER_MM};
 use super::{Align, BarChart, Block, Form, Orientation, Signature, Table};
+use crate::chart::ellipsized;
 
 /// One drawing operation.
 #[derive(Clone, Debug, PartialEq)]
@@ -673,25 +674,6 @@ fn footers(c: &mut Cursor, footer: &str) {
     }
 }
 
-/// `text` shortened with "…" so that it fits `width` on one line (chart labels: the full text is
-/// in the tables of the document).
-fn ellipsized(text: &str, width: f32, size: f32) -> String {
-    let m = metrics(false);
-    let text = printable(text);
-    if m.width_mm(&text, size) <= width {
-        return text;
-    }
-    let mut out = String::new();
-    for c in text.chars() {
-        let candidate = format!("{out}{c}…");
-        if m.width_mm(&candidate, size) > width {
-            break;
-        }
-        out.push(c);
-    }
-    format!("{}…", out.trim_end())
-}
-
 /// A horizontal bar chart: legend, then one row per item (label, stacked bars, value text).
 fn bars(c: &mut Cursor, chart: &BarChart) {
     const SIZE: f32 = 7.5;
@@ -699,6 +681,11 @@ fn bars(c: &mut Cursor, chart: &BarChart) {
     const SWATCH: f32 = 2.8;
     let lh = line_height(SIZE);
     let row_h = lh.max(BAR) + 1.0;
+    if chart.rows.is_empty() {
+        c.wrapped(&chart.empty_text, BODY_SIZE, false);
+        c.y += 1.5;
+        return;
+    }
     // Legend: a swatch and the label of each series, on one line.
     c.ensure(lh + row_h * 2.0);
     let mut x = MARGIN;
@@ -727,12 +714,7 @@ fn bars(c: &mut Cursor, chart: &BarChart) {
     let bar_x = MARGIN + label_w;
     let bar_w = (c.usable_width() - label_w - value_w).max(10.0);
     // Chart geometry only: the figures themselves stay Decimals; bars are drawn in points.
-    let stacked_length = |values: &[f64]| values.iter().map(|v| v.max(0.0)).sum::<f64>();
-    let max = chart
-        .rows
-        .iter()
-        .map(|r| stacked_length(&r.values))
-        .fold(0.0_f64, f64::max);
+    let max = chart.max_length();
     let scale = if max > 0.0 { bar_w as f64 / max } else { 0.0 };
     for row in &chart.rows {
         c.ensure(row_h);

@@ -9,22 +9,22 @@
 use super::fonts;
 use super::layout::{page_size, Op, Page};
 use super::Form;
-use crate::render::RenderError;
+use crate::DocumentError;
 use chrono::{DateTime, Utc};
 use printpdf::{
     Color, CustomPdfConformance, Greyscale, IndirectFontRef, Line, Mm, OffsetDateTime,
     PdfConformance, PdfDocument, PdfLayerReference, Point, Rect,
 };
 
-fn pdf_error(e: impl std::fmt::Display) -> RenderError {
-    RenderError::Pdf(e.to_string())
+fn pdf_error(e: impl std::fmt::Display) -> DocumentError {
+    DocumentError::Pdf(e.to_string())
 }
 
 pub(super) fn write(
     form: &Form,
     pages: &[Page],
     generated_at: DateTime<Utc>,
-) -> Result<Vec<u8>, RenderError> {
+) -> Result<Vec<u8>, DocumentError> {
     let (width, height) = page_size(form.orientation);
     let stamp = OffsetDateTime::from_unix_timestamp(generated_at.timestamp()).map_err(pdf_error)?;
     let title = MetadataTitle::new(&form.title);
@@ -144,12 +144,12 @@ impl MetadataTitle {
         p
     }
 
-    fn write_into(&self, mut bytes: Vec<u8>) -> Result<Vec<u8>, RenderError> {
+    fn write_into(&self, mut bytes: Vec<u8>) -> Result<Vec<u8>, DocumentError> {
         let literal = format!("({})", self.placeholder());
         let at = bytes
             .windows(literal.len())
             .position(|w| w == literal.as_bytes())
-            .ok_or_else(|| RenderError::Pdf("titre des métadonnées introuvable".into()))?;
+            .ok_or_else(|| DocumentError::Pdf("titre des métadonnées introuvable".into()))?;
         let replacement = format!("<{}>", self.hex);
         bytes[at..at + literal.len()].copy_from_slice(replacement.as_bytes());
         Ok(bytes)
@@ -179,8 +179,8 @@ fn document_id(form: &Form, pages: &[Page], generated_at: DateTime<Utc>) -> Stri
 }
 
 /// Replaces the two strings of the last `/ID [(…)(…)]` with `id` (same length).
-fn set_trailer_id(mut bytes: Vec<u8>, id: &str) -> Result<Vec<u8>, RenderError> {
-    let missing = || RenderError::Pdf("identifiant de document (/ID) introuvable".into());
+fn set_trailer_id(mut bytes: Vec<u8>, id: &str) -> Result<Vec<u8>, DocumentError> {
+    let missing = || DocumentError::Pdf("identifiant de document (/ID) introuvable".into());
     let at = bytes
         .windows(3)
         .rposition(|w| w == b"/ID")
@@ -198,7 +198,7 @@ fn set_trailer_id(mut bytes: Vec<u8>, id: &str) -> Result<Vec<u8>, RenderError> 
                 .position(|&b| b == b')')
                 .ok_or_else(missing)?;
         if close - open - 1 != id.len() {
-            return Err(RenderError::Pdf(format!(
+            return Err(DocumentError::Pdf(format!(
                 "identifiant de document inattendu ({} caractères au lieu de {})",
                 close - open - 1,
                 id.len()

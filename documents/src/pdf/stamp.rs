@@ -75,7 +75,7 @@ pub(super) fn current() -> Option<Stamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::testing::pdf_text;
+    use crate::testing::pdf_text;
     use chrono::{TimeZone, Utc};
 
     fn form() -> Form {
