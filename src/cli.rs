@@ -44,6 +44,7 @@ pub enum Command {
         listen: String,
         /// Keep the demo's configuration, data and SQLite database in this folder (to try
         /// approve, submitted and versions on it).
+        #[arg(long)]
         keep: Option<PathBuf>,
     },
     /// The monthly job: collect every source, aggregate, build declarations, write outputs.

@@ -96,7 +96,7 @@ const VALUE_NAMES: &[(&str, &str)] = &[
     ("source", "SOURCE"),
     ("season", "SAISON"),
     ("year", "ANNÉE"),
-    ("keep", "Garde la configuration, les données et la base SQLite de la démonstration dans ce dossier, pour essayer approve, submitted et versions"),
+    ("keep", "DOSSIER"),
     ("generated_at", "DATE"),
     ("log_format", "FORMAT"),
     ("jobs", "N"),

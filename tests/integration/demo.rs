@@ -312,3 +312,48 @@ fn the_demo_season_indicators_match_the_reviewed_golden_file() {
     let html = std::fs::read_to_string(folder.join("indicators.html")).unwrap();
     assert!(html.contains("<svg"), "the season report has its charts");
 }
+
+/// The README's approval walk-through: `demo --keep DIR` leaves a configuration whose
+/// database `versions` and `approve` work on.
+#[test]
+fn the_kept_demo_can_be_approved_as_the_readme_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let kept = dir.path().join("demo-base");
+    let out = dir.path().join("out");
+    let output = releve(&[
+        "demo",
+        "--keep",
+        kept.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let config = kept.join("releve.toml");
+    assert!(config.exists(), "{} missing", config.display());
+    let config = config.to_str().unwrap();
+    let output = releve(&["versions", "--config", config, "--month", "2025-11"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("cnm v1"), "{text}");
+    let output = releve(&[
+        "approve",
+        "--config",
+        config,
+        "--month",
+        "2025-11",
+        "--body",
+        "cnm",
+        "--by",
+        "Claire Martin, administratrice",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("version 1 approuvée"), "{text}");
+}

@@ -195,7 +195,12 @@ async fn a_signatory_sends_a_deposit_package_and_records_its_receipt() {
     let version = server
         .state
         .store()
-        .version(VENUE, "cnm", "2025-11".parse::<releve_domain::Month>().unwrap(), 1)
+        .version(
+            VENUE,
+            "cnm",
+            "2025-11".parse::<releve_domain::Month>().unwrap(),
+            1,
+        )
         .await
         .unwrap();
     assert_eq!(version.status, VersionStatus::Submitted);
