@@ -38,8 +38,15 @@ pub(super) async fn upsert(
         ))
         .await?;
     let mut buffer = Vec::with_capacity(SEND_EVERY + 1024);
-    for p in rows {
+    // The crash tests' fault point once per `RELEVE_TEST_BATCH_ROWS` rows staged (as the
+    // statement path has one per statement), then once before the upsert; all inside the
+    // transaction, so a kill at any of them loses the batch whole.
+    let step = crate::faults::batch_rows();
+    for (i, p) in rows.iter().enumerate() {
         encode(&mut buffer, org, p);
+        if step.is_some_and(|n| (i + 1) % n == 0 && i + 1 < rows.len()) {
+            crate::faults::point("import.batch");
+        }
         if buffer.len() >= SEND_EVERY {
             copy.send(buffer.as_slice()).await?;
             buffer.clear();
