@@ -7,8 +7,9 @@
 //! PostgreSQL several `serve` processes share the queue; the store's claim (`FOR UPDATE SKIP
 //! LOCKED`) gives each job to one of them only.
 //!
-//! Where the files go: `out/` beside the configuration file ([`server_output_dir`]), the folder
-//! the workspace's own runs use too; the API then serves them (see `api/documents.rs`).
+//! Where the files go: the server's output folder ([`output_dir`]: `serve --out`, else `out/`
+//! beside the configuration file), the folder the workspace's own runs use too; the API then
+//! serves them (see `api/documents.rs`).
 //!
 //! At shutdown the task is dropped: a job in progress keeps its lease until it passes, then any
 //! worker takes it again from the start (runs are idempotent).
@@ -17,7 +18,7 @@ use crate::import::ImportContext;
 use crate::queue::{work_jobs, QueueSettings};
 use crate::reference::load_reference;
 use crate::run::RunOptions;
-use crate::server::api::documents::server_output_dir;
+use crate::server::runs::output_dir;
 use crate::server::AppState;
 use anyhow::Result;
 use releve_store::{JobFilter, Worker, RUN_JOB};
@@ -101,7 +102,7 @@ pub async fn work_available(state: &AppState, worker: &Worker) -> Result<Vec<i64
     let reference = Arc::new(load_reference(&config)?);
     let now = state.now();
     let options = RunOptions {
-        out: server_output_dir(&config),
+        out: output_dir(state),
         month: None,
         org: None,
         generated_at: now,

@@ -20,15 +20,6 @@ use releve_domain::Month;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
-/// The folder `releve serve`'s own runs write into: `out/` beside the configuration file.
-pub fn server_output_dir(config: &Config) -> PathBuf {
-    config
-        .path
-        .parent()
-        .map(|p| p.join("out"))
-        .unwrap_or_else(|| PathBuf::from("out"))
-}
-
 /// The folder of the month's files: the latest finished run's, else the server's own.
 pub async fn month_folder(state: &AppState, org: &str, month: Month) -> Result<PathBuf, ApiError> {
     let runs = state.store().runs(org).await?;
@@ -41,7 +32,7 @@ pub async fn month_folder(state: &AppState, org: &str, month: Month) -> Result<P
         .filter(|c| c["month"].as_str() == Some(month_text.as_str()))
         .find_map(|c| c["folder"].as_str().map(PathBuf::from));
     Ok(recorded.unwrap_or_else(|| {
-        server_output_dir(state.config())
+        crate::server::runs::output_dir(state)
             .join(org)
             .join(&month_text)
     }))

@@ -3,7 +3,7 @@
 //! where it is; on PostgreSQL two workers share 20 queued runs without running one twice.
 
 use super::api_corrections::{write_sources, PROGRAMME_SOURCE};
-use super::harness::{config_text, TestServer, OTHER, VENUE};
+use super::harness::{config_text, Setup, TestServer, OTHER, VENUE};
 use releve::config::Config;
 use releve::server::{worker, AppState};
 use releve_store::{JobRequest, JobState, Store, Worker, RUN_JOB};
@@ -26,6 +26,39 @@ async fn finished(mut done: tokio::sync::broadcast::Receiver<i64>, id: i64) {
     })
     .await
     .expect("the worker finishes the run within two minutes");
+}
+
+/// `serve --out DIR`: the server's queue worker writes a run asked over the API into DIR, not
+/// into `out/` beside the configuration.
+#[tokio::test]
+async fn a_run_asked_over_the_api_writes_into_the_servers_output_folder() {
+    let server = TestServer::start_setup(Setup {
+        extra_venue: PROGRAMME_SOURCE,
+        out_folder: Some("sorties"),
+        ..Setup::default()
+    })
+    .await;
+    write_sources(&server);
+    let write = server.token("outil", "write", Some(VENUE), None).await;
+    let done = worker::finished_jobs(&server.state);
+    let response = reqwest::Client::new()
+        .post(server.api(&format!("/organisations/{VENUE}/runs")))
+        .bearer_auth(&write)
+        .json(&json!({"month": "2025-11"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let queued: Value = response.json().await.unwrap();
+    finished(done, queued["run_id"].as_i64().unwrap()).await;
+    let folder = server
+        .dir
+        .path()
+        .join("sorties")
+        .join(VENUE)
+        .join("2025-11");
+    assert!(folder.join("cnm.json").exists(), "{}", folder.display());
+    assert!(!server.dir.path().join("out").exists(), "nothing in out/");
 }
 
 #[tokio::test]

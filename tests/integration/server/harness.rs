@@ -57,6 +57,8 @@ pub struct Setup<'a> {
     pub clock: Option<Arc<dyn releve_domain::Clock>>,
     /// The company register's address: turns `[registry]` on.
     pub registry_url: Option<&'a str>,
+    /// The runs' output folder inside the scenario folder (as `serve --out`; default `out`).
+    pub out_folder: Option<&'a str>,
 }
 
 /// `dir` (the scenario folder) and `config_path` are for tests that write source files or run
@@ -156,7 +158,7 @@ impl TestServer {
             config,
             "127.0.0.1:0",
             clock,
-            Some(dir.path().join("out")),
+            Some(dir.path().join(setup.out_folder.unwrap_or("out"))),
         )
         .await
         .expect("server starts");
