@@ -11,7 +11,6 @@
 //! Documents carry an `ETag` (the SHA-256 of the bytes) and answer `304 Not Modified` to a
 //! matching `If-None-Match`.
 
-use crate::config::Config;
 use crate::server::error::ApiError;
 use crate::server::AppState;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
